@@ -1,0 +1,27 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+
+def email_domain_allowed(email: str) -> bool:
+    domain = email.rsplit("@", 1)[-1].strip().lower()
+    return domain in settings.RSE_ALLOWED_EMAIL_DOMAINS
+
+
+class CompanyAccountAdapter(DefaultAccountAdapter):
+    """Self sign-up is for employees only: their address must be in a company domain.
+
+    External partners never sign up by themselves; they are invited into a
+    community by an employee who becomes their sponsor.
+    """
+
+    def clean_email(self, email: str) -> str:
+        email = super().clean_email(email)
+        if not email_domain_allowed(email):
+            raise forms.ValidationError(
+                _("Sign-up is reserved to company addresses (%(domains)s). External "
+                  "partners join by invitation from an employee.")
+                % {"domains": ", ".join("@" + d for d in settings.RSE_ALLOWED_EMAIL_DOMAINS)}
+            )
+        return email

@@ -1,0 +1,124 @@
+"""Demo people for the embedded mode: a small, believable, bilingual company."""
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from .models import User
+
+DEMO_PASSWORD = "rse-demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
+SITE_MODERATORS_GROUP = "Site moderators"
+
+DEPARTMENTS = {
+    "Finance": ["Contrôleur de gestion", "Financial analyst", "Comptable"],
+    "Ressources humaines": ["Chargée de recrutement", "HR business partner", "Juriste social"],
+    "IT": ["Développeur Python", "Cloud architect", "Data engineer", "Product owner"],
+    "Marketing": ["Chef de produit", "Brand manager", "Community manager"],
+    "Sales": ["Key account manager", "Ingénieur commercial", "Sales operations"],
+    "R&D": ["Ingénieure R&D", "Research scientist", "Lab technician"],
+    "Juridique": ["Juriste", "Compliance officer"],
+    "Opérations": ["Responsable logistique", "Supply chain planner", "Chef d'atelier"],
+}
+SITES = ["Paris", "Lyon", "Toulouse", "Nantes", "Lille", "Bruxelles", "London"]
+FIRST_NAMES = ["Léa", "Hugo", "Chloé", "Lucas", "Manon", "Louis", "Inès", "Gabriel", "Zoé",
+               "Arthur", "Emma", "Jules", "Olivia", "Noah", "Élodie", "Raphaël", "Sarah",
+               "Mathis", "Amélie", "Oliver", "Charlotte", "James", "Anaïs", "Victor"]
+LAST_NAMES = ["Moreau", "Lefèvre", "Roux", "Fournier", "Girard", "Bonnet", "Dupont", "Lambert",
+              "Fontaine", "Rousseau", "Vincent", "Muller", "Faure", "André", "Mercier",
+              "Blanc", "Guérin", "Boyer", "Garnier", "Chevalier", "Taylor", "Brown", "Wilson",
+              "Clarke"]
+EXTRA_PEOPLE = 36
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    email: str
+    first_name: str
+    last_name: str
+    job_title: str
+    department: str
+    site: str
+    kind: str = User.Kind.EMPLOYEE
+    organisation: str = ""
+
+
+# One account per role; the README lists the same ones.
+ROLE_ACCOUNTS = [
+    DemoAccount("employee", "camille.martin@example.com", "Camille", "Martin",
+                "Chargée de communication", "Marketing", "Paris"),
+    DemoAccount("community manager", "thomas.bernard@example.com", "Thomas", "Bernard",
+                "Engineering manager", "IT", "Lyon"),
+    DemoAccount("site moderator", "sophie.dubois@example.com", "Sophie", "Dubois",
+                "Responsable communication interne", "Ressources humaines", "Paris"),
+    DemoAccount("administrator", "admin@example.com", "Isabelle", "Laurent",
+                "Administratrice du réseau", "IT", "Paris"),
+    DemoAccount("external partner", "jordan.smith@northwind.example.org", "Jordan", "Smith",
+                "Consultant", "", "", kind=User.Kind.EXTERNAL,
+                organisation="Northwind Consulting"),
+]
+
+
+def _generated_people() -> list[DemoAccount]:
+    """Deterministic extra colleagues spread over departments and sites."""
+    departments = list(DEPARTMENTS.items())
+    people = []
+    for i in range(EXTRA_PEOPLE):
+        first = FIRST_NAMES[i % len(FIRST_NAMES)]
+        last = LAST_NAMES[(i * 7 + i // len(FIRST_NAMES)) % len(LAST_NAMES)]
+        department, titles = departments[i % len(departments)]
+        email = f"{_ascii(first)}.{_ascii(last)}@example.com"
+        people.append(DemoAccount("colleague", email, first, last, titles[i % len(titles)],
+                                  department, SITES[(i * 3) % len(SITES)]))
+    return people
+
+
+def _ascii(name: str) -> str:
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return folded.lower().replace(" ", "-").replace("'", "")
+
+
+@transaction.atomic
+def seed_people() -> tuple[int, int]:
+    """Create or refresh the demo people. Returns (created, updated). Safe to re-run."""
+    password_hash = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
+    moderators, _ = Group.objects.get_or_create(name=SITE_MODERATORS_GROUP)
+    created = updated = 0
+    by_role: dict[str, User] = {}
+    for account in ROLE_ACCOUNTS + _generated_people():
+        directory_fields = {
+            "username": account.email.split("@")[0],
+            "first_name": account.first_name,
+            "last_name": account.last_name,
+            "job_title": account.job_title,
+            "department": account.department,
+            "site": account.site,
+            "kind": account.kind,
+            "organisation": account.organisation,
+        }
+        # The password is set only at creation: a re-run never undoes a change.
+        user, was_created = User.objects.update_or_create(
+            email=account.email, defaults=directory_fields,
+            create_defaults={**directory_fields, "password": password_hash},
+        )
+        created += was_created
+        updated += not was_created
+        EmailAddress.objects.update_or_create(
+            user=user, email=account.email, defaults={"verified": True, "primary": True})
+        by_role[account.role] = user
+
+    admin = by_role["administrator"]
+    if not (admin.is_staff and admin.is_superuser):
+        admin.is_staff = admin.is_superuser = True
+        admin.save(update_fields=["is_staff", "is_superuser"])
+    by_role["site moderator"].groups.add(moderators)
+    external = by_role["external partner"]
+    if external.sponsor_id is None:
+        external.sponsor = by_role["community manager"]
+        external.save(update_fields=["sponsor"])
+    return created, updated

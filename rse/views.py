@@ -1,0 +1,22 @@
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import health
+
+
+@login_required
+def home(request):
+    return render(request, "home.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database and the broker (if configured) answer, 503 otherwise."""
+    checks = {"database": health.database_state(), "broker": health.broker_state()}
+    healthy = all(state in {"ok", "not configured"} for state in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks},
+                        status=200 if healthy else 503)

@@ -1,0 +1,107 @@
+"""Shared fixtures: the standing cast of users, and the gates for real services.
+
+Tests marked `postgres`, `redis` or `browser` skip, with the reason, where the
+service is missing. CI sets RSE_REQUIRE_SERVICES=postgres,redis,browser so that
+a missing service fails the run instead of skipping silently.
+"""
+
+import os
+import shutil
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from profiles.demo import SITE_MODERATORS_GROUP
+
+from .factories import ExternalFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("RSE_CHROMIUM", "/usr/bin/chromium")
+
+
+@cache
+def missing_service(name: str) -> str | None:
+    """Why the service `name` cannot be used here, or None when it can."""
+    if name == "postgres":
+        if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+            return "needs PostgreSQL: set DATABASE_URL=postgres://…"
+    elif name == "redis":
+        if not settings.REDIS_URL:
+            return "needs Redis: set REDIS_URL=redis://…"
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+        except redis.RedisError as exc:
+            return f"Redis at REDIS_URL does not answer: {exc}"
+    elif name == "browser":
+        if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
+            return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
+        if not AXE_JS.exists():
+            return "needs axe-core: run `npm ci` (make test does it when npm is installed)"
+    return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Parallel workers each get their own Redis cache database, since clearing the
+    # cache between tests (below) flushes the whole database.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if settings.REDIS_URL and worker.startswith("gw"):
+        url = urlsplit(settings.REDIS_URL)
+        database = 1 + int(worker[2:]) % 15
+        settings.CACHES["default"]["LOCATION"] = url._replace(path=f"/{database}").geturl()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    required = {s.strip() for s in os.environ.get("RSE_REQUIRE_SERVICES", "").split(",")}
+    for name in ("postgres", "redis", "browser"):
+        if item.get_closest_marker(name) is None:
+            continue
+        reason = missing_service(name)
+        if reason and name in required:
+            pytest.fail(f"{name} is required here (RSE_REQUIRE_SERVICES) but {reason}")
+        if reason:
+            pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache():
+    """Rate-limit counters live in the cache: each test starts from a clean slate."""
+    from django.core.cache import cache as django_cache
+
+    django_cache.clear()
+    yield
+    django_cache.clear()
+
+
+# The standing cast: a test reads like a sentence.
+@pytest.fixture
+def employee(db):
+    return UserFactory(first_name="Camille", last_name="Martin")
+
+
+@pytest.fixture
+def site_moderator(db):
+    user = UserFactory()
+    user.groups.add(Group.objects.get_or_create(name=SITE_MODERATORS_GROUP)[0])
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def external(db):
+    return ExternalFactory()
+
+
+@pytest.fixture
+def former_employee(db):
+    return UserFactory(is_active=False)

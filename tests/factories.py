@@ -1,0 +1,37 @@
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+
+from profiles.models import User
+
+PASSWORD = "correct-horse-battery"
+# Hashed once for the whole suite: password hashing is slow by design.
+_PASSWORD_HASH = make_password(PASSWORD)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    password = _PASSWORD_HASH
+    department = "IT"
+    site = "Paris"
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class ExternalFactory(UserFactory):
+    kind = User.Kind.EXTERNAL
+    email = factory.LazyAttribute(lambda u: f"{u.username}@partner.example.org")
+    organisation = "Northwind Consulting"
+    sponsor = factory.SubFactory(UserFactory)
+    department = ""
+    site = ""
