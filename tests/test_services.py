@@ -1,0 +1,71 @@
+"""Production settings, and the real Redis behind the broker and the shared cache."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+import redis
+from django.conf import settings
+from django.urls import reverse
+
+from .conftest import ROOT
+
+PRODUCTION_ENV = {
+    "RSE_PRODUCTION": "true",
+    "SECRET_KEY": "x7#kq" * 12,
+    "ALLOWED_HOSTS": "rse.example.com",
+    "DATABASE_URL": "sqlite:////tmp/rse-deploy-check.sqlite3",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean_env = {k: v for k, v in os.environ.items()
+                 if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "RSE_PRODUCTION"}}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT,
+                          env={**clean_env, **env}, capture_output=True, text=True, timeout=120)
+
+
+def test_production_settings_pass_the_deployment_check():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"SECRET_KEY": ""}, "Production needs SECRET_KEY"),
+        ({"SECRET_KEY": "short"}, "Production needs SECRET_KEY"),
+        ({"DEBUG": "true"}, "DEBUG must be off"),
+        ({"ALLOWED_HOSTS": ""}, "Production needs ALLOWED_HOSTS"),
+        ({"DEBUG": "maybe"}, "DEBUG must be a boolean"),
+    ],
+)
+def test_production_refuses_to_start_with_unsafe_settings(override, message):
+    result = manage("check", **{**PRODUCTION_ENV, **override})
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+@pytest.mark.redis
+def test_healthz_reports_the_redis_broker(client, db):
+    assert not settings.CELERY_TASK_ALWAYS_EAGER
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["broker"] == "ok"
+
+
+@pytest.mark.redis
+def test_sign_in_failures_are_counted_in_redis_shared_by_all_web_workers(client, employee):
+    assert "RedisCache" in settings.CACHES["default"]["BACKEND"]
+    raw = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    before = raw.dbsize()
+
+    client.post(reverse("account_login"), {"login": employee.email, "password": "wrong"})
+
+    assert raw.dbsize() > before
