@@ -8,8 +8,14 @@ class AuditEntry(models.Model):
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     action = models.CharField(_("action"), max_length=64, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True,
-                              blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # Labels are copied so the entry still reads right after the user or target is gone.
     actor_label = models.CharField(_("actor (as recorded)"), max_length=255, blank=True)
     target_type = models.CharField(_("target type"), max_length=64, blank=True)

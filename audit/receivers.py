@@ -21,5 +21,9 @@ def on_logout(sender, request, user, **kwargs) -> None:
 def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
     # Credentials arrive with the password already masked; keep only the identifier.
     identifier = str(credentials.get("email") or credentials.get("username") or "")[:255]
-    services.record("auth.login_failed", request=request, actor_label=identifier,
-                    data={"identifier": identifier})
+    services.record(
+        "auth.login_failed",
+        request=request,
+        actor_label=identifier,
+        data={"identifier": identifier},
+    )

@@ -13,9 +13,15 @@ def client_address(request: HttpRequest | None) -> str | None:
     return get_client_ip(request) or None
 
 
-def record(action: str, *, actor=None, target: models.Model | None = None,
-           request: HttpRequest | None = None, data: dict | None = None,
-           actor_label: str = "") -> AuditEntry:
+def record(
+    action: str,
+    *,
+    actor=None,
+    target: models.Model | None = None,
+    request: HttpRequest | None = None,
+    data: dict | None = None,
+    actor_label: str = "",
+) -> AuditEntry:
     """Append one entry to the audit trail. Raises if the write fails: so does the action."""
     return AuditEntry.objects.create(
         action=action,

@@ -20,8 +20,10 @@ class CompanyAccountAdapter(DefaultAccountAdapter):
         email = super().clean_email(email)
         if not email_domain_allowed(email):
             raise forms.ValidationError(
-                _("Sign-up is reserved to company addresses (%(domains)s). External "
-                  "partners join by invitation from an employee.")
+                _(
+                    "Sign-up is reserved to company addresses (%(domains)s). External "
+                    "partners join by invitation from an employee."
+                )
                 % {"domains": ", ".join("@" + d for d in settings.RSE_ALLOWED_EMAIL_DOMAINS)}
             )
         return email

@@ -23,13 +23,58 @@ DEPARTMENTS = {
     "Opérations": ["Responsable logistique", "Supply chain planner", "Chef d'atelier"],
 }
 SITES = ["Paris", "Lyon", "Toulouse", "Nantes", "Lille", "Bruxelles", "London"]
-FIRST_NAMES = ["Léa", "Hugo", "Chloé", "Lucas", "Manon", "Louis", "Inès", "Gabriel", "Zoé",
-               "Arthur", "Emma", "Jules", "Olivia", "Noah", "Élodie", "Raphaël", "Sarah",
-               "Mathis", "Amélie", "Oliver", "Charlotte", "James", "Anaïs", "Victor"]
-LAST_NAMES = ["Moreau", "Lefèvre", "Roux", "Fournier", "Girard", "Bonnet", "Dupont", "Lambert",
-              "Fontaine", "Rousseau", "Vincent", "Muller", "Faure", "André", "Mercier",
-              "Blanc", "Guérin", "Boyer", "Garnier", "Chevalier", "Taylor", "Brown", "Wilson",
-              "Clarke"]
+FIRST_NAMES = [
+    "Léa",
+    "Hugo",
+    "Chloé",
+    "Lucas",
+    "Manon",
+    "Louis",
+    "Inès",
+    "Gabriel",
+    "Zoé",
+    "Arthur",
+    "Emma",
+    "Jules",
+    "Olivia",
+    "Noah",
+    "Élodie",
+    "Raphaël",
+    "Sarah",
+    "Mathis",
+    "Amélie",
+    "Oliver",
+    "Charlotte",
+    "James",
+    "Anaïs",
+    "Victor",
+]
+LAST_NAMES = [
+    "Moreau",
+    "Lefèvre",
+    "Roux",
+    "Fournier",
+    "Girard",
+    "Bonnet",
+    "Dupont",
+    "Lambert",
+    "Fontaine",
+    "Rousseau",
+    "Vincent",
+    "Muller",
+    "Faure",
+    "André",
+    "Mercier",
+    "Blanc",
+    "Guérin",
+    "Boyer",
+    "Garnier",
+    "Chevalier",
+    "Taylor",
+    "Brown",
+    "Wilson",
+    "Clarke",
+]
 EXTRA_PEOPLE = 36
 
 
@@ -48,17 +93,53 @@ class DemoAccount:
 
 # One account per role; the README lists the same ones.
 ROLE_ACCOUNTS = [
-    DemoAccount("employee", "camille.martin@example.com", "Camille", "Martin",
-                "Chargée de communication", "Marketing", "Paris"),
-    DemoAccount("community manager", "thomas.bernard@example.com", "Thomas", "Bernard",
-                "Engineering manager", "IT", "Lyon"),
-    DemoAccount("site moderator", "sophie.dubois@example.com", "Sophie", "Dubois",
-                "Responsable communication interne", "Ressources humaines", "Paris"),
-    DemoAccount("administrator", "admin@example.com", "Isabelle", "Laurent",
-                "Administratrice du réseau", "IT", "Paris"),
-    DemoAccount("external partner", "jordan.smith@northwind.example.org", "Jordan", "Smith",
-                "Consultant", "", "", kind=User.Kind.EXTERNAL,
-                organisation="Northwind Consulting"),
+    DemoAccount(
+        "employee",
+        "camille.martin@example.com",
+        "Camille",
+        "Martin",
+        "Chargée de communication",
+        "Marketing",
+        "Paris",
+    ),
+    DemoAccount(
+        "community manager",
+        "thomas.bernard@example.com",
+        "Thomas",
+        "Bernard",
+        "Engineering manager",
+        "IT",
+        "Lyon",
+    ),
+    DemoAccount(
+        "site moderator",
+        "sophie.dubois@example.com",
+        "Sophie",
+        "Dubois",
+        "Responsable communication interne",
+        "Ressources humaines",
+        "Paris",
+    ),
+    DemoAccount(
+        "administrator",
+        "admin@example.com",
+        "Isabelle",
+        "Laurent",
+        "Administratrice du réseau",
+        "IT",
+        "Paris",
+    ),
+    DemoAccount(
+        "external partner",
+        "jordan.smith@northwind.example.org",
+        "Jordan",
+        "Smith",
+        "Consultant",
+        "",
+        "",
+        kind=User.Kind.EXTERNAL,
+        organisation="Northwind Consulting",
+    ),
 ]
 
 
@@ -71,8 +152,17 @@ def _generated_people() -> list[DemoAccount]:
         last = LAST_NAMES[(i * 7 + i // len(FIRST_NAMES)) % len(LAST_NAMES)]
         department, titles = departments[i % len(departments)]
         email = f"{_ascii(first)}.{_ascii(last)}@example.com"
-        people.append(DemoAccount("colleague", email, first, last, titles[i % len(titles)],
-                                  department, SITES[(i * 3) % len(SITES)]))
+        people.append(
+            DemoAccount(
+                "colleague",
+                email,
+                first,
+                last,
+                titles[i % len(titles)],
+                department,
+                SITES[(i * 3) % len(SITES)],
+            )
+        )
     return people
 
 
@@ -103,13 +193,15 @@ def seed_people() -> tuple[int, int]:
         }
         # The password is set only at creation: a re-run never undoes a change.
         user, was_created = User.objects.update_or_create(
-            email=account.email, defaults=directory_fields,
+            email=account.email,
+            defaults=directory_fields,
             create_defaults={**directory_fields, "password": password_hash},
         )
         created += was_created
         updated += not was_created
         EmailAddress.objects.update_or_create(
-            user=user, email=account.email, defaults={"verified": True, "primary": True})
+            user=user, email=account.email, defaults={"verified": True, "primary": True}
+        )
         by_role[account.role] = user
 
     admin = by_role["administrator"]

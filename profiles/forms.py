@@ -5,10 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class RealNameSignupForm(forms.Form):
     """Extra sign-up fields: the real first and last name (no pseudonyms)."""
 
-    first_name = forms.CharField(label=_("First name"), max_length=150,
-                                 widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(label=_("Last name"), max_length=150,
-                                widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
 
     def clean_first_name(self) -> str:
         return _clean_name(self.cleaned_data["first_name"])

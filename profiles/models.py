@@ -24,8 +24,9 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
 
     # Fields owned by the company directory (admins change them, not the person).
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices,
-                            default=Kind.EMPLOYEE, db_index=True)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind.choices, default=Kind.EMPLOYEE, db_index=True
+    )
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     department = models.CharField(_("department"), max_length=150, blank=True, db_index=True)
     site = models.CharField(_("site"), max_length=150, blank=True, db_index=True)
@@ -33,12 +34,18 @@ class User(AbstractUser):
     # Externals: who vouches for them, their organisation, and how long access lasts.
     organisation = models.CharField(_("organisation"), max_length=150, blank=True)
     sponsor = models.ForeignKey(
-        "self", verbose_name=_("sponsor"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="sponsored_externals",
+        "self",
+        verbose_name=_("sponsor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sponsored_externals",
         help_text=_("The employee who vouches for this external member."),
     )
     access_expires_at = models.DateTimeField(
-        _("access expires at"), null=True, blank=True,
+        _("access expires at"),
+        null=True,
+        blank=True,
         help_text=_("End of the contract: access stops on this date."),
     )
     reconfirmed_at = models.DateTimeField(_("last re-confirmation"), null=True, blank=True)
@@ -69,7 +76,8 @@ class User(AbstractUser):
         if self.kind == self.Kind.EXTERNAL:
             if not self.sponsor_id:
                 raise ValidationError(
-                    {"sponsor": _("An external member needs an employee as sponsor.")})
+                    {"sponsor": _("An external member needs an employee as sponsor.")}
+                )
             if self.sponsor.kind != self.Kind.EMPLOYEE:
                 raise ValidationError({"sponsor": _("The sponsor must be an employee.")})
 

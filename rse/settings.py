@@ -102,15 +102,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # counted across all web workers). Without it, a local-memory cache and eager tasks.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Celery: see rse/celery.py. Settings are read with the CELERY_ namespace.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not (REDIS_URL or
-                                                                      env_str("CELERY_BROKER_URL")))
+CELERY_TASK_ALWAYS_EAGER = env_bool(
+    "CELERY_TASK_ALWAYS_EAGER", not (REDIS_URL or env_str("CELERY_BROKER_URL"))
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -129,8 +131,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -161,14 +165,16 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("RSE_SITE_NAME", "RSE")
 
 # Self sign-up is open only to these company e-mail domains; externals come by invitation.
-RSE_ALLOWED_EMAIL_DOMAINS = [d.lower() for d in env_list("RSE_ALLOWED_EMAIL_DOMAINS",
-                                                         ["example.com"])]
+RSE_ALLOWED_EMAIL_DOMAINS = [
+    d.lower() for d in env_list("RSE_ALLOWED_EMAIL_DOMAINS", ["example.com"])
+]
 RSE_SITE_NAME = env_str("RSE_SITE_NAME", "RSE")
 
 # E-mail: console in embedded mode, SMTP (EMAIL_HOST…) in production.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -198,7 +204,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if PRODUCTION
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }

@@ -18,5 +18,6 @@ def healthz(request):
     """200 when the database and the broker (if configured) answer, 503 otherwise."""
     checks = {"database": health.database_state(), "broker": health.broker_state()}
     healthy = all(state in {"ok", "not configured"} for state in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks},
-                        status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )

@@ -33,8 +33,14 @@ def test_only_externals_may_have_a_sponsor(employee):
 )
 def test_sponsor_rules_are_explained(kind, sponsor, message, employee, external):
     sponsors = {None: None, "employee": employee, "external": external}
-    user = User(username="new", email="new@example.com", first_name="Ana", last_name="Lima",
-                kind=kind, sponsor=sponsors[sponsor])
+    user = User(
+        username="new",
+        email="new@example.com",
+        first_name="Ana",
+        last_name="Lima",
+        kind=kind,
+        sponsor=sponsors[sponsor],
+    )
     user.set_unusable_password()
 
     with pytest.raises(ValidationError, match=message):
@@ -79,7 +85,8 @@ def test_seed_demo_builds_one_account_per_role_and_is_idempotent():
 def test_suite_runs_on_postgresql_with_case_insensitive_email_index():
     assert connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s",
-                       ["user_email_ci_unique"])
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", ["user_email_ci_unique"]
+        )
         (definition,) = cursor.fetchone()
     assert "lower((email)" in definition

@@ -20,10 +20,19 @@ PRODUCTION_ENV = {
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean_env = {k: v for k, v in os.environ.items()
-                 if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "RSE_PRODUCTION"}}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT,
-                          env={**clean_env, **env}, capture_output=True, text=True, timeout=120)
+    clean_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "RSE_PRODUCTION"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean_env, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_production_settings_pass_the_deployment_check():

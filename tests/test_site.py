@@ -78,8 +78,9 @@ def test_healthz_reports_database_and_embedded_broker(client):
     assert response.json() == {"status": "ok", "database": "ok", "broker": "not configured"}
 
 
-@override_settings(CELERY_TASK_ALWAYS_EAGER=False,
-                   CELERY_BROKER_URL="redis://127.0.0.1:1/0")  # nothing listens on port 1
+@override_settings(
+    CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL="redis://127.0.0.1:1/0"
+)  # nothing listens on port 1
 def test_healthz_answers_503_when_the_broker_is_down(client):
     response = client.get("/healthz")
 
@@ -99,10 +100,10 @@ def test_audit_trail_cannot_be_changed_from_admin(client, admin_user, employee):
     client.force_login(admin_user)
 
     listing = client.get(reverse("admin:audit_auditentry_changelist"))
-    change = client.post(reverse("admin:audit_auditentry_change", args=[entry.pk]),
-                         {"action": "forged"})
-    delete = client.post(reverse("admin:audit_auditentry_delete", args=[entry.pk]),
-                         {"post": "yes"})
+    change = client.post(
+        reverse("admin:audit_auditentry_change", args=[entry.pk]), {"action": "forged"}
+    )
+    delete = client.post(reverse("admin:audit_auditentry_delete", args=[entry.pk]), {"post": "yes"})
     add = client.get(reverse("admin:audit_auditentry_add"))
 
     assert listing.status_code == 200
@@ -116,8 +117,9 @@ def test_audit_trail_cannot_be_changed_from_admin(client, admin_user, employee):
 def test_admin_lists_users_with_search_and_filters(client, admin_user, external):
     client.force_login(admin_user)
 
-    response = client.get(reverse("admin:profiles_user_changelist"),
-                          {"kind__exact": "external", "q": "Northwind"})
+    response = client.get(
+        reverse("admin:profiles_user_changelist"), {"kind__exact": "external", "q": "Northwind"}
+    )
 
     assert response.status_code == 200
     assert external.email in response.text

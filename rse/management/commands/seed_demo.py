@@ -8,9 +8,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         created, updated = demo.seed_people()
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo people: {created} created, {updated} already there."))
-        self.stdout.write("Sign in at http://127.0.0.1:8000/ with one of these demo accounts "
-                          f"(password: {demo.DEMO_PASSWORD}):")
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo people: {created} created, {updated} already there.")
+        )
+        self.stdout.write(
+            "Sign in at http://127.0.0.1:8000/ with one of these demo accounts "
+            f"(password: {demo.DEMO_PASSWORD}):"
+        )
         for account in demo.ROLE_ACCOUNTS:
             self.stdout.write(f"  {account.role:<18} {account.email}")

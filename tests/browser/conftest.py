@@ -1,0 +1,82 @@
+"""Real-browser harness: Debian's Chromium driven by Playwright, pages checked by axe-core.
+
+Journeys use `signed_in_page` or `page` with pytest-django's `live_server`, and call
+`check_accessibility(page)` on every page they visit.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ..conftest import AXE_JS, CHROMIUM, ROOT
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the test
+# itself makes (factories, assertions) are still synchronous and safe there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(locale="en-GB", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    if getattr(request.node, "rep_call", None) and request.node.rep_call.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def check_accessibility(page) -> None:
+    """Fail on any serious or critical axe-core violation of the page as it stands."""
+    page.add_script_tag(path=str(Path(AXE_JS)))
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+    serious = [v for v in violations if v["impact"] in SERIOUS]
+    details = "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(node["target"]) for node in v["nodes"][:3])
+        for v in serious
+    )
+    assert not serious, f"Accessibility violations on {page.url}:\n{details}"
+
+
+def sign_in(page, live_server, email: str, password: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    check_accessibility(page)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(f"{live_server.url}/")

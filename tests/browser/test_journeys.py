@@ -1,0 +1,49 @@
+"""Main user journeys in a real browser."""
+
+import pytest
+
+from ..factories import PASSWORD, UserFactory
+from .conftest import check_accessibility, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_employee_signs_in_through_the_real_page_and_sees_home(page, live_server):
+    UserFactory(email="camille.martin@example.com", first_name="Camille", last_name="Martin")
+
+    sign_in(page, live_server, "camille.martin@example.com", PASSWORD)
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Camille"
+    check_accessibility(page)
+
+
+def test_wrong_password_is_refused_with_a_message(page, live_server):
+    UserFactory(email="camille.martin@example.com")
+    page.goto(f"{live_server.url}/accounts/login/")
+
+    page.get_by_label("Email").fill("camille.martin@example.com")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign In").click()
+
+    assert "not correct" in page.locator("main").inner_text()
+    assert page.url.endswith("/accounts/login/")
+    check_accessibility(page)
+
+
+def test_person_switches_the_interface_to_french(page, live_server):
+    UserFactory(email="camille.martin@example.com", first_name="Camille")
+    sign_in(page, live_server, "camille.martin@example.com", PASSWORD)
+
+    page.get_by_label("Language").select_option("fr")
+    page.get_by_role("button", name="Change").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Bienvenue, Camille"
+    assert page.locator("html").get_attribute("lang") == "fr"
+    check_accessibility(page)
+
+
+def test_accessibility_check_catches_a_serious_violation(page):
+    page.set_content('<html lang="en"><body><main><img src="x.png"></main></body></html>')
+
+    with pytest.raises(AssertionError, match="image-alt"):
+        check_accessibility(page)
