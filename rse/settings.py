@@ -160,6 +160,9 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("RSE_LOGIN_FAILED_LIMIT", "10/m/ip,5/300s/key"),
 }
+# Reverse proxies in front of the app: client addresses (audit, rate limits) are read
+# from X-Forwarded-For only this many hops deep, so a client cannot forge its own.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("RSE_SITE_NAME", "RSE")

@@ -4,16 +4,11 @@ Journeys use `signed_in_page` or `page` with pytest-django's `live_server`, and 
 `check_accessibility(page)` on every page they visit.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 
 from ..conftest import AXE_JS, CHROMIUM, ROOT
-
-# Playwright's sync API runs an event loop in the test thread; the ORM calls the test
-# itself makes (factories, assertions) are still synchronous and safe there.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -40,7 +35,10 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, request):
+def page(browser, request, monkeypatch):
+    # Playwright's sync API runs an event loop in the test thread; the ORM calls the
+    # test itself makes (factories, assertions) are still synchronous and safe there.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     context = browser.new_context(locale="en-GB", viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.set_default_timeout(15_000)
