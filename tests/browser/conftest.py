@@ -28,17 +28,18 @@ SERIOUS = {"serious", "critical"}
 def browser():
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # Playwright's sync API keeps an event loop running in the test thread for the whole
+    # session; the ORM calls the tests make around it (factories, assertions, database
+    # flushes) are still synchronous and safe there.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
 
 @pytest.fixture
-def page(browser, request, monkeypatch):
-    # Playwright's sync API runs an event loop in the test thread; the ORM calls the
-    # test itself makes (factories, assertions) are still synchronous and safe there.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def page(browser, request):
     context = browser.new_context(locale="en-GB", viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.set_default_timeout(15_000)
