@@ -1,19 +1,51 @@
+import hashlib
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+GENESIS_HASH = "0" * 64
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete an audit entry outside the purge."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit entries cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit entries are removed only by the retention purge.")
+
 
 class AuditEntry(models.Model):
-    """One line of the audit trail: who did what, when, from where. Never edited."""
+    """One line of the audit trail: who did what, when, from where. Never edited.
 
-    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    Entries form a hash chain: each stores the hash of the previous one and a hash of its
+    own content, so a changed, deleted or reordered entry breaks the chain (audit_verify).
+    """
+
+    class Client(models.TextChoices):
+        WEB = "web", _("Web")
+        API = "api", _("API")
+        ADMIN = "admin", _("Django admin")
+        JOB = "job", _("Scheduled job")
+        COMMAND = "command", _("Command line")
+
+    sequence = models.PositiveBigIntegerField(_("sequence"), unique=True, editable=False)
+    created_at = models.DateTimeField(_("when"), db_index=True, editable=False)
     action = models.CharField(_("action"), max_length=64, db_index=True)
+    # No database constraint and no cascade: deleting a user must not rewrite history
+    # (the id is part of the hash); the label below keeps the entry readable.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     # Labels are copied so the entry still reads right after the user or target is gone.
@@ -22,14 +54,84 @@ class AuditEntry(models.Model):
     target_id = models.CharField(_("target id"), max_length=64, blank=True)
     target_label = models.CharField(_("target (as recorded)"), max_length=255, blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
-    user_agent = models.CharField(_("client"), max_length=255, blank=True)
+    client = models.CharField(
+        _("client"), max_length=16, choices=Client.choices, default=Client.WEB
+    )
+    user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    previous_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
+    entry_hash = models.CharField(_("hash"), max_length=64, editable=False)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        ordering = ["-sequence"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["actor", "-sequence"]),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.actor_label}"
+        return f"#{self.sequence} {self.created_at:%Y-%m-%d %H:%M:%S} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries are removed only by the retention purge.")
+
+    def compute_hash(self) -> str:
+        """SHA-256 over the previous hash and every recorded field, in a fixed form."""
+        content = {
+            "sequence": self.sequence,
+            "created_at": self.created_at.isoformat(),
+            "action": self.action,
+            "actor_id": self.actor_id,
+            "actor_label": self.actor_label,
+            "target_type": self.target_type,
+            "target_id": self.target_id,
+            "target_label": self.target_label,
+            "ip_address": self.ip_address,
+            "client": self.client,
+            "user_agent": self.user_agent,
+            "request_id": self.request_id,
+            "data": self.data,
+        }
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(f"{self.previous_hash}|{canonical}".encode()).hexdigest()
+
+
+class AuditChainHead(models.Model):
+    """A single row: the last sequence and hash of the chain. Writers lock it, so
+    concurrent transactions append one after the other and never fork the chain."""
+
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"#{self.last_sequence} {self.last_hash[:12]}"
+
+
+class AuditCheckpoint(models.Model):
+    """Written by each purge: where the surviving chain starts, so it still verifies."""
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    purged_through_sequence = models.PositiveBigIntegerField(_("purged through entry"))
+    last_purged_hash = models.CharField(_("hash of the last purged entry"), max_length=64)
+    purged_count = models.PositiveIntegerField(_("entries purged"))
+
+    class Meta:
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+        ordering = ["-purged_through_sequence"]
+
+    def __str__(self) -> str:
+        return f"≤ #{self.purged_through_sequence} ({self.created_at:%Y-%m-%d})"

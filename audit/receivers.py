@@ -1,5 +1,11 @@
-"""Sign-in events from django.contrib.auth (which allauth uses) go to the audit trail."""
+"""Account-security events from django.contrib.auth and allauth go to the audit trail.
 
+Signals are the integration point these libraries offer; each receiver only calls the
+audit service.
+"""
+
+from allauth.account import signals as account_signals
+from allauth.mfa import signals as mfa_signals
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -21,9 +27,71 @@ def on_logout(sender, request, user, **kwargs) -> None:
 def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
     # Credentials arrive with the password already masked; keep only the identifier.
     identifier = str(credentials.get("email") or credentials.get("username") or "")[:255]
+    services.record_login_failure(identifier=identifier, request=request)
+
+
+@receiver(account_signals.password_changed, dispatch_uid="audit_password_changed")
+@receiver(account_signals.password_set, dispatch_uid="audit_password_set")
+def on_password_changed(sender, request, user, **kwargs) -> None:
+    services.record("auth.password_changed", actor=user, target=user, request=request)
+
+
+@receiver(account_signals.password_reset, dispatch_uid="audit_password_reset")
+def on_password_reset(sender, request, user, **kwargs) -> None:
+    services.record("auth.password_reset", actor=user, target=user, request=request)
+
+
+@receiver(account_signals.user_signed_up, dispatch_uid="audit_signed_up")
+def on_signed_up(sender, request, user, **kwargs) -> None:
+    services.record("account.signed_up", actor=user, target=user, request=request)
+
+
+@receiver(account_signals.email_added, dispatch_uid="audit_email_added")
+def on_email_added(sender, request, user, email_address, **kwargs) -> None:
     services.record(
-        "auth.login_failed",
+        "account.email_added",
+        actor=user,
+        target=user,
         request=request,
-        actor_label=identifier,
-        data={"identifier": identifier},
+        data={"email": email_address.email},
     )
+
+
+@receiver(account_signals.email_removed, dispatch_uid="audit_email_removed")
+def on_email_removed(sender, request, user, email_address, **kwargs) -> None:
+    services.record(
+        "account.email_removed",
+        actor=user,
+        target=user,
+        request=request,
+        data={"email": email_address.email},
+    )
+
+
+@receiver(account_signals.email_confirmed, dispatch_uid="audit_email_confirmed")
+def on_email_confirmed(sender, request, email_address, **kwargs) -> None:
+    user = email_address.user
+    services.record(
+        "account.email_confirmed",
+        actor=user,
+        target=user,
+        request=request,
+        data={"email": email_address.email},
+    )
+
+
+def _mfa_receiver(action: str):
+    def handler(sender, request, user, authenticator, **kwargs) -> None:
+        services.record(
+            action, actor=user, target=user, request=request, data={"type": authenticator.type}
+        )
+
+    return handler
+
+
+on_mfa_added = _mfa_receiver("auth.mfa_added")
+on_mfa_removed = _mfa_receiver("auth.mfa_removed")
+on_mfa_reset = _mfa_receiver("auth.mfa_reset")
+mfa_signals.authenticator_added.connect(on_mfa_added, dispatch_uid="audit_mfa_added")
+mfa_signals.authenticator_removed.connect(on_mfa_removed, dispatch_uid="audit_mfa_removed")
+mfa_signals.authenticator_reset.connect(on_mfa_reset, dispatch_uid="audit_mfa_reset")

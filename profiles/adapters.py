@@ -1,7 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+
+from rse.requestmeta import client_ip
 
 
 def email_domain_allowed(email: str) -> bool:
@@ -27,3 +30,10 @@ class CompanyAccountAdapter(DefaultAccountAdapter):
                 % {"domains": ", ".join("@" + d for d in settings.RSE_ALLOWED_EMAIL_DOMAINS)}
             )
         return email
+
+    def get_client_ip(self, request) -> str:
+        # One notion of "the client's address" for rate limits and the audit trail.
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip

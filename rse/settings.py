@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "rse.requestmeta.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -121,7 +122,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}  # longer tha
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "audit-purge-expired": {
+        "task": "audit.tasks.purge_expired_entries",
+        "schedule": 24 * 3600,
+    },
+}
 
 AUTH_USER_MODEL = "profiles.User"
 AUTHENTICATION_BACKENDS = [
@@ -160,9 +166,9 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("RSE_LOGIN_FAILED_LIMIT", "10/m/ip,5/300s/key"),
 }
-# Reverse proxies in front of the app: client addresses (audit, rate limits) are read
-# from X-Forwarded-For only this many hops deep, so a client cannot forge its own.
-ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+# Reverse proxies in front of the app (addresses or networks). Client addresses for the
+# audit trail and the sign-in rate limits come from X-Forwarded-For only behind them.
+RSE_TRUSTED_PROXIES = env_list("RSE_TRUSTED_PROXIES")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("RSE_SITE_NAME", "RSE")
@@ -228,6 +234,12 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# Audit trail: entries older than this are purged by the daily retention job.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
+# Failed sign-ins recorded per client address and hour; beyond, one "throttled" entry,
+# so that an attack cannot fill the disk through the audit trail.
+AUDIT_LOGIN_FAILED_PER_HOUR = env_int("AUDIT_LOGIN_FAILED_PER_HOUR", 30)
 
 LOGGING = {
     "version": 1,

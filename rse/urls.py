@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from audit import views as audit_views
+
 from . import views
 
 admin.site.site_header = admin.site.site_title = f"{settings.RSE_SITE_NAME} administration"
@@ -10,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("me/security/", audit_views.my_security_log, name="my_security_log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

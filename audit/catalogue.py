@@ -1,0 +1,32 @@
+"""The catalogue of audited actions. `audit.services.record` refuses any other code,
+so a typo cannot create an action nobody will ever search for. Each app adds its own."""
+
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    # Sign-in and account security (allauth signals, see audit/receivers.py).
+    "auth.login": _("Signed in"),
+    "auth.login_failed": _("Sign-in failed"),
+    "auth.login_failed_throttled": _("Further failed sign-ins from this address not recorded"),
+    "auth.logout": _("Signed out"),
+    "auth.password_changed": _("Password changed"),
+    "auth.password_reset": _("Password reset by e-mail"),
+    "auth.mfa_added": _("Two-factor method added"),
+    "auth.mfa_removed": _("Two-factor method removed"),
+    "auth.mfa_reset": _("Recovery codes regenerated"),
+    # Accounts (profiles).
+    "account.signed_up": _("Account created by sign-up"),
+    "account.email_added": _("E-mail address added"),
+    "account.email_removed": _("E-mail address removed"),
+    "account.email_confirmed": _("E-mail address confirmed"),
+    # The audit trail itself.
+    "audit.exported": _("Audit entries exported"),
+    "audit.purged": _("Expired audit entries purged"),
+}
+
+# Actions a person sees on their own security page.
+SECURITY_ACTIONS = {code for code in ACTIONS if code.startswith(("auth.", "account."))}
+
+
+def label(code: str) -> str:
+    return str(ACTIONS.get(code, code))
