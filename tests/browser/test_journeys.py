@@ -47,3 +47,17 @@ def test_accessibility_check_catches_a_serious_violation(page):
 
     with pytest.raises(AssertionError, match="image-alt"):
         check_accessibility(page)
+
+
+def test_person_reviews_the_sign_ins_of_their_account(page, live_server):
+    UserFactory(email="camille.martin@example.com", first_name="Camille")
+    sign_in(page, live_server, "camille.martin@example.com", PASSWORD)
+
+    page.get_by_role("link", name="My account").click()
+    page.get_by_role("link", name="Security log").click()
+
+    rows = page.locator("table.log tbody tr")
+    assert rows.count() == 1
+    assert "Signed in" in rows.first.inner_text()
+    assert "127.0.0.1" in rows.first.inner_text()
+    check_accessibility(page)
