@@ -19,6 +19,10 @@ ACTIONS = {
     "account.email_added": _("E-mail address added"),
     "account.email_removed": _("E-mail address removed"),
     "account.email_confirmed": _("E-mail address confirmed"),
+    # Usage charter.
+    "charter.drafted": _("Charter draft started"),
+    "charter.published": _("Charter version published"),
+    "charter.accepted": _("Charter accepted"),
     # The audit trail itself.
     "audit.exported": _("Audit entries exported"),
     "audit.purged": _("Expired audit entries purged"),

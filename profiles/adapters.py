@@ -1,9 +1,13 @@
+from urllib.parse import urlencode
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from charter.selectors import charter_status
 from rse.requestmeta import client_ip
 
 
@@ -37,3 +41,10 @@ class CompanyAccountAdapter(DefaultAccountAdapter):
         if not ip:
             raise PermissionDenied("Unable to determine client IP address")
         return ip
+
+    def get_login_redirect_url(self, request) -> str:
+        # A newcomer (or anyone after a major change) is shown the charter first.
+        url = super().get_login_redirect_url(request)
+        if not charter_status(request.user)["accepted"]:
+            return reverse("charter:current") + "?" + urlencode({"next": url})
+        return url

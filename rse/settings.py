@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "charter.middleware.CharterGateMiddleware",
 ]
 
 ROOT_URLCONF = "rse.urls"
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rse.context_processors.site",
+                "charter.context_processors.charter",
             ],
         },
     },
@@ -237,6 +239,14 @@ if PRODUCTION:
 
 # Audit trail: entries older than this are purged by the daily retention job.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
+# Governance numbers, read by the code and quoted by the default charter alike.
+ERASED_DATA_RETENTION_DAYS = env_int("ERASED_DATA_RETENTION_DAYS", 30)
+COMMUNITY_INACTIVE_DAYS = env_int("COMMUNITY_INACTIVE_DAYS", 180)
+COMMUNITY_DORMANT_GRACE_DAYS = env_int("COMMUNITY_DORMANT_GRACE_DAYS", 30)
+EXTERNAL_RECONFIRM_DAYS = env_int("EXTERNAL_RECONFIRM_DAYS", 90)
+REPORT_AUTO_HIDE_THRESHOLD = env_int("REPORT_AUTO_HIDE_THRESHOLD", 3)
+# The charter must be accepted before contributing; with this on, before reading too.
+CHARTER_REQUIRED_TO_READ = env_bool("CHARTER_REQUIRED_TO_READ", False)
 # Failed sign-ins recorded per client address and hour; beyond, one "throttled" entry,
 # so that an attack cannot fill the disk through the audit trail.
 AUDIT_LOGIN_FAILED_PER_HOUR = env_int("AUDIT_LOGIN_FAILED_PER_HOUR", 30)

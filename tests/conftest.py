@@ -53,7 +53,8 @@ def pytest_configure(config: pytest.Config) -> None:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if settings.REDIS_URL and worker.startswith("gw"):
         url = urlsplit(settings.REDIS_URL)
-        database = 1 + int(worker[2:]) % 15
+        base = int(url.path.strip("/") or 0)
+        database = (base + 1 + int(worker[2:])) % 16
         settings.CACHES["default"]["LOCATION"] = url._replace(path=f"/{database}").geturl()
 
 

@@ -2,6 +2,8 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 
+from charter.models import CharterAcceptance
+from charter.selectors import current_version
 from profiles.models import User
 
 PASSWORD = "correct-horse-battery"
@@ -26,6 +28,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified_email(obj, create, extracted, **kwargs):
         if create and extracted is not False:
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def accepted_charter(obj, create, extracted, **kwargs):
+        """The cast has accepted the charter in force, unless told otherwise."""
+        version = current_version()
+        if create and extracted is not False and version is not None:
+            CharterAcceptance.objects.create(user=obj, version=version)
 
 
 class ExternalFactory(UserFactory):

@@ -61,3 +61,28 @@ def test_person_reviews_the_sign_ins_of_their_account(page, live_server):
     assert "Signed in" in rows.first.inner_text()
     assert "127.0.0.1" in rows.first.inner_text()
     check_accessibility(page)
+
+
+def test_newcomer_is_shown_the_charter_accepts_it_and_can_contribute(page, live_server):
+    from charter import services as charter_services
+
+    charter_services.charter_load_default()
+    UserFactory(email="nadia.benali@example.com", first_name="Nadia", accepted_charter=False)
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill("nadia.benali@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+    page.wait_for_url("**/charter/?next=*")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Usage charter")
+    assert page.get_by_text("Please read and accept the usage charter").is_visible()
+    check_accessibility(page)
+
+    page.get_by_label("I have read the usage charter and I accept it.").check()
+    page.get_by_role("button", name="Accept").click()
+
+    page.wait_for_url(f"{live_server.url}/")
+    assert "you have accepted the usage charter" in page.locator(".messages").inner_text()
+    assert page.get_by_text("Please read and accept").count() == 0
+    check_accessibility(page)

@@ -1,0 +1,18 @@
+"""The charter gate: nobody contributes before accepting the charter in force."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from .selectors import charter_status
+
+
+class CharterNotAccepted(PermissionDenied):
+    message = _("Please read and accept the usage charter before contributing.")
+
+
+def ensure_charter_accepted(user, status: dict | None = None) -> None:
+    """Raise CharterNotAccepted unless `user` accepted the binding version. Every
+    contribution service (post, comment, like, create or join a community, report)
+    calls this, so no path — form, htmx or API — gets around it."""
+    if not (status or charter_status(user))["accepted"]:
+        raise CharterNotAccepted(CharterNotAccepted.message)
