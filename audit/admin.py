@@ -5,22 +5,11 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rse.admin import ReadOnlyAdmin
+
 from . import services
 from .catalogue import label
 from .models import AuditCheckpoint, AuditEntry
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The audit trail is append-only, for administrators too: no add, change, delete."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(AuditEntry)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from profiles.models import User
+from rse.admin import ReadOnlyAdmin
 
 from . import services
 from .models import CharterAcceptance, CharterSection, CharterVersion
@@ -117,21 +118,12 @@ class CharterVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CharterAcceptance)
-class CharterAcceptanceAdmin(admin.ModelAdmin):
+class CharterAcceptanceAdmin(ReadOnlyAdmin):
     list_display = ("user", "version", "accepted_at", "ip_address")
     list_filter = ("version", ("accepted_at", admin.DateFieldListFilter))
     search_fields = ("user__email", "user__first_name", "user__last_name", "ip_address")
     list_select_related = ("user", "version")
     readonly_fields = ("user", "version", "accepted_at", "ip_address", "user_agent")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def changelist_view(self, request, extra_context=None):
         version = current_version()
