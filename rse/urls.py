@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from profiles import views as profile_views
+
 from . import views
 
 admin.site.site_header = admin.site.site_title = f"{settings.RSE_SITE_NAME} administration"
@@ -11,5 +13,11 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("people/", include("profiles.urls")),
+    path("me/", profile_views.me, name="me"),
+    path("me/skills/", profile_views.me_skill_add, name="me_skill_add"),
+    path("me/skills/<int:pk>/", profile_views.me_skill_update, name="me_skill_update"),
+    path("me/skills/<int:pk>/remove/", profile_views.me_skill_remove, name="me_skill_remove"),
+    path("skills/suggest/", profile_views.skills_suggest, name="skills_suggest"),
     path("admin/", admin.site.urls),
 ]
