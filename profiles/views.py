@@ -44,7 +44,14 @@ def directory(request):
     form = DirectorySearchForm(request.GET or None, departments=departments, sites=sites)
     query = selectors.DirectoryQuery()
     if form.is_bound and form.is_valid():
-        query = selectors.DirectoryQuery(**form.cleaned_data)
+        data = form.cleaned_data
+        query = selectors.DirectoryQuery(
+            name=data["q"],
+            skill=data["skill"],
+            department=data["department"],
+            site=data["site"],
+            language=data["language"],
+        )
     people = selectors.directory_search(request.user, query)
     paginator = Paginator(people, request_page_size(), allow_empty_first_page=True)
     page = paginator.get_page(request.GET.get("page"))
