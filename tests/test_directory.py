@@ -6,7 +6,7 @@ from django.urls import reverse
 from profiles import services
 from profiles.models import UserSkill
 
-from .factories import ExternalFactory, SkillFactory, UserFactory, UserSkillFactory
+from .factories import SkillFactory, UserFactory, UserSkillFactory
 
 pytestmark = pytest.mark.django_db
 
