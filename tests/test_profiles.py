@@ -370,10 +370,10 @@ def test_profile_page_queries_do_not_grow(client, employee, django_assert_max_nu
             services.follow_create(actor=UserFactory(), user=person)
 
     add_skills(1)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(6):
         client.get(url)
     add_skills(15)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(6):
         response = client.get(url)
     assert len(response.context["skills"]) == 16
 
@@ -382,9 +382,9 @@ def test_followers_list_queries_do_not_grow(client, employee, django_assert_max_
     client.force_login(employee)
     url = reverse("people:followers", args=[employee.username])
     services.follow_create(actor=UserFactory(), user=employee)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         client.get(url)
     for follower in UserFactory.create_batch(15):
         services.follow_create(actor=follower, user=employee)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         client.get(url)
