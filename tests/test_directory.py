@@ -179,3 +179,13 @@ def test_directory_queries_do_not_grow(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("people:directory"), params)
     assert len(response.context["page"].object_list) >= 20
+
+
+def test_directory_speaks_french(client, employee, company):
+    client.force_login(employee)
+
+    page = client.get(
+        reverse("people:directory"), {"skill": "compta"}, HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+
+    assert "<h1>Personnes</h1>" in page and "2 personnes" in page and "Compétence" in page
