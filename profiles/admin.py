@@ -83,6 +83,9 @@ class CompanyUserAdmin(UserAdmin):
         ),
     )
 
+    # Accounts are closed and reopened only through the actions (sessions, audit trail).
+    readonly_fields = ("is_active",)
+
     def get_inline_instances(self, request, obj=None):
         # The profile is created with the user: inlines only on an existing user.
         return super().get_inline_instances(request, obj) if obj else []

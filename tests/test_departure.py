@@ -176,3 +176,11 @@ def test_admin_user_page_shows_profile_and_skills(client, admin_user, employee):
 
     assert "Lean" in page and "phone" in page.lower()
     assert User.objects.get(pk=employee.pk).profile
+
+
+def test_admin_cannot_flip_is_active_by_hand(client, admin_user, employee):
+    client.force_login(admin_user)
+
+    page = client.get(reverse("admin:profiles_user_change", args=[employee.pk])).content.decode()
+
+    assert 'name="is_active"' not in page

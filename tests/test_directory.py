@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from profiles import services
 from profiles.models import UserSkill
@@ -184,8 +185,10 @@ def test_directory_queries_do_not_grow(
 def test_directory_speaks_french(client, employee, company):
     client.force_login(employee)
 
-    page = client.get(
-        reverse("people:directory"), {"skill": "compta"}, HTTP_ACCEPT_LANGUAGE="fr"
-    ).content.decode()
+    # The locale middleware leaves French active in this thread: restore it afterwards.
+    with translation.override("en"):
+        page = client.get(
+            reverse("people:directory"), {"skill": "compta"}, HTTP_ACCEPT_LANGUAGE="fr"
+        ).content.decode()
 
     assert "<h1>Personnes</h1>" in page and "2 personnes" in page and "Compétence" in page

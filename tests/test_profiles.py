@@ -388,3 +388,33 @@ def test_followers_list_queries_do_not_grow(client, employee, django_assert_max_
         services.follow_create(actor=follower, user=employee)
     with django_assert_max_num_queries(6):
         client.get(url)
+
+
+def test_photo_is_served_only_to_who_may_see_the_profile(client, employee):
+    client.force_login(employee)
+    upload = SimpleUploadedFile("me.gif", image_bytes(image_format="GIF", mode="P"), "image/gif")
+    client.post(reverse("me"), {**profile_data(), "photo": upload})
+    partner = ExternalFactory()
+    client.force_login(partner)
+
+    assert client.get(reverse("people:photo", args=[employee.username])).status_code == 404
+
+
+def test_seed_demo_gives_skills_endorsements_and_follows_once():
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = (UserSkill.objects.count(), Endorsement.objects.count(), Follow.objects.count())
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert counts == (
+        UserSkill.objects.count(),
+        Endorsement.objects.count(),
+        Follow.objects.count(),
+    )
+    assert counts[0] >= 100 and counts[1] >= 30 and counts[2] >= 30
+    assert UserSkill.objects.filter(level=UserSkill.Level.EXPERT).exists()
+    assert all(
+        UserSkill.objects.filter(pk=e.user_skill_id, endorsements_count__gte=1).exists()
+        for e in Endorsement.objects.all()[:5]
+    )
