@@ -147,9 +147,10 @@ def skills_suggested(viewer, text: str) -> list[str]:
 
 
 def followers_of(viewer, user) -> QuerySet[User]:
+    """Everyone counted in the stored counter; former employees show with their marker."""
     return (
         users_visible_to(viewer)
-        .filter(following_links__followed=user, is_active=True)
+        .filter(following_links__followed=user)
         .select_related("profile")
         .order_by("last_name", "first_name", "pk")
     )
@@ -158,7 +159,7 @@ def followers_of(viewer, user) -> QuerySet[User]:
 def following_of(viewer, user) -> QuerySet[User]:
     return (
         users_visible_to(viewer)
-        .filter(follower_links__follower=user, is_active=True)
+        .filter(follower_links__follower=user)
         .select_related("profile")
         .order_by("last_name", "first_name", "pk")
     )

@@ -1,10 +1,10 @@
 """People pages: the directory, profiles, /me/, follows and endorsements."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -53,7 +53,7 @@ def directory(request):
             language=data["language"],
         )
     people = selectors.directory_search(request.user, query)
-    paginator = Paginator(people, request_page_size(), allow_empty_first_page=True)
+    paginator = Paginator(people, settings.RSE_DIRECTORY_PAGE_SIZE, allow_empty_first_page=True)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -69,12 +69,6 @@ def directory(request):
             "params": params.urlencode(),
         },
     )
-
-
-def request_page_size() -> int:
-    from django.conf import settings
-
-    return settings.RSE_DIRECTORY_PAGE_SIZE
 
 
 @login_required
@@ -110,7 +104,7 @@ def _people_list(request, username: str, which: str):
     else:
         people = selectors.following_of(request.user, person)
         title = _("People %(name)s follows") % {"name": person}
-    page = Paginator(people, request_page_size()).get_page(request.GET.get("page"))
+    page = Paginator(people, settings.RSE_DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "profiles/people_list.html",
@@ -283,8 +277,7 @@ def me_skill_remove(request, pk: int):
     user_skill = get_object_or_404(
         UserSkill.objects.select_related("skill"), pk=pk, user=request.user
     )
-    with transaction.atomic():
-        services.user_skill_remove(actor=request.user, user_skill=user_skill)
+    services.user_skill_remove(actor=request.user, user_skill=user_skill)
     messages.success(
         request, _("“%(skill)s” removed from your skills.") % {"skill": user_skill.skill}
     )

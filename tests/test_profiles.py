@@ -186,6 +186,15 @@ def test_a_level_outside_the_list_is_refused(client, employee):
     assert not UserSkill.objects.exists()
 
 
+def test_a_too_long_skill_name_is_refused(client, employee):
+    client.force_login(employee)
+
+    response = client.post(reverse("me_skill_add"), {"name": "x" * 61, "level": "expert"})
+
+    assert "at most 60 characters" in " ".join(response.context["skill_form"].errors["name"])
+    assert not Skill.objects.exists() and not UserSkill.objects.exists()
+
+
 def test_a_skill_listed_twice_is_refused(client, employee):
     client.force_login(employee)
     client.post(reverse("me_skill_add"), {"name": "Python", "level": "expert"})
