@@ -138,6 +138,12 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     assert reverse("account_login") in response["Location"]
 
 
+def test_skill_suggestions_need_a_signed_in_employee(client):
+    response = client.get(reverse("skills_suggest"), {"q": "py"})
+
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
 def test_people_nav_entry_is_for_employees_only(client, employee, external):
     client.force_login(employee)
     assert 'href="/people/"' in client.get("/").content.decode()

@@ -1,6 +1,7 @@
 """Profiles, /me/, skills, endorsements and follows: good input and bad."""
 
 import io
+import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -100,6 +101,23 @@ def test_photo_is_re_encoded_and_served(client, employee):
         assert stored.format == "JPEG" and max(stored.size) == 512
     response = client.get(reverse("people:photo", args=[employee.username]))
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+
+
+def test_transparent_photo_stays_png_and_can_be_removed(
+    client, employee, django_capture_on_commit_callbacks
+):
+    client.force_login(employee)
+    upload = SimpleUploadedFile("logo.png", image_bytes(mode="RGBA"), "image/png")
+    client.post(reverse("me"), {**profile_data(), "photo": upload})
+    stored = Profile.objects.get(user=employee).photo
+    assert stored.name.endswith(".png")
+    path = stored.path
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("me"), {**profile_data(), "photo-clear": "on"})
+
+    assert not Profile.objects.get(user=employee).photo
+    assert not os.path.exists(path)  # the old file is deleted once the change is committed
 
 
 def test_default_avatar_shows_initials(client, employee):
