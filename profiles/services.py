@@ -40,7 +40,8 @@ def profile_update(*, actor: User, profile: Profile, changes: dict) -> Profile:
     """
     if actor.pk != profile.user_id:
         raise PermissionDenied
-    old_photo = profile.photo.name if profile.photo else ""
+    # Read from the database: a model form has already set the new file on `profile`.
+    old_photo = Profile.objects.filter(pk=profile.pk).values_list("photo", flat=True).first() or ""
     fields = []
     for name in PROFILE_FIELDS:
         if name in changes:
