@@ -445,3 +445,14 @@ def test_seed_demo_gives_skills_endorsements_and_follows_once():
         UserSkill.objects.filter(pk=e.user_skill_id, endorsements_count__gte=1).exists()
         for e in Endorsement.objects.all()[:5]
     )
+
+
+def test_my_profile_page_queries_do_not_grow(client, employee, django_assert_max_num_queries):
+    client.force_login(employee)
+    UserSkillFactory(user=employee)
+    with django_assert_max_num_queries(5):
+        client.get(reverse("me"))
+    UserSkillFactory.create_batch(15, user=employee)
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("me"))
+    assert len(response.context["skills"]) == 16
