@@ -19,6 +19,10 @@ ACTIONS = {
     "account.email_added": _("E-mail address added"),
     "account.email_removed": _("E-mail address removed"),
     "account.email_confirmed": _("E-mail address confirmed"),
+    "account.closed": _("Account closed (departure)"),
+    "account.reactivated": _("Account reactivated"),
+    # People directory.
+    "skill.merged": _("Skills merged"),
     # Usage charter.
     "charter.drafted": _("Charter draft started"),
     "charter.published": _("Charter version published"),

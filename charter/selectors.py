@@ -1,6 +1,6 @@
 """Reads about the charter: which version is in force, and where a person stands."""
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from .models import CharterAcceptance, CharterSection, CharterVersion
 
@@ -26,7 +26,7 @@ def charter_status(user) -> dict:
 
     `accepted` is True when they accepted the binding version or any later one;
     `announcement` is the current version when it is a minor update they have not yet
-    acknowledged. Computed once per request (see rse.middleware), in two queries.
+    acknowledged. Computed once per request (see charter.middleware), in one query.
     """
     versions = list(
         published_versions()
@@ -41,20 +41,17 @@ def charter_status(user) -> dict:
             "title_en",
             "published_at",
         )
+        .annotate(
+            accepted_by_user=Exists(
+                CharterAcceptance.objects.filter(user_id=user.pk, version=OuterRef("pk"))
+            )
+        )
     )
     if not versions:
         return {"current": None, "binding": None, "accepted": True, "announcement": None}
     current = versions[0]
     binding = next((v for v in versions if v.requires_reacceptance), versions[-1])
-    accepted_numbers = (
-        set(
-            CharterAcceptance.objects.filter(user=user, version__in=versions).values_list(
-                "version__number", flat=True
-            )
-        )
-        if user.is_authenticated
-        else set()
-    )
+    accepted_numbers = {v.number for v in versions if v.accepted_by_user}
     accepted = any(n >= binding.number for n in accepted_numbers)
     announcement = current if accepted and current.number not in accepted_numbers else None
     return {

@@ -7,7 +7,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import User
+from . import services
+from .models import Endorsement, Follow, Profile, User, UserSkill
 
 DEMO_PASSWORD = "rse-demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
 SITE_MODERATORS_GROUP = "Site moderators"
@@ -76,6 +77,20 @@ LAST_NAMES = [
     "Clarke",
 ]
 EXTRA_PEOPLE = 36
+
+SKILLS_BY_DEPARTMENT = {
+    "Finance": ["Comptabilité", "Contrôle de gestion", "Excel", "IFRS", "SAP"],
+    "Ressources humaines": ["Recrutement", "Droit social", "Formation", "Paie", "Entretiens"],
+    "IT": ["Python", "Django", "PostgreSQL", "Kubernetes", "Cybersécurité", "Data engineering"],
+    "Marketing": ["SEO", "Communication interne", "Rédaction", "Réseaux sociaux", "Canva"],
+    "Sales": ["Négociation", "Salesforce", "Grands comptes", "Appels d'offres", "Anglais"],
+    "R&D": ["Chimie analytique", "Statistiques", "Python", "Gestion de projet", "Brevets"],
+    "Juridique": ["Droit des contrats", "RGPD", "Conformité", "Propriété intellectuelle"],
+    "Opérations": ["Supply chain", "Lean", "SAP", "Planification", "Sécurité au travail"],
+}
+LANGUAGES = ["French", "French, English", "English, French, Spanish", "French, German"]
+INTERESTS = ["Running, photography", "Chess", "Cooking, hiking", "Jazz", "Cycling, gardening"]
+LEVELS = [UserSkill.Level.EXPERT, UserSkill.Level.PRACTITIONER, UserSkill.Level.NOTIONS]
 
 
 @dataclass(frozen=True)
@@ -213,4 +228,41 @@ def seed_people() -> tuple[int, int]:
     if external.sponsor_id is None:
         external.sponsor = by_role["community manager"]
         external.save(update_fields=["sponsor"])
+    seed_skills_and_follows(
+        list(
+            User.objects.filter(
+                email__in=[a.email for a in ROLE_ACCOUNTS + _generated_people()]
+            ).order_by("pk")
+        )
+    )
     return created, updated
+
+
+def seed_skills_and_follows(people: list[User]) -> None:
+    """Plausible profiles, skills, endorsements and follows. Adds only what is missing."""
+    employees = [p for p in people if p.kind == User.Kind.EMPLOYEE]
+    for i, person in enumerate(people):
+        profile = services.profile_get_or_create(user=person)
+        if not profile.languages and not profile.interests:
+            Profile.objects.filter(pk=profile.pk).update(
+                languages=LANGUAGES[i % len(LANGUAGES)], interests=INTERESTS[i % len(INTERESTS)]
+            )
+        names = SKILLS_BY_DEPARTMENT.get(person.department, ["Gestion de projet", "Anglais"])
+        held = set(person.user_skills.values_list("skill__normalized", flat=True))
+        for j in range(3):
+            name = names[(i + j) % len(names)]
+            skill = services.skill_get_or_create(name=name)
+            if skill.normalized not in held:
+                services.user_skill_add(
+                    actor=person, name=name, level=LEVELS[(i + j) % len(LEVELS)]
+                )
+                held.add(skill.normalized)
+    # Colleagues of the same department endorse and follow each other a little.
+    for i, person in enumerate(employees):
+        colleagues = [p for p in employees if p.department == person.department and p != person]
+        for colleague in colleagues[: 1 + i % 3]:
+            if not Follow.objects.filter(follower=person, followed=colleague).exists():
+                services.follow_create(actor=person, user=colleague)
+            best = colleague.user_skills.order_by("pk").first()
+            if best and not Endorsement.objects.filter(user_skill=best, endorser=person).exists():
+                services.endorsement_create(actor=person, user_skill=best)

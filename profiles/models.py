@@ -1,8 +1,14 @@
+import unicodedata
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+BIO_MAX_LENGTH = 1000
+SKILL_NAME_MAX_LENGTH = 60
 
 
 class CompanyUserManager(UserManager):
@@ -84,3 +90,189 @@ class User(AbstractUser):
     @property
     def is_external(self) -> bool:
         return self.kind == self.Kind.EXTERNAL
+
+
+def normalize_skill_name(name: str) -> str:
+    """The key under which two spellings are one skill: case, accents and spaces ignored.
+
+    "Python", "python" and " PYTHON " share one key, and so do "Comptabilité" and
+    "comptabilite".
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
+
+
+def clean_skill_label(name: str) -> str:
+    """How a new skill is displayed: as first typed, with spaces tidied."""
+    return " ".join(name.split())
+
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 ().-]{4,22}[0-9]$",
+    _("Enter a phone number with digits, spaces, dots or dashes, e.g. +33 1 23 45 67 89."),
+)
+
+
+class Profile(models.Model):
+    """What a person says about themselves; directory fields stay on the user."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="profile"
+    )
+    phone = models.CharField(_("phone"), max_length=24, blank=True, validators=[phone_validator])
+    bio = models.TextField(
+        _("short bio"),
+        max_length=BIO_MAX_LENGTH,
+        blank=True,
+        validators=[MaxLengthValidator(BIO_MAX_LENGTH)],
+    )
+    photo = models.ImageField(_("photo"), upload_to="photos/%Y/%m/", blank=True)
+    languages = models.CharField(
+        _("languages spoken"),
+        max_length=200,
+        blank=True,
+        help_text=_("Separated by commas, e.g. French, English, Spanish."),
+    )
+    interests = models.CharField(
+        _("interests and hobbies"),
+        max_length=300,
+        blank=True,
+        help_text=_("Separated by commas."),
+    )
+    # Stored counters, kept by the follow services (never recounted per row).
+    followers_count = models.PositiveIntegerField(_("followers"), default=0)
+    following_count = models.PositiveIntegerField(_("following"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def language_list(self) -> list[str]:
+        return [part.strip() for part in self.languages.split(",") if part.strip()]
+
+    def interest_list(self) -> list[str]:
+        return [part.strip() for part in self.interests.split(",") if part.strip()]
+
+
+class Skill(models.Model):
+    """One entry of the shared skill vocabulary."""
+
+    name = models.CharField(_("name"), max_length=SKILL_NAME_MAX_LENGTH)
+    normalized = models.CharField(
+        _("normalized key"), max_length=SKILL_NAME_MAX_LENGTH, unique=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+        ordering = ["normalized"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        self.name = clean_skill_label(self.name)
+        self.normalized = normalize_skill_name(self.name)
+        if not self.normalized:
+            raise ValidationError({"name": _("Enter the name of a skill.")})
+
+
+class UserSkill(models.Model):
+    """A skill a person lists, with a self-assessed level."""
+
+    class Level(models.TextChoices):
+        NOTIONS = "notions", _("Notions")
+        PRACTITIONER = "practitioner", _("Practitioner")
+        EXPERT = "expert", _("Expert")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="user_skills"
+    )
+    skill = models.ForeignKey(
+        Skill, verbose_name=_("skill"), on_delete=models.CASCADE, related_name="user_skills"
+    )
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    # Stored counter, kept by the endorsement services.
+    endorsements_count = models.PositiveIntegerField(_("endorsements"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("skill of a person")
+        verbose_name_plural = _("skills of people")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "skill"], name="userskill_once_per_person"),
+            models.CheckConstraint(
+                condition=models.Q(level__in=["notions", "practitioner", "expert"]),
+                name="userskill_level_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.skill} ({self.get_level_display()})"
+
+
+# Ranks used to order skills and search results: experts first.
+LEVEL_RANK = {
+    UserSkill.Level.NOTIONS: 1,
+    UserSkill.Level.PRACTITIONER: 2,
+    UserSkill.Level.EXPERT: 3,
+}
+
+
+class Endorsement(models.Model):
+    """A colleague vouches for someone else's skill, once."""
+
+    user_skill = models.ForeignKey(
+        UserSkill, verbose_name=_("skill"), on_delete=models.CASCADE, related_name="endorsements"
+    )
+    endorser = models.ForeignKey(
+        User,
+        verbose_name=_("endorser"),
+        on_delete=models.CASCADE,
+        related_name="endorsements_given",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user_skill", "endorser"], name="endorsement_once_per_endorser"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endorser} → {self.user_skill}"
+
+
+class Follow(models.Model):
+    """A person follows another person."""
+
+    follower = models.ForeignKey(
+        User, verbose_name=_("follower"), on_delete=models.CASCADE, related_name="following_links"
+    )
+    followed = models.ForeignKey(
+        User, verbose_name=_("followed"), on_delete=models.CASCADE, related_name="follower_links"
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followed"], name="follow_once"),
+            models.CheckConstraint(
+                condition=~models.Q(follower=models.F("followed")), name="follow_not_oneself"
+            ),
+        ]
+        indexes = [models.Index(fields=["followed", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.follower} → {self.followed}"

@@ -181,6 +181,13 @@ RSE_ALLOWED_EMAIL_DOMAINS = [
 ]
 RSE_SITE_NAME = env_str("RSE_SITE_NAME", "RSE")
 
+# Profile photos: uploads larger than these are refused; accepted ones are re-encoded
+# (JPEG, or PNG when transparent) and scaled down to fit RSE_PHOTO_SIZE pixels.
+RSE_PHOTO_MAX_BYTES = env_int("RSE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+RSE_PHOTO_MAX_PIXELS = env_int("RSE_PHOTO_MAX_PIXELS", 6000)
+RSE_PHOTO_SIZE = env_int("RSE_PHOTO_SIZE", 512)
+RSE_DIRECTORY_PAGE_SIZE = env_int("RSE_DIRECTORY_PAGE_SIZE", 20)
+
 # E-mail: console in embedded mode, SMTP (EMAIL_HOST…) in production.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from audit import views as audit_views
+from profiles import views as profile_views
 
 from . import views
 
@@ -15,5 +16,11 @@ urlpatterns = [
     path("charter/", include("charter.urls")),
     path("me/security/", audit_views.my_security_log, name="my_security_log"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("people/", include("profiles.urls")),
+    path("me/", profile_views.me, name="me"),
+    path("me/skills/", profile_views.me_skill_add, name="me_skill_add"),
+    path("me/skills/<int:pk>/", profile_views.me_skill_update, name="me_skill_update"),
+    path("me/skills/<int:pk>/remove/", profile_views.me_skill_remove, name="me_skill_remove"),
+    path("skills/suggest/", profile_views.skills_suggest, name="skills_suggest"),
     path("admin/", admin.site.urls),
 ]

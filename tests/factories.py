@@ -4,7 +4,7 @@ from django.contrib.auth.hashers import make_password
 
 from charter.models import CharterAcceptance
 from charter.selectors import current_version
-from profiles.models import User
+from profiles.models import Skill, User, UserSkill, normalize_skill_name
 
 PASSWORD = "correct-horse-battery"
 # Hashed once for the whole suite: password hashing is slow by design.
@@ -44,3 +44,21 @@ class ExternalFactory(UserFactory):
     sponsor = factory.SubFactory(UserFactory)
     department = ""
     site = ""
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+        django_get_or_create = ("normalized",)
+
+    name = factory.Sequence(lambda n: f"Skill {n}")
+    normalized = factory.LazyAttribute(lambda s: normalize_skill_name(s.name))
+
+
+class UserSkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UserSkill
+
+    user = factory.SubFactory(UserFactory)
+    skill = factory.SubFactory(SkillFactory)
+    level = UserSkill.Level.PRACTITIONER

@@ -1,0 +1,165 @@
+"""Reads about people. Every page, search and suggestion starts from these querysets."""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
+
+from .models import LEVEL_RANK, Follow, Skill, User, UserSkill, normalize_skill_name
+
+SUGGESTIONS_LIMIT = 10
+TOP_SKILLS = 3
+
+
+def users_visible_to(viewer) -> QuerySet[User]:
+    """The people whose profile `viewer` may see (the one place for this rule).
+
+    Employees see everyone, former employees included (their past content stays
+    attributed). Externals see only people they share a community with: until
+    communities exist, that is themselves and their sponsor.
+    """
+    if not (viewer.is_authenticated and viewer.is_active):
+        return User.objects.none()
+    if viewer.kind == User.Kind.EMPLOYEE:
+        return User.objects.all()
+    return User.objects.filter(Q(pk=viewer.pk) | Q(pk=viewer.sponsor_id))
+
+
+def get_visible_user_or_404(viewer, username: str) -> User:
+    """One person's profile for `viewer`, or 404 (never 403) if they may not see it."""
+    user = (
+        users_visible_to(viewer)
+        .select_related("profile", "sponsor")
+        .filter(username__iexact=username)
+        .first()
+    )
+    if user is None:
+        raise Http404
+    return user
+
+
+def level_rank() -> Case:
+    return Case(
+        *(When(level=level, then=Value(rank)) for level, rank in LEVEL_RANK.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def user_skills_ranked() -> QuerySet[UserSkill]:
+    """Skills of people, best first: level, then endorsements, then name."""
+    return (
+        UserSkill.objects.select_related("skill")
+        .annotate(rank=level_rank())
+        .order_by("-rank", "-endorsements_count", "skill__normalized")
+    )
+
+
+@dataclass(frozen=True)
+class DirectoryQuery:
+    name: str = ""
+    skill: str = ""
+    department: str = ""
+    site: str = ""
+    language: str = ""
+
+
+def directory_search(viewer, query: DirectoryQuery) -> QuerySet[User]:
+    """Active people `viewer` may find, filtered by every criterion given.
+
+    With a skill, people holding a matching skill come first by level, then by
+    endorsements; otherwise by name.
+    """
+    people = users_visible_to(viewer).filter(is_active=True)
+    for word in query.name.split():
+        people = people.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+        )
+    if query.department:
+        people = people.filter(department=query.department)
+    if query.site:
+        people = people.filter(site=query.site)
+    if query.language.strip():
+        people = people.filter(profile__languages__icontains=query.language.strip())
+    ordering = ["last_name", "first_name", "pk"]
+    key = normalize_skill_name(query.skill)
+    if key:
+        # The filter comes before the annotations, so they read the matching skill only.
+        people = people.filter(user_skills__skill__normalized__contains=key).annotate(
+            skill_rank=Max(
+                Case(
+                    *(
+                        When(user_skills__level=level, then=Value(rank))
+                        for level, rank in LEVEL_RANK.items()
+                    ),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            ),
+            skill_endorsements=Max("user_skills__endorsements_count"),
+        )
+        ordering = ["-skill_rank", "-skill_endorsements", *ordering]
+    return (
+        people.select_related("profile")
+        .prefetch_related(
+            Prefetch("user_skills", queryset=user_skills_ranked(), to_attr="ranked_skills")
+        )
+        .order_by(*ordering)
+    )
+
+
+def directory_choices(viewer) -> tuple[list[str], list[str]]:
+    """Departments and sites present among the people `viewer` may find."""
+    people = users_visible_to(viewer).filter(is_active=True)
+    departments = (
+        people.exclude(department="").order_by("department").values_list("department", flat=True)
+    )
+    sites = people.exclude(site="").order_by("site").values_list("site", flat=True)
+    return list(departments.distinct()), list(sites.distinct())
+
+
+def followed_ids(viewer, people) -> set[int]:
+    """Which of `people` the viewer follows, in one query."""
+    return set(
+        Follow.objects.filter(follower=viewer, followed__in=[p.pk for p in people]).values_list(
+            "followed_id", flat=True
+        )
+    )
+
+
+def skills_suggested(viewer, text: str) -> list[str]:
+    """Skill names of the shared vocabulary matching what is typed, for autocomplete."""
+    key = normalize_skill_name(text)
+    if not key:
+        return []
+    matches = Skill.objects.filter(normalized__contains=key).annotate(
+        starts=Case(
+            When(normalized__startswith=key, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    )
+    return list(
+        matches.order_by("starts", "normalized").values_list("name", flat=True)[:SUGGESTIONS_LIMIT]
+    )
+
+
+def followers_of(viewer, user) -> QuerySet[User]:
+    """Everyone counted in the stored counter; former employees show with their marker."""
+    return (
+        users_visible_to(viewer)
+        .filter(following_links__followed=user)
+        .select_related("profile")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def following_of(viewer, user) -> QuerySet[User]:
+    return (
+        users_visible_to(viewer)
+        .filter(follower_links__follower=user)
+        .select_related("profile")
+        .order_by("last_name", "first_name", "pk")
+    )

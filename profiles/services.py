@@ -1,0 +1,264 @@
+"""Writes about people: one function per business action."""
+
+from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit import services as audit
+
+from . import permissions
+from .models import (
+    LEVEL_RANK,
+    Endorsement,
+    Follow,
+    Profile,
+    Skill,
+    User,
+    UserSkill,
+    clean_skill_label,
+)
+
+PROFILE_FIELDS = ("phone", "bio", "languages", "interests")
+
+
+# Profiles ---------------------------------------------------------------------------
+
+
+def profile_get_or_create(*, user: User) -> Profile:
+    """Every person has a profile; this makes sure of it (called when a user is created)."""
+    profile, _created = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+def profile_update(*, actor: User, profile: Profile, changes: dict) -> Profile:
+    """A person edits their own profile. `changes` holds cleaned form values.
+
+    `photo` may be a new (already re-encoded) file, or False to remove the photo.
+    """
+    if actor.pk != profile.user_id:
+        raise PermissionDenied
+    # Read from the database: a model form has already set the new file on `profile`.
+    old_photo = Profile.objects.filter(pk=profile.pk).values_list("photo", flat=True).first() or ""
+    fields = []
+    for name in PROFILE_FIELDS:
+        if name in changes:
+            setattr(profile, name, changes[name])
+            fields.append(name)
+    if "photo" in changes and changes["photo"] is not None:
+        profile.photo = changes["photo"] or None
+        fields.append("photo")
+    profile.full_clean()
+    with transaction.atomic():
+        profile.save(update_fields=[*fields, "updated_at"])
+        new_photo = profile.photo.name if profile.photo else ""
+        if old_photo and old_photo != new_photo:
+            storage = profile.photo.storage
+            transaction.on_commit(lambda: storage.delete(old_photo))
+    return profile
+
+
+# Skills -----------------------------------------------------------------------------
+
+
+def skill_get_or_create(*, name: str) -> Skill:
+    """The vocabulary entry for `name`, created on first use (case and accents ignored)."""
+    skill = Skill(name=clean_skill_label(name))
+    skill.clean()
+    existing = Skill.objects.filter(normalized=skill.normalized).first()
+    if existing:
+        return existing
+    skill.full_clean(exclude=["normalized"])
+    try:
+        with transaction.atomic():
+            skill.save()
+    except IntegrityError:  # someone created it a moment ago
+        return Skill.objects.get(normalized=skill.normalized)
+    return skill
+
+
+def user_skill_add(*, actor: User, name: str, level: str) -> UserSkill:
+    """A person lists a skill with a self-assessed level."""
+    if level not in UserSkill.Level.values:
+        raise ValidationError({"level": _("Choose a level from the list.")})
+    with transaction.atomic():
+        skill = skill_get_or_create(name=name)
+        if UserSkill.objects.filter(user=actor, skill=skill).exists():
+            raise ValidationError(
+                {"name": _("“%(skill)s” is already in your skills.") % {"skill": skill.name}}
+            )
+        user_skill = UserSkill(user=actor, skill=skill, level=level)
+        user_skill.full_clean()
+        user_skill.save()
+    return user_skill
+
+
+def user_skill_set_level(*, actor: User, user_skill: UserSkill, level: str) -> UserSkill:
+    if actor.pk != user_skill.user_id:
+        raise PermissionDenied
+    if level not in UserSkill.Level.values:
+        raise ValidationError({"level": _("Choose a level from the list.")})
+    user_skill.level = level
+    user_skill.save(update_fields=["level"])
+    return user_skill
+
+
+def user_skill_remove(*, actor: User, user_skill: UserSkill) -> None:
+    if actor.pk != user_skill.user_id:
+        raise PermissionDenied
+    user_skill.delete()
+
+
+def skill_merge(*, actor: User, target: Skill, sources: list[Skill], request=None) -> Skill:
+    """An admin merges skills that mean the same thing into `target`.
+
+    People who held a source skill now hold the target one (at the higher of their
+    levels when they held both); endorsements follow, without duplicates.
+    """
+    sources = [s for s in sources if s.pk != target.pk]
+    if not sources:
+        raise ValidationError(_("Select at least two skills to merge."))
+    with transaction.atomic():
+        for moved in UserSkill.objects.select_for_update().filter(skill__in=sources):
+            kept = UserSkill.objects.filter(user_id=moved.user_id, skill=target).first()
+            if kept is None:
+                moved.skill = target
+                moved.save(update_fields=["skill"])
+                continue
+            if LEVEL_RANK[moved.level] > LEVEL_RANK[kept.level]:
+                kept.level = moved.level
+                kept.save(update_fields=["level"])
+            already = set(kept.endorsements.values_list("endorser_id", flat=True))
+            moved.endorsements.exclude(endorser_id__in=already).update(user_skill=kept)
+            moved.delete()
+            kept.endorsements_count = kept.endorsements.count()
+            kept.save(update_fields=["endorsements_count"])
+        names = [s.name for s in sources]
+        Skill.objects.filter(pk__in=[s.pk for s in sources]).delete()
+        audit.record(
+            "skill.merged", actor=actor, target=target, request=request, data={"merged": names}
+        )
+    return target
+
+
+# Endorsements -----------------------------------------------------------------------
+
+
+def endorsement_create(*, actor: User, user_skill: UserSkill) -> Endorsement:
+    """A colleague endorses someone else's skill, once."""
+    if actor.pk == user_skill.user_id:
+        raise ValidationError(_("You cannot endorse your own skill."))
+    if not permissions.can_endorse(actor, user_skill):
+        raise PermissionDenied
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                endorsement = Endorsement.objects.create(user_skill=user_skill, endorser=actor)
+        except IntegrityError:
+            raise ValidationError(
+                _("You have already endorsed %(name)s for “%(skill)s”.")
+                % {"name": user_skill.user, "skill": user_skill.skill}
+            ) from None
+        UserSkill.objects.filter(pk=user_skill.pk).update(
+            endorsements_count=F("endorsements_count") + 1
+        )
+    return endorsement
+
+
+def endorsement_withdraw(*, actor: User, user_skill: UserSkill) -> None:
+    with transaction.atomic():
+        deleted, _rows = Endorsement.objects.filter(user_skill=user_skill, endorser=actor).delete()
+        if not deleted:
+            raise ValidationError(_("You had not endorsed this skill."))
+        UserSkill.objects.filter(pk=user_skill.pk, endorsements_count__gt=0).update(
+            endorsements_count=F("endorsements_count") - 1
+        )
+
+
+# Follows ----------------------------------------------------------------------------
+
+
+def follow_create(*, actor: User, user: User) -> Follow:
+    if actor.pk == user.pk:
+        raise ValidationError(_("You cannot follow yourself."))
+    if not permissions.can_follow(actor, user):
+        raise PermissionDenied
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                follow = Follow.objects.create(follower=actor, followed=user)
+        except IntegrityError:
+            raise ValidationError(_("You already follow %(name)s.") % {"name": user}) from None
+        Profile.objects.filter(user=actor).update(following_count=F("following_count") + 1)
+        Profile.objects.filter(user=user).update(followers_count=F("followers_count") + 1)
+    return follow
+
+
+def follow_delete(*, actor: User, user: User) -> None:
+    with transaction.atomic():
+        deleted, _rows = Follow.objects.filter(follower=actor, followed=user).delete()
+        if not deleted:
+            raise ValidationError(_("You do not follow %(name)s.") % {"name": user})
+        Profile.objects.filter(user=actor, following_count__gt=0).update(
+            following_count=F("following_count") - 1
+        )
+        Profile.objects.filter(user=user, followers_count__gt=0).update(
+            followers_count=F("followers_count") - 1
+        )
+
+
+def follow_counts_refresh() -> None:
+    """Recompute the stored follow counters from the follow rows (repair tool)."""
+    for profile in Profile.objects.annotate(
+        n_followers=Count("user__follower_links", distinct=True),
+        n_following=Count("user__following_links", distinct=True),
+    ):
+        if (profile.followers_count, profile.following_count) != (
+            profile.n_followers,
+            profile.n_following,
+        ):
+            profile.followers_count = profile.n_followers
+            profile.following_count = profile.n_following
+            profile.save(update_fields=["followers_count", "following_count"])
+
+
+# Departure --------------------------------------------------------------------------
+
+
+def sessions_end_for(*, user: User) -> int:
+    """End every session of `user` at once. Returns how many were ended."""
+    user_id = str(user.pk)
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == user_id:
+            ended.append(session.session_key)
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)
+
+
+def account_close(*, actor: User, user: User, request=None) -> User:
+    """An admin closes the account of someone who left: out everywhere, at once."""
+    if actor.pk == user.pk:
+        raise ValidationError(_("You cannot close your own account."))
+    with transaction.atomic():
+        updated = User.objects.filter(pk=user.pk, is_active=True).update(is_active=False)
+        if not updated:
+            raise ValidationError(_("The account of %(name)s is already closed.") % {"name": user})
+        user.is_active = False
+        ended = sessions_end_for(user=user)
+        audit.record(
+            "account.closed", actor=actor, target=user, request=request, data={"sessions": ended}
+        )
+    return user
+
+
+def account_reactivate(*, actor: User, user: User, request=None) -> User:
+    with transaction.atomic():
+        updated = User.objects.filter(pk=user.pk, is_active=False).update(is_active=True)
+        if not updated:
+            raise ValidationError(_("The account of %(name)s is already active.") % {"name": user})
+        user.is_active = True
+        audit.record("account.reactivated", actor=actor, target=user, request=request)
+    return user
