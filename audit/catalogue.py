@@ -19,6 +19,9 @@ ACTIONS = {
     "account.email_added": _("E-mail address added"),
     "account.email_removed": _("E-mail address removed"),
     "account.email_confirmed": _("E-mail address confirmed"),
+    "account.created_by_admin": _("Account created by an administrator"),
+    "account.updated_by_admin": _("Account changed by an administrator"),
+    "permission.changed": _("Access rights changed (admin flags, groups, permissions)"),
     "account.closed": _("Account closed (departure)"),
     "account.reactivated": _("Account reactivated"),
     # People directory.

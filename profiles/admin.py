@@ -6,6 +6,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from rse.admin import ReadOnlyAdmin
+
 from . import services
 from .models import Endorsement, Follow, Profile, Skill, User, UserSkill, normalize_skill_name
 
@@ -85,6 +87,25 @@ class CompanyUserAdmin(UserAdmin):
 
     # Accounts are closed and reopened only through the actions (sessions, audit trail).
     readonly_fields = ("is_active",)
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Access rights as they were, before the flags (here) and groups (save_related)
+        # are written, so the audit entry can say what changed.
+        form.access_before = services.access_snapshot(obj) if change else None
+        super().save_model(request, obj, form, change)
+        services.account_record_admin_change(
+            actor=request.user,
+            user=obj,
+            changed=form.changed_data,
+            created=not change,
+            request=request,
+        )
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        services.account_record_access_change(
+            actor=request.user, user=form.instance, before=form.access_before, request=request
+        )
 
     def get_inline_instances(self, request, obj=None):
         # The profile is created with the user: inlines only on an existing user.
@@ -181,19 +202,7 @@ class SkillAdmin(admin.ModelAdmin):
         )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by services only (they keep stored counters right)."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
+# Endorsements and follows are written by services only (they keep the counters right).
 @admin.register(Endorsement)
 class EndorsementAdmin(ReadOnlyAdmin):
     list_display = ("user_skill", "endorser", "created_at")

@@ -262,3 +262,64 @@ def account_reactivate(*, actor: User, user: User, request=None) -> User:
         user.is_active = True
         audit.record("account.reactivated", actor=actor, target=user, request=request)
     return user
+
+
+# Changes made by administrators ------------------------------------------------------
+
+# Fields whose change is about access rights rather than the directory.
+ACCESS_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
+def account_record_admin_change(
+    *, actor: User, user: User, changed: list[str], created: bool, request=None
+) -> None:
+    """Audit an admin's edit of an account: which fields changed (never the values of
+    secrets). Access rights are recorded apart, by account_record_access_change."""
+    fields = sorted(f for f in changed if f not in ACCESS_FIELDS and "password" not in f)
+    if created:
+        audit.record(
+            "account.created_by_admin",
+            actor=actor,
+            target=user,
+            request=request,
+            data={"kind": user.kind},
+        )
+    elif fields:
+        audit.record(
+            "account.updated_by_admin",
+            actor=actor,
+            target=user,
+            request=request,
+            data={"fields": fields},
+        )
+
+
+def access_snapshot(user: User) -> dict:
+    """What grants access: admin flags, groups and direct permissions, as stored now."""
+    fresh = User.objects.get(pk=user.pk)
+    return {
+        "is_staff": fresh.is_staff,
+        "is_superuser": fresh.is_superuser,
+        "groups": sorted(fresh.groups.values_list("name", flat=True)),
+        "permissions": sorted(
+            f"{app}.{code}"
+            for app, code in fresh.user_permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        ),
+    }
+
+
+def account_record_access_change(
+    *, actor: User, user: User, before: dict | None, request=None
+) -> None:
+    """Audit a change of someone's access rights, with what they were and now are."""
+    after = access_snapshot(user)
+    before = before or {"is_staff": False, "is_superuser": False, "groups": [], "permissions": []}
+    changes = {
+        key: {"before": before[key], "after": after[key]}
+        for key in after
+        if before[key] != after[key]
+    }
+    if changes:
+        audit.record("permission.changed", actor=actor, target=user, request=request, data=changes)

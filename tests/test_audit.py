@@ -487,3 +487,78 @@ def test_security_log_query_count_does_not_grow(client, employee, django_assert_
 
     assert response.status_code == 200
     assert response.text.count("<tr>") == 26  # header + 25 rows per page
+
+
+# --- Changes made in Django admin -----------------------------------------------------
+
+
+def admin_change_form_data(user, **changes):
+    data = {
+        "username": user.username,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "kind": user.kind,
+        "job_title": user.job_title,
+        "department": user.department,
+        "site": user.site,
+        "organisation": "",
+        "sponsor": "",
+        "access_expires_at_0": "",
+        "access_expires_at_1": "",
+        "reconfirmed_at_0": "",
+        "reconfirmed_at_1": "",
+        "is_staff": "",
+        "is_superuser": "",
+        "groups": [],
+        "user_permissions": [],
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": timezone.localtime(user.date_joined).strftime("%Y-%m-%d"),
+        "date_joined_1": timezone.localtime(user.date_joined).strftime("%H:%M:%S"),
+        # A field with a callable default sends its initial value too, as browsers do.
+        "initial-date_joined_0": timezone.localtime(user.date_joined).strftime("%Y-%m-%d"),
+        "initial-date_joined_1": timezone.localtime(user.date_joined).strftime("%H:%M:%S"),
+        "profile-TOTAL_FORMS": "1",
+        "profile-INITIAL_FORMS": "1",
+        "profile-MIN_NUM_FORMS": "0",
+        "profile-MAX_NUM_FORMS": "1",
+        "profile-0-id": str(user.profile.pk),
+        "profile-0-user": str(user.pk),
+        "profile-0-phone": "",
+        "profile-0-bio": "",
+        "profile-0-languages": "",
+        "profile-0-interests": "",
+        "user_skills-TOTAL_FORMS": "0",
+        "user_skills-INITIAL_FORMS": "0",
+        "user_skills-MIN_NUM_FORMS": "0",
+        "user_skills-MAX_NUM_FORMS": "1000",
+    }
+    data.update(changes)
+    return data
+
+
+def test_admin_granting_rights_is_audited_with_before_and_after(client, admin_user, employee):
+    from django.contrib.auth.models import Group
+
+    moderators = Group.objects.create(name="Site moderators")
+    client.force_login(admin_user)
+    url = reverse("admin:profiles_user_change", args=[employee.pk])
+
+    response = client.post(
+        url,
+        admin_change_form_data(
+            employee, is_staff="on", groups=[moderators.pk], job_title="Chef de projet"
+        ),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    access = AuditEntry.objects.get(action="permission.changed")
+    assert access.actor == admin_user and access.target_id == str(employee.pk)
+    assert access.data == {
+        "is_staff": {"before": False, "after": True},
+        "groups": {"before": [], "after": ["Site moderators"]},
+    }
+    edit = AuditEntry.objects.get(action="account.updated_by_admin")
+    assert edit.data == {"fields": ["job_title"]}
+    assert edit.client == "admin"
