@@ -381,3 +381,23 @@ def test_sign_in_leads_someone_who_accepted_straight_home(client, employee, char
     )
 
     assert response.headers["Location"] == "/"
+
+
+def test_following_and_endorsing_are_blocked_until_the_charter_is_accepted(
+    client, newcomer, employee
+):
+    from profiles.models import Follow
+
+    from .factories import UserSkillFactory
+
+    skill = UserSkillFactory(user=employee)
+    client.force_login(newcomer)
+
+    follow = client.post(reverse("people:follow", args=[employee.username]))
+    endorse = client.post(reverse("people:endorse", args=[employee.username, skill.pk]))
+
+    assert follow.status_code == endorse.status_code == 302
+    assert follow.headers["Location"].startswith("/charter/")
+    assert endorse.headers["Location"].startswith("/charter/")
+    assert not Follow.objects.exists()
+    assert skill.endorsements.count() == 0
