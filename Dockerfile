@@ -10,14 +10,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 RUN useradd --create-home --uid 1000 rse
 
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY rse ./rse
 COPY profiles ./profiles
 COPY communities ./communities
 COPY moderation ./moderation
 COPY charter ./charter
 COPY audit ./audit
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir . -c constraints.txt
 
 COPY . .
 # collectstatic needs settings that pass the production checks; these are build-time only.

@@ -4,14 +4,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint format messages frontend clean
+.PHONY: run test lint format messages frontend constraints clean
 
 # The environment is rebuilt whenever pyproject.toml changes.
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "RSE needs Python 3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev]" -c constraints.txt
 	touch $@
 
 # axe-core for the accessibility checks of the browser tests (skipped without npm).
@@ -41,6 +41,12 @@ format: $(BIN)/.installed
 messages: $(BIN)/.installed
 	$(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=node_modules
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+# Re-pin every transitive dependency after changing pyproject.toml.
+constraints: $(BIN)/.installed
+	{ echo "# Exact versions of every package, direct and transitive, that CI tested."; \
+	  echo "# Regenerate with: make constraints"; \
+	  $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache staticfiles
