@@ -12,15 +12,19 @@ from django.dispatch import receiver
 from . import services
 
 
+def _about_own_account(action: str, request, user, **details) -> None:
+    services.record(action, actor=user, target=user, request=request, data=details)
+
+
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def on_login(sender, request, user, **kwargs) -> None:
-    services.record("auth.login", actor=user, target=user, request=request)
+    _about_own_account("auth.login", request, user)
 
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")
 def on_logout(sender, request, user, **kwargs) -> None:
     if user is not None:
-        services.record("auth.logout", actor=user, target=user, request=request)
+        _about_own_account("auth.logout", request, user)
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
@@ -33,65 +37,46 @@ def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
 @receiver(account_signals.password_changed, dispatch_uid="audit_password_changed")
 @receiver(account_signals.password_set, dispatch_uid="audit_password_set")
 def on_password_changed(sender, request, user, **kwargs) -> None:
-    services.record("auth.password_changed", actor=user, target=user, request=request)
+    _about_own_account("auth.password_changed", request, user)
 
 
 @receiver(account_signals.password_reset, dispatch_uid="audit_password_reset")
 def on_password_reset(sender, request, user, **kwargs) -> None:
-    services.record("auth.password_reset", actor=user, target=user, request=request)
+    _about_own_account("auth.password_reset", request, user)
 
 
 @receiver(account_signals.user_signed_up, dispatch_uid="audit_signed_up")
 def on_signed_up(sender, request, user, **kwargs) -> None:
-    services.record("account.signed_up", actor=user, target=user, request=request)
+    _about_own_account("account.signed_up", request, user)
 
 
 @receiver(account_signals.email_added, dispatch_uid="audit_email_added")
 def on_email_added(sender, request, user, email_address, **kwargs) -> None:
-    services.record(
-        "account.email_added",
-        actor=user,
-        target=user,
-        request=request,
-        data={"email": email_address.email},
-    )
+    _about_own_account("account.email_added", request, user, email=email_address.email)
 
 
 @receiver(account_signals.email_removed, dispatch_uid="audit_email_removed")
 def on_email_removed(sender, request, user, email_address, **kwargs) -> None:
-    services.record(
-        "account.email_removed",
-        actor=user,
-        target=user,
-        request=request,
-        data={"email": email_address.email},
-    )
+    _about_own_account("account.email_removed", request, user, email=email_address.email)
 
 
 @receiver(account_signals.email_confirmed, dispatch_uid="audit_email_confirmed")
 def on_email_confirmed(sender, request, email_address, **kwargs) -> None:
-    user = email_address.user
-    services.record(
-        "account.email_confirmed",
-        actor=user,
-        target=user,
-        request=request,
-        data={"email": email_address.email},
+    _about_own_account(
+        "account.email_confirmed", request, email_address.user, email=email_address.email
     )
 
 
-def _mfa_receiver(action: str):
-    def handler(sender, request, user, authenticator, **kwargs) -> None:
-        services.record(
-            action, actor=user, target=user, request=request, data={"type": authenticator.type}
-        )
-
-    return handler
+@receiver(mfa_signals.authenticator_added, dispatch_uid="audit_mfa_added")
+def on_mfa_added(sender, request, user, authenticator, **kwargs) -> None:
+    _about_own_account("auth.mfa_added", request, user, type=authenticator.type)
 
 
-on_mfa_added = _mfa_receiver("auth.mfa_added")
-on_mfa_removed = _mfa_receiver("auth.mfa_removed")
-on_mfa_reset = _mfa_receiver("auth.mfa_reset")
-mfa_signals.authenticator_added.connect(on_mfa_added, dispatch_uid="audit_mfa_added")
-mfa_signals.authenticator_removed.connect(on_mfa_removed, dispatch_uid="audit_mfa_removed")
-mfa_signals.authenticator_reset.connect(on_mfa_reset, dispatch_uid="audit_mfa_reset")
+@receiver(mfa_signals.authenticator_removed, dispatch_uid="audit_mfa_removed")
+def on_mfa_removed(sender, request, user, authenticator, **kwargs) -> None:
+    _about_own_account("auth.mfa_removed", request, user, type=authenticator.type)
+
+
+@receiver(mfa_signals.authenticator_reset, dispatch_uid="audit_mfa_reset")
+def on_mfa_reset(sender, request, user, authenticator, **kwargs) -> None:
+    _about_own_account("auth.mfa_reset", request, user, type=authenticator.type)
