@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "guardian",
     "taggit",
     "rse",
@@ -173,6 +174,10 @@ ACCOUNT_RATE_LIMITS = {
 RSE_TRUSTED_PROXIES = env_list("RSE_TRUSTED_PROXIES")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Every signed-in session is recorded per person at sign-in (not on each request, which
+# would cost queries on every page): they can review and end their other sessions, and
+# closing an account ends all of them at once without scanning the session table.
+USERSESSIONS_TRACK_ACTIVITY = False
 MFA_TOTP_ISSUER = env_str("RSE_SITE_NAME", "RSE")
 
 # Self sign-up is open only to these company e-mail domains; externals come by invitation.

@@ -148,3 +148,18 @@ def test_mfa_totp_setup_is_offered(client, employee):
     assert response.status_code == 200
     assert "Authenticator secret" in response.text
     assert response.context["form"].fields["code"].required
+
+
+def test_a_person_sees_their_sessions_and_can_end_the_others(client, employee):
+    from django.test import Client
+
+    other_device = Client(HTTP_USER_AGENT="Phone/1.0")
+    sign_in(other_device, employee.email)
+    sign_in(client, employee.email)
+
+    page = client.get(reverse("usersessions_list"))
+    client.post(reverse("usersessions_list"), {"action": "logout"})
+
+    assert "Phone/1.0" in page.text
+    assert other_device.get(reverse("home")).status_code == 302
+    assert client.get(reverse("home")).status_code == 200
