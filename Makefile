@@ -32,6 +32,7 @@ test: $(BIN)/.installed frontend
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy rse profiles audit charter communities moderation
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .

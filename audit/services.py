@@ -4,7 +4,7 @@ import csv
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -107,7 +107,7 @@ def record_login_failure(*, identifier: str, request: HttpRequest | None) -> Aud
 
 @dataclass
 class PurgeResult:
-    cutoff: timezone.datetime
+    cutoff: datetime
     purged: int
     through_sequence: int | None
 

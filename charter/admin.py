@@ -69,7 +69,7 @@ class CharterVersionAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
     @admin.display(description=_("acceptance"))
-    def acceptance_rate(self, version: CharterVersion) -> str:
+    def acceptance_rate(self, version) -> str:  # annotated by get_queryset
         if not version.is_published:
             return "—"
         active = version.active_people

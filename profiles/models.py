@@ -58,9 +58,9 @@ class User(AbstractUser):
 
     REQUIRED_FIELDS = ["email", "first_name", "last_name"]
 
-    objects = CompanyUserManager()
+    objects = CompanyUserManager()  # type: ignore[misc]  # the stubs type it as a ClassVar
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # not in the stubs
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["last_name", "first_name"]
@@ -84,7 +84,7 @@ class User(AbstractUser):
                 raise ValidationError(
                     {"sponsor": _("An external member needs an employee as sponsor.")}
                 )
-            if self.sponsor.kind != self.Kind.EMPLOYEE:
+            if self.sponsor is not None and self.sponsor.kind != self.Kind.EMPLOYEE:
                 raise ValidationError({"sponsor": _("The sponsor must be an employee.")})
 
     @property
@@ -218,7 +218,7 @@ class UserSkill(models.Model):
 
 
 # Ranks used to order skills and search results: experts first.
-LEVEL_RANK = {
+LEVEL_RANK: dict[str, int] = {
     UserSkill.Level.NOTIONS: 1,
     UserSkill.Level.PRACTITIONER: 2,
     UserSkill.Level.EXPERT: 3,

@@ -47,9 +47,9 @@ def photo_from_upload(upload) -> ContentFile:
                 )
             probe.verify()
         upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)
+        with Image.open(upload) as decoded:
+            decoded.load()
+            image = ImageOps.exif_transpose(decoded)
             side = settings.RSE_PHOTO_SIZE
             image.thumbnail((side, side))
             transparent = image.mode in {"RGBA", "LA"} or (

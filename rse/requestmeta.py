@@ -64,9 +64,11 @@ def client_kind(request: HttpRequest) -> str:
 
 def request_id(request: HttpRequest) -> str:
     """The id set by RequestIdMiddleware (or a fresh one for requests built elsewhere)."""
-    if not getattr(request, "request_id", None):
-        request.request_id = _incoming_request_id(request) or uuid.uuid4().hex
-    return request.request_id
+    rid = getattr(request, "request_id", None)
+    if not rid:
+        rid = _incoming_request_id(request) or uuid.uuid4().hex
+        setattr(request, "request_id", rid)  # noqa: B010 - HttpRequest has no such field
+    return rid
 
 
 def _incoming_request_id(request: HttpRequest) -> str | None:
