@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import permissions, selectors, services
 from .forms import CommunityForm, DirectoryForm, InviteForm, ReasonForm, RequestForm, RoleForm
-from .models import Membership
+from .models import Community, Membership
 
 
 def _error(request, error: ValidationError) -> None:
@@ -65,11 +65,7 @@ def create(request):
                 request=request,
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            _attach(form, error)
         else:
             messages.success(
                 request, _("The community “%(name)s” is created.") % {"name": community}
@@ -77,6 +73,63 @@ def create(request):
             return redirect("communities:detail", slug=community.slug)
     status = 400 if request.method == "POST" else 200
     return render(request, "communities/create.html", {"form": form}, status=status)
+
+
+def _attach(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def edit(request, slug: str):
+    community = selectors.get_community_or_404(request.user, slug)
+    if not permissions.can_manage(request.user, community) or community.is_archived:
+        raise PermissionDenied
+    form = CommunityForm(
+        request.POST or None,
+        instance=Community.objects.get(pk=community.pk),
+        initial={"audience": list(community.audience.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "audience"}
+        try:
+            community = services.community_update(
+                actor=request.user,
+                community=community,
+                data=data,
+                audience=form.cleaned_data["audience"],
+                request=request,
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("The community is saved."))
+            return redirect("communities:detail", slug=community.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "communities/edit.html",
+        {
+            "form": form,
+            "community": community,
+            "may_read": permissions.can_read(request.user, community),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def archive(request, slug):
+    return _act(
+        request,
+        slug,
+        lambda c: services.community_archive(actor=request.user, community=c, request=request),
+        _("The community is archived: it is now read-only."),
+    )
 
 
 def _viewer_context(request, community) -> dict:

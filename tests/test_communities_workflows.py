@@ -341,6 +341,42 @@ def test_remove_a_member(manager, open_community, employee):
         services.membership_remove(actor=manager, membership=membership)
 
 
+def test_managers_edit_their_community(client, manager, open_community, employee):
+    client.force_login(manager)
+    assert client.get("/communities/python-guild/edit/").status_code == 200
+    response = client.post(
+        "/communities/python-guild/edit/",
+        {**OPEN, "purpose": "leisure", "description": "Now with snakes."},
+    )
+    assert response.status_code == 302
+    open_community.refresh_from_db()
+    assert (open_community.purpose, open_community.description) == ("leisure", "Now with snakes.")
+    assert actions()[-1] == "community.updated"
+    before = snapshot()
+    response = client.post(
+        "/communities/python-guild/edit/",
+        {**OPEN, "purpose": "leisure", "visibility": "hidden", "access": "free"},
+    )
+    assert response.status_code == 400
+    assert "cannot be free" in response.content.decode()
+    assert snapshot() == before
+    MembershipFactory(community=open_community, user=employee)
+    before = snapshot()
+    client.force_login(employee)
+    assert client.get("/communities/python-guild/edit/").status_code == 403
+    assert client.post("/communities/python-guild/edit/", {**OPEN}).status_code == 403
+    assert client.post("/communities/python-guild/archive/").status_code == 403
+    assert snapshot() == before
+
+
+def test_a_manager_archives_from_the_page(client, manager, open_community):
+    client.force_login(manager)
+    response = client.post("/communities/python-guild/archive/", follow=True)
+    assert "This community is archived: it is read-only." in response.content.decode()
+    open_community.refresh_from_db()
+    assert open_community.is_archived
+
+
 # Archiving -----------------------------------------------------------------------------
 
 
