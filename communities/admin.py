@@ -4,7 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
 from . import services
+from .forms import CommunityForm
 from .models import Community, Membership
+
+
+class CommunityAdminForm(CommunityForm):
+    """The site's form (and its refusals), plus the admin-only "permanent" flag."""
+
+    class Meta(CommunityForm.Meta):
+        fields = [*CommunityForm.Meta.fields, "is_permanent"]
 
 
 class MembershipInline(admin.TabularInline):
@@ -50,9 +58,39 @@ class CommunityAdmin(GuardedModelAdmin):
     list_filter = ("access", "visibility", "purpose", "state", "is_permanent")
     search_fields = ("name", "slug", "description")
     readonly_fields = ("state", "members_count", "created_by", "created_at", "last_activity_at")
-    filter_horizontal = ("audience",)
+    form = CommunityAdminForm
     inlines = [MembershipInline]
     actions = [archive, restore]
+
+    def save_model(self, request, obj, form, change):
+        """Through the services, like the site: rules, first manager, audit entry."""
+        data = {
+            k: form.cleaned_data[k] for k in services.COMMUNITY_FIELDS if k in form.cleaned_data
+        }
+        audience = form.cleaned_data.get("audience", [])
+        if change:
+            saved = services.community_update(
+                actor=request.user,
+                community=Community.objects.get(pk=obj.pk),
+                data=data,
+                audience=audience,
+                request=request,
+            )
+        else:
+            saved = services.community_create(
+                actor=request.user,
+                data=data,
+                audience=audience,
+                is_permanent=form.cleaned_data.get("is_permanent", False),
+                request=request,
+            )
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        # The audience was saved by the service; the members inline is read-only.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(Membership)

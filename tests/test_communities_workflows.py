@@ -401,6 +401,44 @@ def test_admin_archive_action(client, admin_user, open_community):
     assert open_community.is_archived
 
 
+def test_admin_creates_and_edits_through_the_services(client, admin_user):
+    group = Group.objects.create(name="Board")
+    client.force_login(admin_user)
+    form = {
+        "name": "Board",
+        "slug": "board",
+        "description": "",
+        "purpose": "professional",
+        "access": "closed",
+        "visibility": "hidden",
+        "audience": [group.pk],
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    response = client.post("/admin/communities/community/add/", form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    community = Community.objects.get(slug="board")
+    assert list(community.audience.all()) == [group]
+    assert community.members_count == 1
+    response = client.post(
+        f"/admin/communities/community/{community.pk}/change/", {**form, "access": "free"}
+    )
+    assert response.status_code == 200
+    assert "cannot be free" in response.content.decode()
+    response = client.post(
+        f"/admin/communities/community/{community.pk}/change/",
+        {**form, "access": "open", "audience": []},
+    )
+    assert "needs an audience" in response.content.decode()
+    community.refresh_from_db()
+    assert community.access == "closed"
+    # An administrator holds every right already: no object permission to add.
+    assert actions()[-1] == "community.created"
+    assert Membership.objects.get(community=community).role == "manager"
+
+
 def test_admin_pages_open(client, admin_user, open_community):
     client.force_login(admin_user)
     for url in (
