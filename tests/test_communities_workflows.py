@@ -492,3 +492,17 @@ def test_community_pages_queries_do_not_grow(client, django_assert_max_num_queri
     for url, count in zip(urls, counts, strict=True):
         with django_assert_max_num_queries(count):
             assert client.get(url).status_code == 200
+
+
+def test_a_profile_lists_only_the_communities_the_viewer_may_discover(client, employee):
+    person = UserFactory()
+    visible = CommunityFactory(name="Runners")
+    hidden = CommunityFactory(name="Secret board", access="closed", visibility="hidden")
+    MembershipFactory(community=visible, user=person)
+    MembershipFactory(community=hidden, user=person)
+    client.force_login(employee)
+    page = client.get(f"/people/{person.username}/").content.decode()
+    assert "Runners" in page and "Secret board" not in page
+    MembershipFactory(community=hidden, user=employee)
+    page = client.get(f"/people/{person.username}/").content.decode()
+    assert "Secret board" in page
