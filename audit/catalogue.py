@@ -41,6 +41,8 @@ ACTIONS = {
     "membership.approved": _("Request to join approved"),
     "membership.rejected": _("Request to join rejected"),
     "membership.invited": _("Invited into a community"),
+    "membership.external_invited": _("External partner invited by e-mail"),
+    "account.created_by_invitation": _("Account created from an invitation"),
     "membership.invitation_accepted": _("Invitation accepted"),
     "membership.invitation_declined": _("Invitation declined"),
     "membership.left": _("Left a community"),

@@ -5,7 +5,7 @@ from guardian.admin import GuardedModelAdmin
 
 from . import services
 from .forms import CommunityForm
-from .models import Community, Membership
+from .models import Community, ExternalInvitation, Membership
 
 
 class CommunityAdminForm(CommunityForm):
@@ -114,4 +114,19 @@ class MembershipAdmin(admin.ModelAdmin):
     )
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ExternalInvitation)
+class ExternalInvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "organisation", "community", "sponsor", "expires_at", "used_at")
+    list_filter = ("community",)
+    search_fields = ("email", "organisation", "last_name")
+    list_select_related = ("community", "sponsor")
+    exclude = ("token",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

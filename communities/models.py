@@ -14,7 +14,7 @@ HIDDEN_OPEN_NEEDS_AUDIENCE = _(
     "A hidden open community needs an audience: choose the groups that may discover it."
 )
 
-RESERVED_SLUGS = {"new"}
+RESERVED_SLUGS = {"new", "invitation"}
 
 
 class Community(models.Model):
@@ -173,6 +173,39 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.community} ({self.get_status_display()})"
+
+
+class ExternalInvitation(models.Model):
+    """An invitation by e-mail for an external partner who has no account yet: the link
+    lets them create one, sponsored by the inviting employee, then accept."""
+
+    community = models.ForeignKey(
+        Community,
+        verbose_name=_("community"),
+        on_delete=models.CASCADE,
+        related_name="external_invitations",
+    )
+    email = models.EmailField(_("e-mail address"))
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    organisation = models.CharField(_("organisation"), max_length=150)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    sponsor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sponsor"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation of an external partner")
+        verbose_name_plural = _("invitations of external partners")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.community}"
 
 
 # Per-community rights (manager, moderator) as django-guardian object permissions,

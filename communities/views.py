@@ -2,16 +2,27 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import permissions, selectors, services
-from .forms import CommunityForm, DirectoryForm, InviteForm, ReasonForm, RequestForm, RoleForm
+from . import invitations, permissions, selectors, services
+from .forms import (
+    CommunityForm,
+    DirectoryForm,
+    ExternalInviteForm,
+    ExternalSignupForm,
+    InviteForm,
+    ReasonForm,
+    RequestForm,
+    RoleForm,
+)
 from .models import Community, Membership
 
 
@@ -173,6 +184,7 @@ def members(request, slug: str):
         may_invite=permissions.can_invite(request.user, community),
         may_approve=permissions.can_approve(request.user, community),
         invite_form=InviteForm(),
+        external_form=ExternalInviteForm(),
         roles=Membership.Role.choices,
     )
     return render(request, "communities/members.html", context)
@@ -386,4 +398,53 @@ def set_role(request, slug, pk):
             actor=request.user, membership=m, role=role, request=request
         ),
         _("The role of %(name)s is changed."),
+    )
+
+
+@login_required
+@require_POST
+def invite_external(request, slug):
+    """Invite a partner without an account by e-mail (closed communities only)."""
+    community = selectors.get_community_or_404(request.user, slug)
+    if not permissions.can_invite(request.user, community):
+        raise PermissionDenied
+    form = ExternalInviteForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("communities:members", slug=slug)
+    base = request.build_absolute_uri(reverse("communities:external_signup", args=["x"]))[:-2]
+    return _act(
+        request,
+        slug,
+        lambda c: invitations.external_invitation_create(
+            actor=request.user, community=c, link_base=base, request=request, **form.cleaned_data
+        ),
+        _("An invitation is sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+        to_members=True,
+    )
+
+
+def external_signup(request, token: str):
+    """The link of an e-mail invitation: the partner creates their account."""
+    invitation = invitations.external_invitation_valid(token)
+    if invitation is None:
+        raise Http404
+    form = ExternalSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitations.external_invitation_use(
+                token=token, password=form.cleaned_data["password1"], request=request
+            )
+        except ValidationError as error:
+            form.add_error("password1" if "password" in str(error).lower() else None, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your account is ready: accept the invitation below."))
+            return redirect("communities:detail", slug=invitation.community.slug)
+    return render(
+        request,
+        "communities/external_signup.html",
+        {"form": form, "invitation": invitation},
+        status=400 if request.method == "POST" else 200,
     )
