@@ -42,7 +42,9 @@ def external_invitation_create(
     email = email.strip().lower()
     domain = email.rsplit("@", 1)[-1]
     if domain in settings.RSE_ALLOWED_EMAIL_DOMAINS:
-        raise ValidationError(_("This is a company address: invite the employee with the form above."))
+        raise ValidationError(
+            _("This is a company address: invite the employee with the form above.")
+        )
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError(
             _("This person already has an account: invite them with the form above.")
