@@ -506,3 +506,17 @@ def test_a_profile_lists_only_the_communities_the_viewer_may_discover(client, em
     MembershipFactory(community=hidden, user=employee)
     page = client.get(f"/people/{person.username}/").content.decode()
     assert "Secret board" in page
+
+
+def test_a_newcomer_must_accept_the_charter_before_joining_or_asking(manager, open_community):
+    newcomer = UserFactory(accepted_charter=False)
+    free = services.community_create(
+        actor=manager, data={**OPEN, "name": "News", "slug": "news", "access": "free"}
+    )
+    before = snapshot()
+    with pytest.raises(PermissionDenied, match="charter"):
+        services.membership_join(actor=newcomer, community=free)
+    with pytest.raises(PermissionDenied, match="charter"):
+        services.membership_request(actor=newcomer, community=open_community)
+    assert not permissions.can_post(newcomer, free)
+    assert snapshot() == before
