@@ -15,14 +15,18 @@ def users_visible_to(viewer) -> QuerySet[User]:
     """The people whose profile `viewer` may see (the one place for this rule).
 
     Employees see everyone, former employees included (their past content stays
-    attributed). Externals see only people they share a community with: until
-    communities exist, that is themselves and their sponsor.
+    attributed). Externals see themselves, their sponsor and the people they share
+    a community with (active members of the same community).
     """
     if not (viewer.is_authenticated and viewer.is_active):
         return User.objects.none()
     if viewer.kind == User.Kind.EMPLOYEE:
         return User.objects.all()
-    return User.objects.filter(Q(pk=viewer.pk) | Q(pk=viewer.sponsor_id))
+    from communities.selectors import co_member_ids
+
+    return User.objects.filter(
+        Q(pk=viewer.pk) | Q(pk=viewer.sponsor_id) | Q(pk__in=co_member_ids(viewer))
+    )
 
 
 def get_visible_user_or_404(viewer, username: str) -> User:

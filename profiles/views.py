@@ -12,6 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from communities.selectors import communities_of_member
+
 from . import permissions, selectors, services
 from .forms import DirectorySearchForm, ProfileForm, SkillAddForm, SkillLevelForm
 from .models import Endorsement, UserSkill
@@ -92,6 +94,7 @@ def profile_detail(request, username: str):
             "is_me": person.pk == request.user.pk,
             "may_act": person.pk != request.user.pk and person.is_active,
             "follows": bool(selectors.followed_ids(request.user, [person])),
+            "member_of": list(communities_of_member(request.user, person)),
         },
     )
 

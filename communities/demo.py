@@ -1,0 +1,162 @@
+"""Demo communities for the embedded mode: one of every kind, created through the
+services (so counters, rights and the audit trail are right). Safe to re-run."""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from charter.models import CharterAcceptance
+from charter.selectors import binding_version
+from profiles.models import User
+
+from . import services
+from .models import Community, Membership
+
+EXECUTIVE_GROUP = "Executive committee"
+
+# slug: (name, description, purpose, access, visibility, manager e-mail, permanent)
+COMMUNITIES = {
+    "internal-news": (
+        "Internal communication",
+        "News from the company, for everyone. Read and post without joining.",
+        "professional",
+        "free",
+        "visible",
+        "sophie.dubois@example.com",
+        True,
+    ),
+    "python-guild": (
+        "Python guild",
+        "Developers sharing practices, libraries and code reviews.",
+        "professional",
+        "open",
+        "visible",
+        "thomas.bernard@example.com",
+        False,
+    ),
+    "lean-network": (
+        "Lean & continuous improvement",
+        "Workshops, kaizen stories and tools from every site.",
+        "professional",
+        "open",
+        "visible",
+        "camille.martin@example.com",
+        False,
+    ),
+    "project-atlas": (
+        "Project Atlas",
+        "The project team of the Atlas migration, with our partner Northwind Consulting.",
+        "professional",
+        "closed",
+        "visible",
+        "thomas.bernard@example.com",
+        False,
+    ),
+    "executive-committee": (
+        "Executive committee",
+        "Preparation of the executive committee meetings.",
+        "professional",
+        "closed",
+        "hidden",
+        "admin@example.com",
+        False,
+    ),
+    "runners": (
+        "Runners",
+        "Lunchtime runs, races and training plans.",
+        "leisure",
+        "open",
+        "visible",
+        "camille.martin@example.com",
+        False,
+    ),
+    "photographers": (
+        "Photographers",
+        "Share your pictures and learn from each other.",
+        "leisure",
+        "free",
+        "visible",
+        "thomas.bernard@example.com",
+        False,
+    ),
+}
+
+
+def _accept_charter(user: User) -> None:
+    version = binding_version()
+    if version is not None:
+        CharterAcceptance.objects.get_or_create(user=user, version=version)
+
+
+@transaction.atomic
+def seed_communities() -> int:
+    """Create the missing demo communities and memberships. Returns how many were created."""
+    created = 0
+    executives, _ = Group.objects.get_or_create(name=EXECUTIVE_GROUP)
+    people = {u.email: u for u in User.objects.filter(is_active=True)}
+    employees = [u for u in people.values() if u.kind == User.Kind.EMPLOYEE]
+    for slug, (
+        name,
+        text,
+        purpose,
+        access,
+        visibility,
+        manager_email,
+        permanent,
+    ) in COMMUNITIES.items():
+        if Community.objects.filter(slug=slug).exists():
+            continue
+        manager = people[manager_email]
+        _accept_charter(manager)
+        audience = [executives] if visibility == "hidden" else []
+        community = services.community_create(
+            actor=manager,
+            data={
+                "name": name,
+                "slug": slug,
+                "description": text,
+                "purpose": purpose,
+                "access": access,
+                "visibility": visibility,
+            },
+            audience=audience,
+            is_permanent=permanent,
+        )
+        created += 1
+        _add_members(community, manager, employees, people)
+    admin = people.get("admin@example.com")
+    if admin is not None:
+        admin.groups.add(executives)
+    return created
+
+
+def _add_members(community: Community, manager: User, employees, people) -> None:
+    others = [e for e in employees if e != manager]
+    if community.access == Community.Access.FREE:
+        for person in others[::4]:
+            _accept_charter(person)
+            services.membership_join(actor=person, community=community)
+    elif community.access == Community.Access.OPEN:
+        offset = len(community.slug) % 3
+        for person in others[offset::5]:
+            _accept_charter(person)
+            services.membership_request(actor=person, community=community)
+            membership = Membership.objects.get(community=community, user=person)
+            services.membership_approve(actor=manager, membership=membership)
+        # One request left pending, so managers see how it looks.
+        waiting = others[offset + 1]
+        if not Membership.objects.filter(community=community, user=waiting).exists():
+            _accept_charter(waiting)
+            services.membership_request(
+                actor=waiting, community=community, message="I would like to join."
+            )
+    elif community.slug == "project-atlas":
+        team = [*others[1:5], people["jordan.smith@northwind.example.org"]]
+        for person in team:
+            _accept_charter(person)
+            services.membership_invite(actor=manager, community=community, user=person)
+            services.invitation_accept(actor=person, community=community)
+    elif community.slug == "executive-committee":
+        for person in others[2:5]:
+            _accept_charter(person)
+            services.membership_invite(actor=manager, community=community, user=person)
+            services.invitation_accept(actor=person, community=community)

@@ -1,0 +1,146 @@
+"""Inviting external partners who have no account yet, by e-mail.
+
+The invitation link lets them create their account (kind external, sponsored by the
+inviting employee) and leaves them an ordinary invitation to accept once signed in.
+"""
+
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit import services as audit
+from profiles.models import User
+
+from . import permissions
+from .models import Community, ExternalInvitation, Membership
+
+
+def external_invitation_create(
+    *,
+    actor: User,
+    community: Community,
+    email: str,
+    first_name: str,
+    last_name: str,
+    organisation: str,
+    link_base: str,
+    request=None,
+) -> ExternalInvitation:
+    """A manager (an employee, who becomes the sponsor) invites a partner by e-mail."""
+    if not permissions.can_invite(actor, community) or actor.kind != User.Kind.EMPLOYEE:
+        raise PermissionDenied
+    if community.access != Community.Access.CLOSED:
+        raise ValidationError(_("External members can only be invited into closed communities."))
+    email = email.strip().lower()
+    domain = email.rsplit("@", 1)[-1]
+    if domain in settings.RSE_ALLOWED_EMAIL_DOMAINS:
+        raise ValidationError(
+            _("This is a company address: invite the employee with the form above.")
+        )
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            _("This person already has an account: invite them with the form above.")
+        )
+    invitation = ExternalInvitation(
+        community=community,
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        organisation=organisation.strip(),
+        sponsor=actor,
+        token=secrets.token_urlsafe(32),
+        expires_at=timezone.now() + timedelta(days=settings.COMMUNITY_INVITATION_DAYS),
+    )
+    invitation.full_clean()
+    with transaction.atomic():
+        invitation.save()
+        audit.record(
+            "membership.external_invited",
+            actor=actor,
+            target=community,
+            request=request,
+            data={"email": email, "organisation": invitation.organisation},
+        )
+        link = f"{link_base}{invitation.token}/"
+        subject = _("%(name)s invites you to %(community)s") % {
+            "name": actor.get_full_name(),
+            "community": community.name,
+        }
+        body = _(
+            "%(name)s invites you to join the community “%(community)s”.\n\n"
+            "Create your account with this link (valid %(days)d days):\n%(link)s\n"
+        ) % {
+            "name": actor.get_full_name(),
+            "community": community.name,
+            "days": settings.COMMUNITY_INVITATION_DAYS,
+            "link": link,
+        }
+        transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    return invitation
+
+
+def external_invitation_valid(token: str) -> ExternalInvitation | None:
+    return (
+        ExternalInvitation.objects.select_related("community", "sponsor")
+        .filter(token=token, used_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+def external_invitation_use(*, token: str, password: str, request=None) -> User:
+    """Create the partner's account from a valid link; they then accept the invitation."""
+    invitation = external_invitation_valid(token)
+    if invitation is None:
+        raise ValidationError(_("This invitation link has expired or was already used."))
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise ValidationError(_("An account already exists for this address: sign in."))
+    user = User(
+        username=f"ext-{secrets.token_hex(6)}",
+        email=invitation.email,
+        first_name=invitation.first_name,
+        last_name=invitation.last_name,
+        organisation=invitation.organisation,
+        kind=User.Kind.EXTERNAL,
+        sponsor=invitation.sponsor,
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    with transaction.atomic():
+        used = ExternalInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        if not used:
+            raise ValidationError(_("This invitation link has expired or was already used."))
+        user.save()
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        membership = Membership.objects.create(
+            community=invitation.community,
+            user=user,
+            status=Membership.Status.INVITED,
+            invited_by=invitation.sponsor,
+            expires_at=invitation.expires_at,
+        )
+        audit.record(
+            "account.created_by_invitation",
+            actor=user,
+            target=user,
+            request=request,
+            data={"sponsor": invitation.sponsor.username, "community": invitation.community_id},
+        )
+        audit.record(
+            "membership.invited",
+            actor=invitation.sponsor,
+            target=invitation.community,
+            request=request,
+            data={"user": user.username, "membership": membership.pk, "by_email": True},
+        )
+    return user

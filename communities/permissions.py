@@ -1,0 +1,112 @@
+"""Who may do what with a community: one function per verb (DESIGN §3).
+
+Manager and moderator rights are django-guardian object permissions, checked with
+the usual `has_perm(perm, obj)` API; site administrators hold every right.
+"""
+
+from charter.selectors import charter_status
+
+from . import selectors
+from .models import Community, Membership
+
+MANAGE = "communities.manage_community"
+MODERATE = "communities.moderate_community"
+MANAGE_CODENAME = "manage_community"
+MODERATE_CODENAME = "moderate_community"
+
+
+def _person(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _employee(user) -> bool:
+    return _person(user) and user.kind == "employee"
+
+
+def _status(user, community: Community) -> str | None:
+    membership = selectors.membership_of(user, community)
+    return membership.status if membership else None
+
+
+def can_manage(user, community: Community) -> bool:
+    """Edit, invite, decide requests, set roles, remove and ban."""
+    return _person(user) and (user.is_superuser or user.has_perm(MANAGE, community))
+
+
+def can_moderate(user, community: Community) -> bool:
+    """Handle reports in this community."""
+    return can_manage(user, community) or (_person(user) and user.has_perm(MODERATE, community))
+
+
+def can_join(user, community: Community) -> bool:
+    """Free communities: an employee subscribes (no approval)."""
+    return (
+        _employee(user)
+        and community.access == Community.Access.FREE
+        and not community.is_archived
+        and _status(user, community) not in {Membership.Status.ACTIVE, Membership.Status.BANNED}
+        and selectors.is_discoverable_by(user, community)
+    )
+
+
+def can_request(user, community: Community) -> bool:
+    """Open communities: an employee who can see it asks to join."""
+    return (
+        _employee(user)
+        and community.access == Community.Access.OPEN
+        and not community.is_archived
+        and _status(user, community)
+        not in {
+            Membership.Status.ACTIVE,
+            Membership.Status.REQUESTED,
+            Membership.Status.BANNED,
+            Membership.Status.INVITED,
+        }
+        and selectors.is_discoverable_by(user, community)
+    )
+
+
+def can_invite(user, community: Community) -> bool:
+    """Managers invite people into closed and open communities that are not archived."""
+    return (
+        community.access != Community.Access.FREE
+        and not community.is_archived
+        and can_manage(user, community)
+    )
+
+
+def can_approve(user, community: Community) -> bool:
+    """Managers decide join requests while the community is not archived."""
+    return (
+        community.access == Community.Access.OPEN
+        and not community.is_archived
+        and can_manage(user, community)
+    )
+
+
+def can_read(user, community: Community) -> bool:
+    return _person(user) and selectors.is_readable_by(user, community)
+
+
+def can_post(user, community: Community) -> bool:
+    """Contribute (rule 4): may read, charter accepted, community not archived."""
+    return (
+        _person(user)
+        and not community.is_archived
+        and selectors.is_readable_by(user, community)
+        and charter_status(user)["accepted"]
+    )
+
+
+def can_create_community(user) -> bool:
+    """Any employee may start a community."""
+    return _employee(user)
+
+
+def can_archive(user, community: Community) -> bool:
+    return can_manage(user, community)
+
+
+def can_restore(user, community: Community) -> bool:
+    """Restoring an archived community is for site administrators."""
+    return _person(user) and user.is_superuser

@@ -1,0 +1,450 @@
+"""Community pages: directory, creation, a community's page and its members."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import invitations, permissions, selectors, services
+from .forms import (
+    CommunityForm,
+    DirectoryForm,
+    ExternalInviteForm,
+    ExternalSignupForm,
+    InviteForm,
+    ReasonForm,
+    RequestForm,
+    RoleForm,
+)
+from .models import Community, Membership
+
+
+def _error(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+@login_required
+@require_GET
+def directory(request):
+    form = DirectoryForm(request.GET or None)
+    filters = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "text": data["q"],
+            "purpose": data["purpose"],
+            "access": data["access"],
+            "mine": data["mine"],
+        }
+    communities = selectors.communities_directory(request.user, **filters)
+    page = Paginator(communities, settings.RSE_COMMUNITIES_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "communities/directory.html",
+        {
+            "form": form,
+            "page": page,
+            "params": params.urlencode(),
+            "may_create": permissions.can_create_community(request.user),
+        },
+    )
+
+
+@login_required
+def create(request):
+    if not permissions.can_create_community(request.user):
+        raise Http404
+    form = CommunityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "audience"}
+        try:
+            community = services.community_create(
+                actor=request.user,
+                data=data,
+                audience=form.cleaned_data["audience"],
+                request=request,
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(
+                request, _("The community “%(name)s” is created.") % {"name": community}
+            )
+            return redirect("communities:detail", slug=community.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "communities/create.html", {"form": form}, status=status)
+
+
+def _attach(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def edit(request, slug: str):
+    community = selectors.get_community_or_404(request.user, slug)
+    if not permissions.can_manage(request.user, community) or community.is_archived:
+        raise PermissionDenied
+    form = CommunityForm(
+        request.POST or None,
+        instance=Community.objects.get(pk=community.pk),
+        initial={"audience": list(community.audience.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "audience"}
+        try:
+            community = services.community_update(
+                actor=request.user,
+                community=community,
+                data=data,
+                audience=form.cleaned_data["audience"],
+                request=request,
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("The community is saved."))
+            return redirect("communities:detail", slug=community.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "communities/edit.html",
+        {
+            "form": form,
+            "community": community,
+            "may_read": permissions.can_read(request.user, community),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def archive(request, slug):
+    return _act(
+        request,
+        slug,
+        lambda c: services.community_archive(actor=request.user, community=c, request=request),
+        _("The community is archived: it is now read-only."),
+    )
+
+
+def _viewer_context(request, community) -> dict:
+    user = request.user
+    membership = selectors.membership_of(user, community)
+    return {
+        "community": community,
+        "membership": membership,
+        "managers": list(selectors.managers_of(community)),
+        "may_read": permissions.can_read(user, community),
+        "may_join": permissions.can_join(user, community),
+        "may_request": permissions.can_request(user, community),
+        "may_manage": permissions.can_manage(user, community),
+        "may_post": permissions.can_post(user, community),
+        "request_form": RequestForm(),
+    }
+
+
+@login_required
+@require_GET
+def detail(request, slug: str):
+    community = selectors.get_community_or_404(request.user, slug)
+    return render(request, "communities/detail.html", _viewer_context(request, community))
+
+
+@login_required
+@require_GET
+def members(request, slug: str):
+    community = selectors.get_community_or_404(request.user, slug)
+    context = _viewer_context(request, community)
+    if not context["may_read"]:
+        messages.error(request, _("Only members can see who belongs to this community."))
+        return redirect("communities:detail", slug=slug)
+    page = Paginator(
+        selectors.members_of(request.user, community), settings.RSE_COMMUNITIES_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    context.update(
+        page=page,
+        params="",
+        pending=list(selectors.pending_of(community)) if context["may_manage"] else [],
+        may_invite=permissions.can_invite(request.user, community),
+        may_approve=permissions.can_approve(request.user, community),
+        invite_form=InviteForm(),
+        external_form=ExternalInviteForm(),
+        roles=Membership.Role.choices,
+    )
+    return render(request, "communities/members.html", context)
+
+
+def _membership(community, pk: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("user", "community"), pk=pk, community=community
+    )
+
+
+def _act(request, slug: str, action, success: str, to_members: bool = False):
+    """Load the community (404 if not discoverable), run the service, tell the outcome."""
+    community = selectors.get_community_or_404(request.user, slug)
+    try:
+        action(community)
+    except ValidationError as error:
+        _error(request, error)
+    except PermissionDenied:
+        raise
+    else:
+        messages.success(request, success)
+    return redirect("communities:members" if to_members else "communities:detail", slug=slug)
+
+
+@login_required
+@require_POST
+def join(request, slug):
+    return _act(
+        request,
+        slug,
+        lambda c: services.membership_join(actor=request.user, community=c, request=request),
+        _("You joined the community."),
+    )
+
+
+@login_required
+@require_POST
+def request_to_join(request, slug):
+    form = RequestForm(request.POST)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    return _act(
+        request,
+        slug,
+        lambda c: services.membership_request(
+            actor=request.user, community=c, message=message, request=request
+        ),
+        _("Your request is sent to the managers."),
+    )
+
+
+@login_required
+@require_POST
+def cancel_request(request, slug):
+    return _act(
+        request,
+        slug,
+        lambda c: services.membership_request_cancel(
+            actor=request.user, community=c, request=request
+        ),
+        _("Your request is cancelled."),
+    )
+
+
+@login_required
+@require_POST
+def leave(request, slug):
+    return _act(
+        request,
+        slug,
+        lambda c: services.membership_leave(actor=request.user, community=c, request=request),
+        _("You left the community."),
+    )
+
+
+@login_required
+@require_POST
+def accept(request, slug):
+    return _act(
+        request,
+        slug,
+        lambda c: services.invitation_accept(actor=request.user, community=c, request=request),
+        _("Welcome: you are now a member."),
+    )
+
+
+@login_required
+@require_POST
+def decline(request, slug):
+    return _act(
+        request,
+        slug,
+        lambda c: services.invitation_decline(actor=request.user, community=c, request=request),
+        _("Invitation declined."),
+    )
+
+
+@login_required
+@require_POST
+def invite(request, slug):
+    community = selectors.get_community_or_404(request.user, slug)
+    if not permissions.can_invite(request.user, community):
+        raise PermissionDenied
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("communities:members", slug=slug)
+    person = form.cleaned_data["user"]
+    return _act(
+        request,
+        slug,
+        lambda c: services.membership_invite(
+            actor=request.user,
+            community=c,
+            user=person,
+            message=form.cleaned_data["message"],
+            request=request,
+        ),
+        _("%(name)s is invited.") % {"name": person},
+        to_members=True,
+    )
+
+
+def _manager_act(request, slug, pk, run, success):
+    community = selectors.get_community_or_404(request.user, slug)
+    if not permissions.can_manage(request.user, community):
+        raise PermissionDenied
+    membership = _membership(community, pk)
+    return _act(request, slug, lambda c: run(membership), success % {"name": membership.user}, True)
+
+
+@login_required
+@require_POST
+def approve(request, slug, pk):
+    return _manager_act(
+        request,
+        slug,
+        pk,
+        lambda m: services.membership_approve(actor=request.user, membership=m, request=request),
+        _("%(name)s is now a member."),
+    )
+
+
+@login_required
+@require_POST
+def reject(request, slug, pk):
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _manager_act(
+        request,
+        slug,
+        pk,
+        lambda m: services.membership_reject(
+            actor=request.user, membership=m, reason=reason, request=request
+        ),
+        _("The request of %(name)s is rejected."),
+    )
+
+
+@login_required
+@require_POST
+def remove(request, slug, pk):
+    return _manager_act(
+        request,
+        slug,
+        pk,
+        lambda m: services.membership_remove(actor=request.user, membership=m, request=request),
+        _("%(name)s is removed from the community."),
+    )
+
+
+@login_required
+@require_POST
+def ban(request, slug, pk):
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _manager_act(
+        request,
+        slug,
+        pk,
+        lambda m: services.membership_ban(
+            actor=request.user, membership=m, reason=reason, request=request
+        ),
+        _("%(name)s is banned from the community."),
+    )
+
+
+@login_required
+@require_POST
+def unban(request, slug, pk):
+    return _manager_act(
+        request,
+        slug,
+        pk,
+        lambda m: services.membership_unban(actor=request.user, membership=m, request=request),
+        _("%(name)s is no longer banned."),
+    )
+
+
+@login_required
+@require_POST
+def set_role(request, slug, pk):
+    form = RoleForm(request.POST)
+    role = form.cleaned_data["role"] if form.is_valid() else ""
+    return _manager_act(
+        request,
+        slug,
+        pk,
+        lambda m: services.membership_set_role(
+            actor=request.user, membership=m, role=role, request=request
+        ),
+        _("The role of %(name)s is changed."),
+    )
+
+
+@login_required
+@require_POST
+def invite_external(request, slug):
+    """Invite a partner without an account by e-mail (closed communities only)."""
+    community = selectors.get_community_or_404(request.user, slug)
+    if not permissions.can_invite(request.user, community):
+        raise PermissionDenied
+    form = ExternalInviteForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("communities:members", slug=slug)
+    base = request.build_absolute_uri(reverse("communities:external_signup", args=["x"]))[:-2]
+    return _act(
+        request,
+        slug,
+        lambda c: invitations.external_invitation_create(
+            actor=request.user, community=c, link_base=base, request=request, **form.cleaned_data
+        ),
+        _("An invitation is sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+        to_members=True,
+    )
+
+
+def external_signup(request, token: str):
+    """The link of an e-mail invitation: the partner creates their account."""
+    invitation = invitations.external_invitation_valid(token)
+    if invitation is None:
+        raise Http404
+    form = ExternalSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitations.external_invitation_use(
+                token=token, password=form.cleaned_data["password1"], request=request
+            )
+        except ValidationError as error:
+            form.add_error("password1" if "password" in str(error).lower() else None, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your account is ready: accept the invitation below."))
+            return redirect("communities:detail", slug=invitation.community.slug)
+    return render(
+        request,
+        "communities/external_signup.html",
+        {"form": form, "invitation": invitation},
+        status=400 if request.method == "POST" else 200,
+    )
