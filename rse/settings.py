@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "rse",
     "profiles",
     "communities",
+    "posts",
+    "notifications",
     "moderation",
     "charter",
     "audit",
