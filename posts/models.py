@@ -23,20 +23,8 @@ class Status(models.TextChoices):
     DELETED = "deleted", _("Deleted")
 
 
-class TaggedPost(TaggedItemBase):
-    """Post–tag link with a real foreign key (no generic relation): fast tag pages."""
-
-    content_object = models.ForeignKey("Post", on_delete=models.CASCADE, related_name="tag_links")
-
-    class Meta:
-        verbose_name = _("tag of a post")
-        verbose_name_plural = _("tags of posts")
-        constraints = [
-            models.UniqueConstraint(fields=["tag", "content_object"], name="tagged_post_once"),
-        ]
-
-
-class Post(models.Model):
+# The stubs cannot follow taggit's untyped base class to `tag_links`.
+class Post(models.Model):  # type: ignore[django-manager-missing]
     community = models.ForeignKey(
         Community,
         verbose_name=_("community"),
@@ -64,7 +52,7 @@ class Post(models.Model):
     likes_count = models.PositiveIntegerField(_("likes"), default=0)
     comments_count = models.PositiveIntegerField(_("comments"), default=0)
 
-    tags = TaggableManager(verbose_name=_("tags"), through=TaggedPost, blank=True)
+    tags = TaggableManager(verbose_name=_("tags"), through="posts.TaggedPost", blank=True)
 
     class Meta:
         verbose_name = _("post")
@@ -83,6 +71,21 @@ class Post(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+
+class TaggedPost(TaggedItemBase):
+    """Post–tag link with a real foreign key (no generic relation): fast tag pages."""
+
+    content_object: "models.ForeignKey[Post, Post]" = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="tag_links"
+    )
+
+    class Meta:
+        verbose_name = _("tag of a post")
+        verbose_name_plural = _("tags of posts")
+        constraints = [
+            models.UniqueConstraint(fields=["tag", "content_object"], name="tagged_post_once"),
+        ]
 
 
 class Comment(models.Model):
