@@ -5,6 +5,7 @@ the usual `has_perm(perm, obj)` API; site administrators hold every right.
 """
 
 from charter.selectors import charter_status
+from moderation.selectors import is_muted
 
 from . import selectors
 from .models import Community, Membership
@@ -89,12 +90,14 @@ def can_read(user, community: Community) -> bool:
 
 
 def can_post(user, community: Community) -> bool:
-    """Contribute (rule 4): may read, charter accepted, community not archived."""
+    """Contribute (rule 4): may read, charter accepted, not muted, community not
+    archived. Posting, commenting, liking and reporting all ask this."""
     return (
         _person(user)
         and not community.is_archived
         and selectors.is_readable_by(user, community)
         and charter_status(user)["accepted"]
+        and not is_muted(user, community)
     )
 
 

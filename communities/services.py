@@ -49,6 +49,12 @@ def _check_audience_rule(community: Community, audience) -> None:
         raise ValidationError({"audience": HIDDEN_OPEN_NEEDS_AUDIENCE})
 
 
+def record_activity(community: Community) -> None:
+    """Note that something happened in `community` (a post, a comment, a like, a
+    membership change): the inactivity job reads `last_activity_at`."""
+    Community.objects.filter(pk=community.pk).update(last_activity_at=timezone.now())
+
+
 def _lock(community: Community) -> Community:
     """Serialize the changes of one community's members (counter, last manager)."""
     return Community.objects.select_for_update().get(pk=community.pk)

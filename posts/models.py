@@ -7,6 +7,7 @@ employee may read it, never an external). Who may read what is decided in
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -67,6 +68,9 @@ class Post(models.Model):  # type: ignore[django-manager-missing]
 
     def __str__(self) -> str:
         return f"{self.author} — {self.body[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("post_detail", args=[self.pk])
 
     @property
     def is_published(self) -> bool:
