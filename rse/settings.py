@@ -274,3 +274,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Benchmark mode (bench/): floors served by the app and per-request SQL figures in
+# response headers. Never on in production.
+RSE_BENCH = env_bool("RSE_BENCH", False) and not PRODUCTION
+if RSE_BENCH:
+    INSTALLED_APPS.append("bench")
+    MIDDLEWARE.insert(0, "bench.middleware.QueryStatsMiddleware")

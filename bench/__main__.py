@@ -1,0 +1,309 @@
+"""`python -m bench` — build a company, serve it with gunicorn, time the main pages.
+
+python -m bench --size large            # the full-size company (see README)
+python -m bench --size tiny --quick     # the CI smoke test
+python -m bench --scale small,medium,large
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from .runner import (
+    RESULTS,
+    Browser,
+    PageResult,
+    Server,
+    commit,
+    machine,
+    measure,
+    prepare_database,
+    saturation,
+    server_env,
+)
+
+FLOOR = "floor: fortunes"
+SEARCH_QUERIES = ["sécurité", "cloud données", "Dupont"]
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def setup_django(name: str) -> None:
+    os.environ.update(server_env(name))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rse.settings")
+    import django
+
+    django.setup()
+
+
+def cast_and_targets() -> tuple[dict, dict]:
+    """People of different profiles and the pages to open, read from the database."""
+    from urllib.parse import urlencode
+
+    from django.contrib.auth.models import Group
+    from django.db.models import Count, Q
+
+    from communities.models import Community, Membership
+    from posts.models import Post, TaggedPost
+    from profiles.models import Skill, User
+    from taggit.models import Tag
+
+    active = Q(community_memberships__status=Membership.Status.ACTIVE)
+    employees = User.objects.filter(kind="employee", is_active=True)
+    ranked = employees.annotate(n=Count("community_memberships", filter=active)).order_by("n", "pk")
+    newcomer = ranked.first()
+    busy = ranked.last()
+    largest = Community.objects.order_by("-members_count", "pk").first()
+    manager = (
+        Membership.objects.filter(community=largest, role="manager", status="active")
+        .select_related("user")
+        .first()
+        .user
+    )
+    external = (
+        User.objects.filter(kind="external", community_memberships__status="active")
+        .order_by("pk")
+        .first()
+    )
+    moderator = employees.exclude(pk__in=[newcomer.pk, busy.pk, manager.pk]).order_by("pk").first()
+    moderators, _ = Group.objects.get_or_create(name="Site moderators")
+    moderator.groups.add(moderators)
+    small = (
+        Community.objects.filter(memberships__user=busy, memberships__status="active")
+        .order_by("members_count", "pk")
+        .first()
+    )
+    top = (
+        TaggedPost.objects.values("tag_id").annotate(n=Count("pk")).order_by("-n", "tag_id")
+    ).first()
+    tag = Tag.objects.get(pk=top["tag_id"])
+    thread = (
+        Post.objects.filter(community__isnull=True, status="published", comments_count__gte=40)
+        .order_by("comments_count", "pk")
+        .first()
+        or Post.objects.filter(community__isnull=True).order_by("-comments_count", "pk").first()
+    )
+    skill = Skill.objects.annotate(n=Count("user_skills")).order_by("-n", "pk").first()
+    cast = {
+        "newcomer": newcomer.email,
+        "member of many communities": busy.email,
+        "manager": manager.email,
+        "external": external.email if external else None,
+        "site moderator": moderator.email,
+    }
+    targets = {
+        "large community": f"/communities/{largest.slug}/",
+        "small community": f"/communities/{small.slug}/" if small else None,
+        "tag": f"/tags/{tag.slug}/",
+        "skill": "/people/?" + urlencode({"skill": skill.name}),
+        "name": "/people/?" + urlencode({"q": manager.last_name}),
+        "post with comments": f"/posts/{thread.pk}/",
+        "thread_comments": thread.comments_count,
+        "pk": newcomer.pk,
+        "large_members": largest.members_count,
+    }
+    return cast, targets
+
+
+def pages_for(cast: dict, targets: dict) -> list[tuple[str, str, str]]:
+    """(page, who, path) to time."""
+    from urllib.parse import quote
+
+    pages = [
+        ("floor: empty", "newcomer", "/bench/floor/empty/"),
+        ("floor: primary key", "newcomer", f"/bench/floor/pk/{targets['pk']}/"),
+        (FLOOR, "newcomer", "/bench/floor/fortunes/"),
+    ]
+    for who in ("newcomer", "member of many communities", "manager", "external"):
+        if cast.get(who):
+            pages.append(("home", who, "/"))
+    pages += [
+        ("large community", "manager", targets["large community"]),
+        ("tag", "member of many communities", targets["tag"]),
+        ("people by skill", "member of many communities", targets["skill"]),
+        ("people by name", "member of many communities", targets["name"]),
+        ("post with comments", "member of many communities", targets["post with comments"]),
+        ("moderation queue", "site moderator", "/moderation/"),
+    ]
+    if targets["small community"]:
+        pages.append(("small community", "member of many communities", targets["small community"]))
+    for query in SEARCH_QUERIES:
+        pages.append(
+            (f"search: {query}", "member of many communities", f"/search/?q={quote(query)}")
+        )
+    return pages
+
+
+def deep_home_path(browser: Browser, depth: int) -> str | None:
+    """Follow the stream's "more" link `depth - 1` times; the keyset cursor of page
+    `depth`, or None if the stream is shorter."""
+    import html
+    import re
+
+    path = "/"
+    for _ in range(depth - 1):
+        _, _, body = browser.get(path)
+        match = re.search(rb'href="([^"]*cursor=[^"]*)"', body)
+        if not match:
+            return None
+        path = html.unescape(match.group(1).decode())
+    return path
+
+
+def run(args) -> dict:
+    name = args.database or f"bench_{args.size}"
+    dataset = prepare_database(name, args.size, args.seed, args.reuse, log)
+    setup_django(name)
+    from bench.generate import BENCH_PASSWORD
+
+    cast, targets = cast_and_targets()
+    env = server_env(name)
+    server = Server(env, workers=args.workers)
+    results: list[PageResult] = []
+    try:
+        server.wait()
+        browsers = {}
+        for who, email in cast.items():
+            if email:
+                browsers[who] = Browser(server.base)
+                browsers[who].sign_in(email, BENCH_PASSWORD)
+        log(f"signed in: {', '.join(browsers)}")
+        pages = pages_for(cast, targets)
+        deep = deep_home_path(browsers["member of many communities"], 20)
+        if deep:
+            pages.insert(4, ("home, page 20", "member of many communities", deep))
+        for page, who, path in pages:
+            result = measure(browsers[who], page, who, path, args.reps, args.warmup)
+            if args.saturation and result.status == 200:
+                result.rps = saturation(
+                    server.base, browsers[who], path, args.clients, args.saturation
+                )
+            results.append(result)
+            log(
+                f"{page:32} {who:28} {result.status} p50 {result.p50_ms:7.1f} "
+                f"p95 {result.p95_ms:7.1f} ms  {result.queries:3} queries"
+            )
+        write = write_path(server.base, browsers, cast, targets)
+    finally:
+        server.stop()
+    floor = next(r for r in results if r.page == FLOOR)
+    for result in results:
+        result.ratio_to_floor = round(result.p95_ms / floor.p95_ms, 2) if floor.p95_ms else None
+    from bench.generate import SIZES
+
+    return {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": commit(),
+        "machine": machine(),
+        "dataset": {"size": args.size, "seed": args.seed, **asdict(SIZES[args.size]), **dataset},
+        "settings": {
+            "reps": args.reps,
+            "warmup": args.warmup,
+            "clients": args.clients,
+            "saturation_seconds": args.saturation,
+            "gunicorn_workers": args.workers,
+        },
+        "targets": {k: v for k, v in targets.items() if not isinstance(v, str)},
+        "pages": [asdict(r) for r in results],
+        "write_path": write,
+    }
+
+
+def write_path(base: str, browsers: dict, cast: dict, targets: dict) -> dict:
+    """Publish a post on one's profile and wait until it shows in a follower's stream."""
+    return {}
+
+
+def table(report: dict) -> str:
+    lines = [
+        f"RSE benchmark — size {report['dataset']['size']} — commit {report['commit']} — "
+        f"{report['machine']['cores']} cores {report['machine']['cpu']}",
+        f"{'page':32} {'as':28} {'p50':>7} {'p95':>7} {'p99':>7} {'rps':>7} "
+        f"{'SQL':>4} {'db%':>5} {'×floor':>7}",
+    ]
+    for page in report["pages"]:
+        rps = f"{page['rps']:7.1f}" if page["rps"] is not None else "      —"
+        ratio = (
+            f"{page['ratio_to_floor']:7.2f}" if page["ratio_to_floor"] is not None else "      —"
+        )
+        mark = "" if page["status"] == 200 else f"  (HTTP {page['status']})"
+        lines.append(
+            f"{page['page']:32} {page['who']:28} {page['p50_ms']:7.1f} {page['p95_ms']:7.1f} "
+            f"{page['p99_ms']:7.1f} {rps} {page['queries']:4} {page['db_share'] * 100:5.0f} "
+            f"{ratio}{mark}"
+        )
+    return "\n".join(lines)
+
+
+def scale(args) -> int:
+    """The same pages at several sizes: per-page p95 should stay flat."""
+    from .plot import line_chart
+
+    sizes = args.scale.split(",")
+    reports = []
+    for size in sizes:
+        args.size, args.database = size, None
+        log(f"== size {size}")
+        reports.append(run(args))
+    names = [p["page"] + " (" + p["who"] + ")" for p in reports[0]["pages"]]
+    series: dict[str, list[float | None]] = {}
+    lines = [f"{'page':60} " + " ".join(f"{s:>9}" for s in sizes)]
+    for name in names:
+        row = []
+        for report in reports:
+            found = [p for p in report["pages"] if p["page"] + " (" + p["who"] + ")" == name]
+            row.append(found[0]["p95_ms"] if found and found[0]["status"] == 200 else None)
+        series[name] = row
+        lines.append(
+            f"{name:60} " + " ".join(f"{v:9.1f}" if v is not None else "        —" for v in row)
+        )
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    base = RESULTS / f"{stamp}-scaling-{reports[-1]['commit']}"
+    base.with_suffix(".json").write_text(
+        json.dumps({"sizes": sizes, "p95_ms": series, "reports": reports}, indent=2) + "\n"
+    )
+    pages = {k: v for k, v in series.items() if not k.startswith("floor") and any(v)}
+    base.with_suffix(".svg").write_text(line_chart("p95 by dataset size (ms)", sizes, pages))
+    print("\n".join(["", "p95 (ms) by dataset size", *lines]))
+    print(f"\nwritten: {base.with_suffix('.json').name}, {base.with_suffix('.svg').name}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--size", default="large", choices=["tiny", "small", "medium", "large"])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database", help="PostgreSQL database name (default bench_<size>)")
+    parser.add_argument("--reuse", action="store_true", help="reuse an existing database")
+    parser.add_argument("--reps", type=int, default=40)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--saturation", type=float, default=5.0, help="seconds per page, 0: off")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--quick", action="store_true", help="smoke test: few repetitions")
+    parser.add_argument("--scale", help="comma-separated sizes, e.g. small,medium,large")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.reps, args.warmup, args.saturation = 5, 1, 0.0
+    if args.scale:
+        return scale(args)
+    report = run(args)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = RESULTS / f"{stamp}-{args.size}-{report['commit']}.json"
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print()
+    print(table(report))
+    print(f"\nwritten: {path.relative_to(RESULTS.parent.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
