@@ -48,11 +48,11 @@ def cast_and_targets() -> tuple[dict, dict]:
 
     from django.contrib.auth.models import Group
     from django.db.models import Count, Q
+    from taggit.models import Tag
 
     from communities.models import Community, Membership
     from posts.models import Post, TaggedPost
     from profiles.models import Skill, User
-    from taggit.models import Tag
 
     active = Q(community_memberships__status=Membership.Status.ACTIVE)
     employees = User.objects.filter(kind="employee", is_active=True)

@@ -33,13 +33,11 @@ def line_chart(title: str, sizes: list[str], series: dict[str, list[float | None
             f'<line x1="{left}" y1="{y(v):.1f}" x2="{left + plot_w}" y2="{y(v):.1f}" '
             'stroke="#ddd"/>'
         )
-    parts.append(
-        f'<text x="14" y="{top + plot_h / 2}" transform="rotate(-90 14 {top + plot_h / 2})">p95 (ms)</text>'
-    )
+    middle = top + plot_h / 2
+    parts.append(f'<text x="14" y="{middle}" transform="rotate(-90 14 {middle})">p95 (ms)</text>')
     for i, size in enumerate(sizes):
-        parts.append(
-            f'<text x="{x(i):.1f}" y="{top + plot_h + 20}" text-anchor="middle">{escape(size)}</text>'
-        )
+        label = f'x="{x(i):.1f}" y="{top + plot_h + 20}" text-anchor="middle"'
+        parts.append(f"<text {label}>{escape(size)}</text>")
     for n, (name, line) in enumerate(series.items()):
         colour = COLOURS[n % len(COLOURS)]
         points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(line) if v is not None)
@@ -47,9 +45,8 @@ def line_chart(title: str, sizes: list[str], series: dict[str, list[float | None
             f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>'
         )
         legend_y = top + 16 * n
-        parts.append(
-            f'<rect x="{left + plot_w + 16}" y="{legend_y}" width="12" height="12" fill="{colour}"/>'
-        )
+        box = f'x="{left + plot_w + 16}" y="{legend_y}" width="12" height="12"'
+        parts.append(f'<rect {box} fill="{colour}"/>')
         parts.append(f'<text x="{left + plot_w + 34}" y="{legend_y + 10}">{escape(name)}</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

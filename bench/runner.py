@@ -6,7 +6,6 @@ Everything goes over HTTP through the same access rules as a user; the app only 
 (in benchmark mode) three floor views and response headers with its SQL figures.
 """
 
-import json
 import os
 import platform
 import re
@@ -19,7 +18,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from pathlib import Path
 
