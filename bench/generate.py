@@ -63,208 +63,36 @@ SIZES = {
     ),
 }
 
-FIRST_NAMES = [
-    "Camille",
-    "Léa",
-    "Chloé",
-    "Manon",
-    "Inès",
-    "Jade",
-    "Louise",
-    "Emma",
-    "Alice",
-    "Lina",
-    "Zoé",
-    "Sarah",
-    "Anna",
-    "Julia",
-    "Eva",
-    "Hugo",
-    "Louis",
-    "Gabriel",
-    "Arthur",
-    "Jules",
-    "Lucas",
-    "Adam",
-    "Nathan",
-    "Léo",
-    "Raphaël",
-    "Paul",
-    "Tom",
-    "Théo",
-    "Noah",
-    "Élodie",
-    "Céline",
-    "Sophie",
-    "Hélène",
-    "Amélie",
-    "Mathieu",
-    "Nicolas",
-    "Julien",
-    "Antoine",
-    "Pierre",
-    "Jérôme",
-    "Olivia",
-    "Grace",
-    "Emily",
-    "James",
-    "Oliver",
-    "Henry",
-    "Amir",
-    "Yasmine",
-    "Karim",
-    "Mei",
-    "Sven",
-    "Ingrid",
-    "Matteo",
-]
-LAST_NAMES = [
-    "Martin",
-    "Bernard",
-    "Dubois",
-    "Thomas",
-    "Robert",
-    "Richard",
-    "Petit",
-    "Durand",
-    "Leroy",
-    "Moreau",
-    "Simon",
-    "Laurent",
-    "Lefèvre",
-    "Michel",
-    "Garcia",
-    "David",
-    "Bertrand",
-    "Roux",
-    "Vincent",
-    "Fournier",
-    "Morel",
-    "Girard",
-    "André",
-    "Lefebvre",
-    "Mercier",
-    "Dupont",
-    "Lambert",
-    "Bonnet",
-    "François",
-    "Martinez",
-    "Legrand",
-    "Garnier",
-    "Faure",
-    "Rousseau",
-    "Blanc",
-    "Guérin",
-    "Muller",
-    "Henry",
-    "Roussel",
-    "Nicolas",
-    "Perrin",
-    "Morin",
-    "Mathieu",
-    "Clément",
-    "Gauthier",
-    "Dumont",
-    "Smith",
-    "Jones",
-    "Taylor",
-    "Brown",
-    "Williams",
-    "Wilson",
-    "Rossi",
-    "Schmidt",
-    "Novak",
-    "Andersen",
-    "Costa",
-    "Haddad",
-]
-DEPARTMENTS = [
-    "Finance",
-    "Human resources",
-    "Legal",
-    "Marketing",
-    "Sales",
-    "Customer service",
-    "Research",
-    "Engineering",
-    "Manufacturing",
-    "Supply chain",
-    "Purchasing",
-    "IT",
-    "Security",
-    "Communication",
-    "Quality",
-    "Strategy",
-    "Data",
-    "Design",
-    "Facilities",
-    "Sustainability",
-]
-SITES = [
-    "Paris",
-    "Lyon",
-    "Lille",
-    "Nantes",
-    "Toulouse",
-    "Bordeaux",
-    "Marseille",
-    "Strasbourg",
-    "Grenoble",
-    "Brussels",
-    "Geneva",
-    "Montréal",
-]
-TOPICS = [
-    "sécurité",
-    "qualité",
-    "cloud",
-    "données",
-    "python",
-    "django",
-    "kubernetes",
-    "lean",
-    "rse",
-    "climat",
-    "énergie",
-    "achats",
-    "recrutement",
-    "onboarding",
-    "télétravail",
-    "management",
-    "juridique",
-    "rgpd",
-    "marketing",
-    "vente",
-    "client",
-    "innovation",
-    "design",
-    "accessibilité",
-    "mobilité",
-    "santé",
-    "formation",
-    "finance",
-    "budget",
-    "audit",
-    "production",
-    "logistique",
-    "maintenance",
-    "robotique",
-    "ia",
-    "machine-learning",
-    "devops",
-    "réseau",
-    "support",
-    "événement",
-    "sport",
-    "musique",
-    "cuisine",
-    "vélo",
-    "photo",
-    "lecture",
-    "jardinage",
-    "course",
-    "voyage",
-]
+FIRST_NAMES = (  # noqa: SIM905 (a word list reads better as text)
+    "Camille Léa Chloé Manon Inès Jade Louise Emma Alice Lina Zoé Sarah Anna Julia Eva "
+    "Hugo Louis Gabriel Arthur Jules Lucas Adam Nathan Léo Raphaël Paul Tom Théo Noah "
+    "Élodie Céline Sophie Hélène Amélie Mathieu Nicolas Julien Antoine Pierre Jérôme "
+    "Olivia Grace Emily James Oliver Henry Amir Yasmine Karim Mei Sven Ingrid Matteo"
+).split()
+LAST_NAMES = (  # noqa: SIM905 (a word list reads better as text)
+    "Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Simon Laurent "
+    "Lefèvre Michel Garcia David Bertrand Roux Vincent Fournier Morel Girard André "
+    "Lefebvre Mercier Dupont Lambert Bonnet François Martinez Legrand Garnier Faure "
+    "Rousseau Blanc Guérin Muller Henry Roussel Nicolas Perrin Morin Mathieu Clément "
+    "Gauthier Dumont Smith Jones Taylor Brown Williams Wilson Rossi Schmidt Novak "
+    "Andersen Costa Haddad"
+).split()
+DEPARTMENTS = (  # noqa: SIM905 (a word list reads better as text)
+    "Finance;Human resources;Legal;Marketing;Sales;Customer service;Research;Engineering;"
+    "Manufacturing;Supply chain;Purchasing;IT;Security;Communication;Quality;Strategy;"
+    "Data;Design;Facilities;Sustainability"
+).split(";")
+SITES = (  # noqa: SIM905 (a word list reads better as text)
+    "Paris;Lyon;Lille;Nantes;Toulouse;Bordeaux;Marseille;Strasbourg;Grenoble;Brussels;"
+    "Geneva;Montréal"
+).split(";")
+TOPICS = (  # noqa: SIM905 (a word list reads better as text)
+    "sécurité;qualité;cloud;données;python;django;kubernetes;lean;rse;climat;énergie;"
+    "achats;recrutement;onboarding;télétravail;management;juridique;rgpd;marketing;vente;"
+    "client;innovation;design;accessibilité;mobilité;santé;formation;finance;budget;"
+    "audit;production;logistique;maintenance;robotique;ia;machine-learning;devops;réseau;"
+    "support;événement;sport;musique;cuisine;vélo;photo;lecture;jardinage;course;voyage"
+).split(";")
 SENTENCES_FR = [
     "Retour d'expérience sur notre dernier atelier {t}.",
     "Quelqu'un a-t-il déjà mis en place une démarche {t} sur son site ?",
@@ -565,7 +393,7 @@ class Company:
         Loader(Skill, ["id", "name", "normalized"]).write(
             (skill_first + i, name, normalize_skill_name(name)) for i, name in enumerate(names)
         )
-        skill_ids = list(range(skill_first, skill_first + len(names)))
+        skill_ids = list(Skill.objects.order_by("pk").values_list("pk", flat=True))
         popular = Zipf(len(skill_ids), 1.0, rng)
         self.say("skills and endorsements")
         user_skill_id = _next_id(UserSkill)

@@ -1,0 +1,88 @@
+"""The benchmark's generated company looks exactly as the services would leave it."""
+
+import pytest
+from django.db import connection
+from django.db.models import Count, F, Q
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from bench.generate import BENCH_PASSWORD, SIZES, generate
+from bench.middleware import QueryStatsMiddleware
+from communities.models import Community, Membership
+from posts.models import Comment, Like, Post
+from posts.selectors import posts_readable_by
+from profiles.models import Follow, Profile, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def company():
+    return generate("tiny", seed=7, progress=lambda _: None)
+
+
+def test_the_tiny_company_has_about_the_announced_size(company):
+    size = SIZES["tiny"]
+    assert company["people"] == size.people
+    assert company["communities"] == size.communities
+    for name in ("memberships", "posts", "comments", "likes", "post_tags", "person_follows"):
+        assert getattr(size, name) * 0.75 <= company[name] <= getattr(size, name) * 1.25, name
+
+
+def test_the_same_seed_gives_the_same_company(company):
+    first = list(Post.objects.order_by("pk").values_list("community_id", "author_id", "body")[:50])
+    Post.objects.all().delete()
+    User.objects.all().delete()
+    Community.objects.all().delete()
+    generate("tiny", seed=7, progress=lambda _: None)
+    again = list(Post.objects.order_by("pk").values_list("community_id", "author_id", "body")[:50])
+    assert [row[2] for row in again] == [row[2] for row in first]
+
+
+def test_stored_counters_match_the_rows(company):
+    assert not Post.objects.annotate(
+        n_likes=Count("likes", distinct=True), n_comments=Count("comments", distinct=True)
+    ).exclude(likes_count=F("n_likes"), comments_count=F("n_comments"))
+    assert not Comment.objects.annotate(n=Count("likes")).exclude(likes_count=F("n"))
+    assert not Community.objects.annotate(
+        n=Count("memberships", filter=Q(memberships__status="active"))
+    ).exclude(members_count=F("n"))
+    assert not Profile.objects.annotate(n=Count("user__follower_links")).exclude(
+        followers_count=F("n")
+    )
+    assert Profile.objects.count() == User.objects.count()
+
+
+def test_people_only_act_where_they_may_read(company):
+    assert not Follow.objects.filter(follower=F("followed")).exists()
+    for comment in Comment.objects.select_related("author", "post")[:200]:
+        assert posts_readable_by(comment.author).filter(pk=comment.post_id).exists()
+    for like in Like.objects.filter(post__isnull=False).select_related("user")[:200]:
+        assert posts_readable_by(like.user).filter(pk=like.post_id).exists()
+    assert not Membership.objects.filter(
+        user__kind="external", community__access__in=["free", "open"]
+    ).exists()
+
+
+def test_generated_people_sign_in_through_the_real_form(company, client):
+    person = User.objects.filter(kind="employee").first()
+    response = client.post("/accounts/login/", {"login": person.email, "password": BENCH_PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_the_floors_are_not_served_outside_benchmark_mode(client, employee):
+    client.force_login(employee)
+    assert client.get("/bench/floor/empty/").status_code == 404
+
+
+def test_query_stats_headers_count_the_queries():
+    def view(request):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.execute("SELECT 2")
+        return HttpResponse("ok")
+
+    response = QueryStatsMiddleware(view)(RequestFactory().get("/"))
+    assert response["X-Bench-Queries"] == "2"
+    assert float(response["X-Bench-DB-ms"]) <= float(response["X-Bench-Total-ms"])
