@@ -42,6 +42,14 @@ def setup_django(name: str) -> None:
     django.setup()
 
 
+def _one(queryset):
+    """The first row, or stop with a clear message if the dataset lacks it."""
+    row = queryset.first()
+    if row is None:
+        raise SystemExit(f"the generated company has no {queryset.model._meta.verbose_name}")
+    return row
+
+
 def cast_and_targets() -> tuple[dict, dict]:
     """People of different profiles and the pages to open, read from the database."""
     from urllib.parse import urlencode
@@ -57,21 +65,18 @@ def cast_and_targets() -> tuple[dict, dict]:
     active = Q(community_memberships__status=Membership.Status.ACTIVE)
     employees = User.objects.filter(kind="employee", is_active=True)
     ranked = employees.annotate(n=Count("community_memberships", filter=active)).order_by("n", "pk")
-    newcomer = ranked.first()
-    busy = ranked.last()
-    largest = Community.objects.order_by("-members_count", "pk").first()
-    manager = (
+    newcomer = _one(ranked)
+    busy = _one(ranked.reverse())
+    largest = _one(Community.objects.order_by("-members_count", "pk"))
+    manager = _one(
         Membership.objects.filter(community=largest, role="manager", status="active")
-        .select_related("user")
-        .first()
-        .user
-    )
+    ).user
     external = (
         User.objects.filter(kind="external", community_memberships__status="active")
         .order_by("pk")
         .first()
     )
-    moderator = employees.exclude(pk__in=[newcomer.pk, busy.pk, manager.pk]).order_by("pk").first()
+    moderator = _one(employees.exclude(pk__in=[newcomer.pk, busy.pk, manager.pk]).order_by("pk"))
     moderators, _ = Group.objects.get_or_create(name="Site moderators")
     moderator.groups.add(moderators)
     small = (
@@ -79,17 +84,13 @@ def cast_and_targets() -> tuple[dict, dict]:
         .order_by("members_count", "pk")
         .first()
     )
-    top = (
-        TaggedPost.objects.values("tag_id").annotate(n=Count("pk")).order_by("-n", "tag_id")
-    ).first()
+    top = _one(TaggedPost.objects.values("tag_id").annotate(n=Count("pk")).order_by("-n", "tag_id"))
     tag = Tag.objects.get(pk=top["tag_id"])
-    thread = (
-        Post.objects.filter(community__isnull=True, status="published", comments_count__gte=40)
-        .order_by("comments_count", "pk")
-        .first()
-        or Post.objects.filter(community__isnull=True).order_by("-comments_count", "pk").first()
-    )
-    skill = Skill.objects.annotate(n=Count("user_skills")).order_by("-n", "pk").first()
+    # A post on a profile (every employee reads it) with about 50 comments.
+    profile_posts = Post.objects.filter(community__isnull=True, status="published")
+    thread = profile_posts.filter(comments_count__gte=40).order_by("comments_count", "pk").first()
+    thread = thread or _one(profile_posts.order_by("-comments_count", "pk"))
+    skill = _one(Skill.objects.annotate(n=Count("user_skills")).order_by("-n", "pk"))
     cast = {
         "newcomer": newcomer.email,
         "member of many communities": busy.email,
@@ -289,12 +290,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--quick", action="store_true", help="smoke test: few repetitions")
     parser.add_argument("--scale", help="comma-separated sizes, e.g. small,medium,large")
+    parser.add_argument("--no-save", action="store_true", help="print only (CI smoke test)")
     args = parser.parse_args(argv)
     if args.quick:
         args.reps, args.warmup, args.saturation = 5, 1, 0.0
     if args.scale:
         return scale(args)
     report = run(args)
+    if args.no_save:
+        print(table(report))
+        return 0
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     path = RESULTS / f"{stamp}-{args.size}-{report['commit']}.json"

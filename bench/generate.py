@@ -162,6 +162,7 @@ class Loader:
         for name, field in fields.items():
             if name in self.given:
                 continue
+            value: object
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 value = now
             elif field.has_default():
@@ -232,7 +233,7 @@ def _chunks(rows: Iterable[tuple], size: int):
 
 
 def _next_id(model: type[models.Model]) -> int:
-    return (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
+    return (model._default_manager.aggregate(m=models.Max("pk"))["m"] or 0) + 1
 
 
 # Random shapes ---------------------------------------------------------------------
@@ -398,7 +399,8 @@ class Company:
         self.say("skills and endorsements")
         user_skill_id = _next_id(UserSkill)
         endorsement_id = _next_id(Endorsement)
-        user_skills, endorsements = [], []
+        user_skills: list[tuple] = []
+        endorsements: list[tuple] = []
         for pk in self.employees:
             held = {skill_ids[popular.draw()] for _ in range(rng.randint(2, 6))}
             for skill in held:

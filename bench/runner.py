@@ -142,7 +142,7 @@ class Browser:
         )
 
     def csrf(self) -> str:
-        return next((c.value for c in self.cookies if c.name == "csrftoken"), "")
+        return next((c.value or "" for c in self.cookies if c.name == "csrftoken"), "")
 
     def get(self, path: str) -> tuple[int, dict, bytes]:
         try:
