@@ -8,6 +8,7 @@ python -m bench --scale small,medium,large
 import argparse
 import json
 import os
+import statistics
 import sys
 import time
 from dataclasses import asdict
@@ -60,7 +61,7 @@ def cast_and_targets() -> tuple[dict, dict]:
 
     from communities.models import Community, Membership
     from posts.models import Post, TaggedPost
-    from profiles.models import Skill, User
+    from profiles.models import Follow, Skill, User
 
     active = Q(community_memberships__status=Membership.Status.ACTIVE)
     employees = User.objects.filter(kind="employee", is_active=True)
@@ -91,7 +92,14 @@ def cast_and_targets() -> tuple[dict, dict]:
     thread = profile_posts.filter(comments_count__gte=40).order_by("comments_count", "pk").first()
     thread = thread or _one(profile_posts.order_by("-comments_count", "pk"))
     skill = _one(Skill.objects.annotate(n=Count("user_skills")).order_by("-n", "pk"))
+    link = Follow.objects.filter(followed=busy).select_related("follower").first()
+    follower = link.follower if link else newcomer
+    if link is None:
+        from profiles.services import follow_create
+
+        follow_create(actor=newcomer, user=busy)
     cast = {
+        "follower": follower.email,
         "newcomer": newcomer.email,
         "member of many communities": busy.email,
         "manager": manager.email,
@@ -190,7 +198,7 @@ def run(args) -> dict:
                 f"{page:32} {who:28} {result.status} p50 {result.p50_ms:7.1f} "
                 f"p95 {result.p95_ms:7.1f} ms  {result.queries:3} queries"
             )
-        write = write_path(server.base, browsers, cast, targets)
+        write = write_path(browsers)
     finally:
         server.stop()
     floor = next(r for r in results if r.page == FLOOR)
@@ -216,9 +224,35 @@ def run(args) -> dict:
     }
 
 
-def write_path(base: str, browsers: dict, cast: dict, targets: dict) -> dict:
-    """Publish a post on one's profile and wait until it shows in a follower's stream."""
-    return {}
+def write_path(browsers: dict, rounds: int = 5) -> dict:
+    """Publish a post on one's profile (the real form) and poll a follower's stream
+    until it shows there: the time to publish and the delay until it is seen."""
+    author, follower = browsers["member of many communities"], browsers["follower"]
+    marker = f"bench-{time.time_ns()}"
+    publish, seen = [], []
+    for index in range(rounds):
+        text = f"{marker}-{index}"
+        started = time.perf_counter()
+        status, _, _ = author.post("/posts/new/", {"body": f"Timing {text}.", "community": ""})
+        published = time.perf_counter()
+        if status != 302:
+            return {"error": f"publishing answered HTTP {status}"}
+        deadline = published + 30
+        while text.encode() not in follower.get("/")[2]:
+            if time.perf_counter() > deadline:
+                return {"error": "the post never reached the follower's stream"}
+        seen.append((time.perf_counter() - published) * 1000)
+        publish.append((published - started) * 1000)
+    from posts.models import Post
+
+    Post.objects.filter(body__contains=marker).delete()
+    return {
+        "rounds": rounds,
+        "publish_p50_ms": round(statistics.median(publish), 2),
+        "publish_max_ms": round(max(publish), 2),
+        "in_follower_stream_p50_ms": round(statistics.median(seen), 2),
+        "in_follower_stream_max_ms": round(max(seen), 2),
+    }
 
 
 def table(report: dict) -> str:
@@ -299,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     report = run(args)
     if args.no_save:
         print(table(report))
+        print(f"write path: {report['write_path']}")
         return 0
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -306,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print()
     print(table(report))
+    print(f"write path: {report['write_path']}")
     print(f"\nwritten: {path.relative_to(RESULTS.parent.parent)}")
     return 0
 
