@@ -25,6 +25,7 @@ from .runner import (
     prepare_database,
     saturation,
     server_env,
+    time_job,
 )
 
 FLOOR = "floor: fortunes"
@@ -201,6 +202,15 @@ def run(args) -> dict:
         write = write_path(browsers)
     finally:
         server.stop()
+    jobs = []
+    if args.jobs:
+        for job in ("communities_dormant", "externals"):
+            for attempt in ("first run", "second run"):
+                jobs.append({**time_job(env, job), "run": attempt})
+                log(
+                    f"job {job} ({attempt}): {jobs[-1]['seconds']} s, "
+                    f"{jobs[-1]['peak_memory_mib']} MiB"
+                )
     floor = next(r for r in results if r.page == FLOOR)
     for result in results:
         result.ratio_to_floor = round(result.p95_ms / floor.p95_ms, 2) if floor.p95_ms else None
@@ -221,6 +231,7 @@ def run(args) -> dict:
         "targets": {k: v for k, v in targets.items() if not isinstance(v, str)},
         "pages": [asdict(r) for r in results],
         "write_path": write,
+        "jobs": jobs,
     }
 
 
@@ -324,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--quick", action="store_true", help="smoke test: few repetitions")
     parser.add_argument("--scale", help="comma-separated sizes, e.g. small,medium,large")
+    parser.add_argument("--jobs", action="store_true", help="also time the lifecycle jobs")
     parser.add_argument("--no-save", action="store_true", help="print only (CI smoke test)")
     args = parser.parse_args(argv)
     if args.quick:
@@ -342,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table(report))
     print(f"write path: {report['write_path']}")
+    for job in report["jobs"]:
+        print(f"job {job['job']} ({job['run']}): {job['seconds']} s, {job['peak_memory_mib']} MiB")
     print(f"\nwritten: {path.relative_to(RESULTS.parent.parent)}")
     return 0
 

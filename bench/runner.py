@@ -284,3 +284,25 @@ def commit() -> str:
 def first_link(html: bytes, pattern: str) -> str | None:
     match = re.search(pattern.encode(), html)
     return match.group(1).decode() if match else None
+
+
+def time_job(env: dict, name: str) -> dict:
+    """Run one lifecycle job as `manage.py run_job`: wall time and peak memory."""
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [PYTHON, "manage.py", "run_job", name],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    output = process.stdout.read().decode() if process.stdout else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return {
+        "job": name,
+        "seconds": round(time.monotonic() - started, 2),
+        "peak_memory_mib": round(usage.ru_maxrss / 1024, 1),
+        "exit": process.returncode,
+        "output": output.strip().splitlines()[-3:],
+    }
