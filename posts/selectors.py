@@ -15,15 +15,18 @@ def _is_person(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def posts_readable_by(user) -> QuerySet[Post]:
+def posts_readable_by(user, *, statuses: tuple[str, ...] = (Status.PUBLISHED,)) -> QuerySet[Post]:
     """Published posts `user` may read: those of the communities they may read, and,
-    for employees, posts on people's profiles (never shown to externals)."""
+    for employees, posts on people's profiles (never shown to externals).
+
+    `statuses` widens the set to, say, deleted posts the user could read, so that a
+    page can say "this post was deleted" instead of a bare 404."""
     if not _is_person(user):
         return Post.objects.none()
     readable = Q(community__in=communities_readable_by(user).values("pk"))
     if user.kind == "employee" or user.is_superuser:
         readable |= Q(community__isnull=True)
-    return Post.objects.filter(readable, status=Status.PUBLISHED)
+    return Post.objects.filter(readable, status__in=statuses)
 
 
 def comments_readable_by(user) -> QuerySet[Comment]:
