@@ -90,18 +90,20 @@ def _mention(
         notify(recipient=user, kind="mentioned", actor=actor, post=post, comment=comment)
 
 
-def _store_attachments(post: Post, checked: list[CheckedUpload]) -> None:
+def _store_attachments(post: Post, checked: list[CheckedUpload], stored: list) -> None:
     for item in checked:
         upload: UploadedFile = item.upload
         upload.name = item.name
-        Attachment.objects.create(
+        attachment = Attachment(
             post=post,
-            file=upload,
             original_name=item.name,
             content_type=item.content_type,
             size=item.size,
             kind=item.kind,
         )
+        attachment.file.save(item.name, upload, save=False)
+        stored.append(attachment)
+        attachment.save()
 
 
 def post_create(
@@ -129,8 +131,7 @@ def post_create(
             _mention(actor=actor, post=post, comment=None, body=body, already=set())
             if community is not None:
                 record_activity(community)
-            _store_attachments(post, checked)
-            stored = list(post.attachments.all())
+            _store_attachments(post, checked, stored)
     except Exception:
         for attachment in stored:
             attachment.file.delete(save=False)
@@ -149,7 +150,9 @@ def post_edit(*, actor: User, post: Post, body: str, tags: str | None = None) ->
         locked = Post.objects.select_for_update().get(pk=post.pk)
         if locked.status != Status.PUBLISHED:
             raise ValidationError(_("This post was deleted: it can no longer be edited."))
-        already = set(Mention.objects.filter(post=post, comment=None).values_list("user_id", flat=True))
+        already = set(
+            Mention.objects.filter(post=post, comment=None).values_list("user_id", flat=True)
+        )
         if locked.body != body:
             Revision.objects.create(post=locked, body=locked.body, edited_by=actor)
             locked.body = body
@@ -175,9 +178,7 @@ def post_delete(*, actor: User, post: Post, request=None) -> None:
     post.refresh_from_db()
 
 
-def comment_create(
-    *, actor: User, post: Post, body: str, parent: Comment | None = None
-) -> Comment:
+def comment_create(*, actor: User, post: Post, body: str, parent: Comment | None = None) -> Comment:
     """Comment a post, or reply to a comment (replies stay one level deep)."""
     if not is_post_readable_by(actor, post):
         if post.status == Status.DELETED:
@@ -215,9 +216,7 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
         locked = Comment.objects.select_for_update().select_related("post").get(pk=comment.pk)
         if locked.status != Status.PUBLISHED:
             raise ValidationError(_("This comment was deleted: it can no longer be edited."))
-        already = set(
-            Mention.objects.filter(comment=locked).values_list("user_id", flat=True)
-        )
+        already = set(Mention.objects.filter(comment=locked).values_list("user_id", flat=True))
         if locked.body != body:
             Revision.objects.create(
                 post=locked.post, comment=locked, body=locked.body, edited_by=actor

@@ -141,8 +141,7 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
         pil_format, content_type = IMAGE_TYPES[ext]
         if not _image_ok(upload, pil_format):
             raise ValidationError(
-                _("“%(name)s” is not a valid %(type)s image.")
-                % {"name": name, "type": ext.upper()}
+                _("“%(name)s” is not a valid %(type)s image.") % {"name": name, "type": ext.upper()}
             )
         kind = "image"
     elif ext in DOCUMENT_TYPES:
@@ -169,7 +168,5 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
 def check_uploads(uploads: list[UploadedFile]) -> list[CheckedUpload]:
     limit = settings.RSE_ATTACHMENTS_PER_POST
     if len(uploads) > limit:
-        raise ValidationError(
-            _("A post may carry up to %(limit)d attachments.") % {"limit": limit}
-        )
+        raise ValidationError(_("A post may carry up to %(limit)d attachments.") % {"limit": limit})
     return [check_upload(upload) for upload in uploads]
