@@ -13,7 +13,7 @@ class PostForm(forms.Form):
         label=_("Your post"),
         widget=forms.Textarea(attrs={"rows": 5, "data-mentions": "1"}),
         help_text=_(
-            "Markdown: **bold**, *italic*, [links](https://…), lists, > quotes, `code`. "
+            "Markdown: **bold**, *italic*, [link text](address), lists, > quotes, `code`. "
             "Mention people with @username."
         ),
         strip=False,
