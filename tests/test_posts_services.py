@@ -259,4 +259,3 @@ def test_tag_follow_is_once(author):
     assert author.tag_follows.count() == 1
     services.tag_unfollow(actor=author, tag=tag)
     assert author.tag_follows.count() == 0
-
