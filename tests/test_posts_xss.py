@@ -44,7 +44,6 @@ DANGER = [
     re.compile(r"<img[^>]+src=\"?x", re.I),
     re.compile(r"<[a-z]+[^>]*\son[a-z]+\s*=", re.I),
     re.compile(r"(href|src|action)\s*=\s*\"?\s*(javascript|data):", re.I),
-    re.compile(r"<form[^>]+javascript", re.I),
     re.compile(r"style=\"background", re.I),
 ]
 
