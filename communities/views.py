@@ -171,7 +171,11 @@ def detail(request, slug: str):
 
     context.update(
         form=PostForm(),
-        follows=community.pk in followed_community_ids(request.user),
+        follows=bool(
+            context["may_read"]
+            and not (context["membership"] and context["membership"].status == "active")
+            and community.pk in followed_community_ids(request.user)
+        ),
     )
     stream = posts_readable_by(request.user).filter(community=community)
     return render_stream(request, "communities/detail.html", context, stream)
