@@ -71,9 +71,7 @@ def test_list_pages_queries_do_not_grow(client, scene, django_assert_max_num_que
     assert len(large.captured_queries) <= len(small.captured_queries)
 
 
-def test_post_page_queries_do_not_grow_with_comments(
-    client, scene, django_assert_max_num_queries
-):
+def test_post_page_queries_do_not_grow_with_comments(client, scene, django_assert_max_num_queries):
     client.force_login(scene["reader"])
     post = PostFactory(community=scene["community"], tags=["lean", "a", "b"])
     CommentFactory(post=post)
