@@ -29,20 +29,17 @@ class ReadOnlyInline(admin.TabularInline):
 
 class RevisionInline(ReadOnlyInline):
     model = Revision
-    fields = ["created_at", "comment", "edited_by", "by_moderator", "body"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "comment", "edited_by", "by_moderator", "body")
 
 
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
-    fields = ["original_name", "kind", "content_type", "size", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("original_name", "kind", "content_type", "size", "created_at")
 
 
 class TaggedPostInline(ReadOnlyInline):
     model = TaggedPost
-    fields = ["tag"]
-    readonly_fields = fields
+    fields = readonly_fields = ("tag",)
 
 
 @admin.register(Post)

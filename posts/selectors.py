@@ -191,7 +191,9 @@ def people_suggested(user, text: str, limit: int = 8) -> list[dict]:
 def likers_of(viewer, *, post: Post | None = None, comment: Comment | None = None):
     from profiles.selectors import users_visible_to
 
-    target = {"likes__post": post} if post is not None else {"likes__comment": comment}
+    target: dict[str, Post | Comment | None] = (
+        {"likes__post": post} if post is not None else {"likes__comment": comment}
+    )
     return users_visible_to(viewer).filter(**target).order_by("last_name", "first_name", "pk")
 
 

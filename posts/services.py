@@ -264,7 +264,9 @@ def like_toggle(
     _ensure_can_contribute(actor, target_post.community)
     model = Post if comment is None else Comment
     target_pk = (comment or post).pk  # type: ignore[union-attr]
-    target = {"post": post} if comment is None else {"comment": comment}
+    target: dict[str, Post | Comment | None] = (
+        {"post": post} if comment is None else {"comment": comment}
+    )
     with transaction.atomic():
         exists = Like.objects.filter(user=actor, **target).exists()
         wanted = (not exists) if liked is None else liked
