@@ -1,0 +1,97 @@
+"""Posts journey in a real browser: an author posts in a community with a tag and an
+@mention (picked from the suggestions), a colleague likes it without a reload and
+comments, the tag page lists the post, and the notifications exist for both."""
+
+import pytest
+
+from communities.models import Community
+from notifications.models import Notification
+from posts.models import Comment, Post
+
+from ..communities_factories import CommunityFactory, MembershipFactory
+from ..factories import PASSWORD, UserFactory
+from .conftest import check_accessibility, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_post_mention_like_comment_and_tag_page(browser, live_server):
+    author = UserFactory(
+        username="thomas.bernard",
+        email="thomas.bernard@example.com",
+        first_name="Thomas",
+        last_name="Bernard",
+    )
+    colleague = UserFactory(
+        username="camille.martin",
+        email="camille.martin@example.com",
+        first_name="Camille",
+        last_name="Martin",
+    )
+    atlas = CommunityFactory(name="Project Atlas", slug="atlas", access=Community.Access.CLOSED)
+    MembershipFactory(community=atlas, user=author)
+    MembershipFactory(community=atlas, user=colleague)
+
+    author_context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = author_context.new_page()
+    sign_in(page, live_server, "thomas.bernard@example.com", PASSWORD)
+    check_accessibility(page)  # the (empty) home stream
+    page.goto(f"{live_server.url}/communities/atlas/")
+    check_accessibility(page)
+    body = page.get_by_label("Your post")
+    body.fill("Kick-off done, thanks ")
+    body.press_sequentially("@cam")
+    option = page.get_by_role("option", name="Camille Martin (@camille.martin)")
+    option.wait_for()
+    check_accessibility(page)
+    body.press("ArrowDown")
+    body.press("Enter")
+    assert body.input_value() == "Kick-off done, thanks @camille.martin "
+    page.get_by_label("Tags").fill("Atlas, planning")
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_url(f"{live_server.url}/communities/atlas/")
+    assert "Your post is published." in page.locator(".messages").inner_text()
+    check_accessibility(page)
+    post = Post.objects.get()
+    assert sorted(t.name for t in post.tags.all()) == ["atlas", "planning"]
+
+    colleague_context = browser.new_context(locale="en-GB", viewport={"width": 390, "height": 844})
+    other = colleague_context.new_page()
+    sign_in(other, live_server, "camille.martin@example.com", PASSWORD)
+    assert "Kick-off done" in other.locator("main").inner_text()  # in the home stream
+    check_accessibility(other)
+    other.goto(f"{live_server.url}/posts/{post.pk}/")
+    check_accessibility(other)
+    like = other.get_by_role("button", name="Like")
+    other.evaluate("window.__sameDocument = true")
+    like.click()
+    other.wait_for_selector('button.like-button[aria-pressed="true"]')
+    assert other.locator("[data-like-count]").first.inner_text() == "1"
+    assert other.evaluate("window.__sameDocument") is True  # no reload
+    check_accessibility(other)
+    other.get_by_label("Your comment").fill("Great news!")
+    other.get_by_role("button", name="Comment", exact=True).click()
+    assert "Your comment is published." in other.locator(".messages").inner_text()
+    assert "Great news!" in other.locator("#comments").inner_text()
+    check_accessibility(other)
+    other.get_by_role("link", name="Likes: 1").click()
+    assert "Camille Martin" in other.locator("main").inner_text()
+    check_accessibility(other)
+
+    other.goto(f"{live_server.url}/posts/{post.pk}/")
+    other.get_by_role("link", name="#atlas").click()
+    other.wait_for_url(f"{live_server.url}/tags/atlas/")
+    assert "Kick-off done" in other.locator("main").inner_text()
+    check_accessibility(other)
+    other.get_by_role("button", name="Follow this tag").click()
+    assert "Unfollow this tag" in other.locator("main").inner_text()
+
+    comment = Comment.objects.get()
+    assert set(
+        Notification.objects.filter(recipient=author).values_list("kind", "post_id", "comment_id")
+    ) == {("liked", post.pk, None), ("commented", post.pk, comment.pk)}
+    assert Notification.objects.filter(
+        recipient=colleague, kind="mentioned", post=post, comment=None
+    ).exists()
+    author_context.close()
+    colleague_context.close()
