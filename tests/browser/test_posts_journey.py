@@ -10,6 +10,7 @@ from posts.models import Comment, Post
 
 from ..communities_factories import CommunityFactory, MembershipFactory
 from ..factories import PASSWORD, UserFactory
+from ..posts_factories import PostFactory
 from .conftest import check_accessibility, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -95,3 +96,25 @@ def test_post_mention_like_comment_and_tag_page(browser, live_server):
     ).exists()
     author_context.close()
     colleague_context.close()
+
+
+def test_the_stream_loads_more_posts_on_scroll(browser, live_server, settings):
+    settings.RSE_STREAM_PAGE_SIZE = 5
+    reader = UserFactory(email="reader@example.com")
+    free = CommunityFactory(name="News", slug="news", access=Community.Access.FREE)
+    MembershipFactory(community=free, user=reader)
+    for i in range(12):
+        PostFactory(community=free, body=f"Item number {i}")
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, live_server, "reader@example.com", PASSWORD)
+    assert page.locator("article.post").count() == 5
+    page.locator("a[data-load-more]").scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelectorAll('article.post').length >= 10")
+    page.locator("a[data-load-more]").scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelectorAll('article.post').length === 12")
+    assert page.locator("a[data-load-more]").count() == 0
+    texts = page.locator("article.post .post-body").all_inner_texts()
+    assert len(set(texts)) == 12
+    check_accessibility(page)
+    context.close()
