@@ -73,7 +73,7 @@
         var added = template.content.querySelectorAll("article.post").length;
         row.replaceWith(template.content);
         var status = stream && stream.parentNode.querySelector("[data-stream-status]");
-        if (status) { status.textContent = status.dataset.loaded ? status.dataset.loaded.replace("%s", added) : String(added); }
+        if (status) { status.textContent = status.dataset.loaded ? status.dataset.loaded.replace("{count}", added) : String(added); }
         watch();
       })
       .catch(function () { window.location.href = link.href; });
