@@ -305,3 +305,15 @@ def test_post_detail_on_profile_and_comment_nav(client, author):
     client.force_login(UserFactory())
     page = client.get(profile_post.get_absolute_url()).content.decode()
     assert "on their profile" in page and "Profile post" in page
+
+
+def test_mentions_link_to_profiles_outside_code_and_links(client, author, guild, colleague):
+    name = colleague.username
+    body = f"Hi @{name}. Mail me at someone@example.com, `@{name}` in code, [x](https://example.com/@{name})"
+    post = services.post_create(actor=author, community=guild, body=body)
+    client.force_login(author)
+    page = client.get(post.get_absolute_url()).content.decode()
+    link = f'<a href="/people/{name}/" class="mention">@{name}</a>'
+    assert page.count(link) == 1
+    assert f"<code>@{name}</code>" in page
+    assert "someone@example.com" in page
