@@ -141,7 +141,8 @@ def post_detail(request, pk: int):
 def post_edit(request, pk: int):
     post = _readable_post(request, pk)
     if not permissions.can_edit(request.user, post):
-        raise Http404
+        messages.error(request, _("You may only edit your own published posts."))
+        return redirect(post)
     initial = {"body": post.body, "tags": ", ".join(t.tag.name for t in post.tag_links.all())}
     form = PostForm(request.POST or None, initial=initial, with_files=False)
     if request.method == "POST" and form.is_valid():
@@ -254,7 +255,8 @@ def comment_create(request, pk: int):
 def comment_edit(request, pk: int):
     comment = _own_comment(request, pk)
     if not permissions.can_edit(request.user, comment):
-        raise Http404
+        messages.error(request, _("You may only edit your own published comments."))
+        return redirect(f"{comment.post.get_absolute_url()}#comment-{comment.pk}")
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:

@@ -111,9 +111,11 @@ def test_a_failed_edit_keeps_the_text_and_changes_nothing(client, post, author):
 
 def test_nobody_else_may_edit_or_delete(client, post, colleague):
     client.force_login(colleague)
-    assert client.get(f"/posts/{post.pk}/edit/").status_code == 404
-    assert client.post(f"/posts/{post.pk}/edit/", {"body": "Mine"}).status_code == 404
-    client.post(f"/posts/{post.pk}/delete/")
+    response = client.get(f"/posts/{post.pk}/edit/", follow=True)
+    assert "You may only edit your own published posts." in response.content.decode()
+    assert client.post(f"/posts/{post.pk}/edit/", {"body": "Mine"}).status_code == 302
+    response = client.post(f"/posts/{post.pk}/delete/", follow=True)
+    assert "You may only delete your own posts." in response.content.decode()
     post.refresh_from_db()
     assert post.body == "Original text" and post.status == Status.PUBLISHED
 
@@ -166,7 +168,8 @@ def test_comment_reply_edit_and_delete_through_the_pages(client, post, author, c
     assert reply.parent == comment
     page = client.get(post.get_absolute_url()).content.decode()
     assert page.index("First!") < page.index("Thanks")
-    assert client.get(f"/comments/{comment.pk}/edit/").status_code == 404  # not the author
+    response = client.get(f"/comments/{comment.pk}/edit/")  # not the author
+    assert response.status_code == 302 and response["Location"].endswith(f"#comment-{comment.pk}")
     client.force_login(colleague)
     client.post(f"/comments/{comment.pk}/edit/", {"body": "First, edited"})
     comment.refresh_from_db()
@@ -317,3 +320,15 @@ def test_mentions_link_to_profiles_outside_code_and_links(client, author, guild,
     assert page.count(link) == 1
     assert f"<code>@{name}</code>" in page
     assert "someone@example.com" in page
+
+
+def test_admin_pages_of_posts_open(client, admin_user, post, colleague):
+    services.like_toggle(actor=colleague, post=post)
+    services.comment_create(actor=colleague, post=post, body="Hello")
+    services.post_edit(actor=post.author, post=post, body="Edited")
+    client.force_login(admin_user)
+    for model in ("post", "comment", "like", "mention", "communityfollow", "tagfollow"):
+        assert client.get(f"/admin/posts/{model}/").status_code == 200, model
+    page = client.get(f"/admin/posts/post/{post.pk}/change/").content.decode()
+    assert "Original text" in page  # the earlier version, read-only
+    assert client.get("/admin/posts/like/add/").status_code == 403
