@@ -16,11 +16,12 @@ from communities.selectors import is_readable_by
 from profiles.models import User
 
 from . import services
-from .models import Post, TagFollow
+from .models import Comment, Post, TagFollow
 
 # (community slug or None for a profile post, author index among the members,
 #  days ago, text, tags, [(commenter index, text, [(replier index, text)])], likers)
-POSTS = [
+Thread = list[tuple[int, str, list[tuple[int, str]]]]
+POSTS: list[tuple[str | None, int, int, str, str, Thread, int]] = [
     (
         "internal-news",
         0,
@@ -236,12 +237,12 @@ def seed_posts() -> int:
         for position, (who, text, replies) in enumerate(thread):
             comment = services.comment_create(actor=_pick(people, who), post=post, body=text)
             comment_time = when + timedelta(hours=2 + position)
-            type(comment).objects.filter(pk=comment.pk).update(created_at=comment_time)
+            Comment.objects.filter(pk=comment.pk).update(created_at=comment_time)
             for offset, (replier, reply_text) in enumerate(replies):
                 reply = services.comment_create(
                     actor=_pick(people, replier), post=post, body=reply_text, parent=comment
                 )
-                type(reply).objects.filter(pk=reply.pk).update(
+                Comment.objects.filter(pk=reply.pk).update(
                     created_at=comment_time + timedelta(minutes=30 * (offset + 1))
                 )
         for liker in [p for p in people if p != author][:likers]:
