@@ -16,7 +16,7 @@ from taggit.models import Tag
 
 from communities.selectors import communities_readable_by
 
-from .models import Comment, CommunityFollow, Like, Post, Status, TagFollow, TaggedPost
+from .models import Comment, CommunityFollow, Like, Post, Revision, Status, TagFollow, TaggedPost
 
 
 def _is_person(user) -> bool:
@@ -261,3 +261,19 @@ def suggestions_for(user, limit: int = 5) -> dict:
             .order_by("-profile__followers_count", "last_name", "pk")[:limit]
         )
     return {"communities": communities, "people": people}
+
+
+def revisions_of(post: Post) -> list[Revision]:
+    """Earlier versions of the post itself, newest first (for moderators)."""
+    return list(post.revisions.filter(comment=None).select_related("edited_by"))
+
+
+def attach_comment_revisions(post: Post, comments: list[Comment]) -> None:
+    """Give each comment of the thread its earlier versions (`.earlier`), in one query."""
+    by_comment: dict[int, list[Revision]] = {}
+    for revision in post.revisions.exclude(comment=None).select_related("edited_by"):
+        by_comment.setdefault(revision.comment_id, []).append(revision)  # type: ignore[arg-type]
+    for comment in comments:
+        comment.earlier = by_comment.get(comment.pk, [])  # type: ignore[attr-defined]
+        for reply in comment.thread_replies:  # type: ignore[attr-defined]
+            reply.earlier = by_comment.get(reply.pk, [])

@@ -197,11 +197,18 @@ def comment_create(*, actor: User, post: Post, body: str, parent: Comment | None
         if post.community is not None:
             record_activity(post.community)
         told: set[int] = set()
-        for recipient in (post.author, parent.author if parent else None):
-            if recipient is not None and recipient.pk not in told:
+        recipients = [(parent.author, "reply")] if parent else []
+        recipients.append((post.author, "comment"))
+        for recipient, event in recipients:
+            if recipient.pk not in told:
                 told.add(recipient.pk)
                 notify(
-                    recipient=recipient, kind="commented", actor=actor, post=post, comment=comment
+                    recipient=recipient,
+                    kind="commented",
+                    actor=actor,
+                    post=post,
+                    comment=comment,
+                    data={"event": event},
                 )
         _mention(actor=actor, post=post, comment=comment, body=body, already=set())
     return comment

@@ -119,17 +119,18 @@ def post_detail(request, pk: int):
     if post.status == Status.DELETED:
         return render(request, "posts/deleted.html", {"post": post}, status=410)
     may_moderate = permissions.can_moderate_post(request.user, post)
+    comments = selectors.thread_of(request.user, post)
+    if may_moderate:
+        selectors.attach_comment_revisions(post, comments)
     return render(
         request,
         "posts/detail.html",
         {
             "post": post,
-            "comments": selectors.thread_of(request.user, post),
+            "comments": comments,
             "may_contribute": permissions.can_contribute(request.user, post.community),
             "may_moderate": may_moderate,
-            "revisions": list(post.revisions.filter(comment=None).select_related("edited_by"))
-            if may_moderate
-            else [],
+            "revisions": selectors.revisions_of(post) if may_moderate else [],
             "comment_form": CommentForm(),
             "detail": True,
         },
@@ -361,11 +362,18 @@ def tag_detail(request, slug: str):
 @login_required
 @require_POST
 def tag_follow(request, slug: str):
-    tag = selectors.get_tag_or_404(request.user, slug)
     if request.POST.get("follow") == "0":
+        # Unfollowing works even once no readable post carries the tag any more.
+        follow = (
+            TagFollow.objects.filter(user=request.user, tag__slug=slug)
+            .select_related("tag")
+            .first()
+        )
+        tag = follow.tag if follow else selectors.get_tag_or_404(request.user, slug)
         services.tag_unfollow(actor=request.user, tag=tag)
         messages.success(request, _("You no longer follow #%(tag)s.") % {"tag": tag.name})
     else:
+        tag = selectors.get_tag_or_404(request.user, slug)
         services.tag_follow(actor=request.user, tag=tag)
         messages.success(
             request, _("You follow #%(tag)s: its posts come to your stream.") % {"tag": tag.name}

@@ -332,3 +332,22 @@ def test_admin_pages_of_posts_open(client, admin_user, post, colleague):
     page = client.get(f"/admin/posts/post/{post.pk}/change/").content.decode()
     assert "Original text" in page  # the earlier version, read-only
     assert client.get("/admin/posts/like/add/").status_code == 403
+
+
+def test_moderators_see_earlier_versions_of_comments(client, post, guild, colleague):
+    comment = services.comment_create(actor=colleague, post=post, body="First words")
+    services.comment_edit(actor=colleague, comment=comment, body="Second words")
+    moderator = MembershipFactory(community=guild, role=Membership.Role.MODERATOR).user
+    client.force_login(moderator)
+    assert "First words" in client.get(post.get_absolute_url()).content.decode()
+    client.force_login(colleague)
+    assert "First words" not in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_a_tag_can_be_unfollowed_after_its_posts_are_gone(client, post, author, colleague):
+    client.force_login(colleague)
+    client.post("/tags/lean/follow/", {"follow": "1"})
+    services.post_delete(actor=author, post=post)
+    assert client.get("/tags/lean/").status_code == 404
+    client.post("/tags/lean/follow/", {"follow": "0"})
+    assert not TagFollow.objects.exists()
