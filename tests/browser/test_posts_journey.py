@@ -118,3 +118,25 @@ def test_the_stream_loads_more_posts_on_scroll(browser, live_server, settings):
     assert len(set(texts)) == 12
     check_accessibility(page)
     context.close()
+
+
+def test_the_author_edits_then_deletes_with_a_confirmation(browser, live_server):
+    author = UserFactory(email="author@example.com")
+    post = PostFactory(community=None, author=author, body="Draft words")
+    context = browser.new_context(locale="en-GB", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in(page, live_server, "author@example.com", PASSWORD)
+    page.goto(f"{live_server.url}{post.get_absolute_url()}")
+    page.get_by_role("link", name="Edit", exact=True).click()
+    check_accessibility(page)
+    page.get_by_label("Your post").fill("Final words")
+    page.get_by_role("button", name="Save").click()
+    assert "Final words" in page.locator("main").inner_text()
+    assert "edited" in page.locator(".post-meta").first.inner_text()
+    check_accessibility(page)
+    page.get_by_text("Delete", exact=True).click()
+    page.get_by_role("button", name="Delete this post for good").click()
+    assert "Your post is deleted." in page.locator(".messages").inner_text()
+    post.refresh_from_db()
+    assert post.status == "deleted"
+    context.close()
