@@ -86,3 +86,23 @@ def test_post_page_queries_do_not_grow_with_comments(client, scene, django_asser
     assert len(response.context["comments"]) == 16
     # (The first request also fills Django's content-type cache.)
     assert len(large.captured_queries) <= len(small.captured_queries)
+
+
+def test_profile_stream_queries_do_not_grow(client, scene, django_assert_max_num_queries):
+    person = UserFactory()
+    client.force_login(scene["reader"])
+
+    def grow(count):
+        for i in range(count):
+            post = PostFactory(community=None, author=person, tags=["lean", f"p{i}"])
+            Like.objects.create(user=UserFactory(), post=post)
+            CommentFactory(post=post)
+
+    grow(2)
+    with django_assert_max_num_queries(LIMIT) as small:
+        client.get(f"/people/{person.username}/")
+    grow(25)
+    with django_assert_max_num_queries(LIMIT) as large:
+        response = client.get(f"/people/{person.username}/")
+    assert len(response.context["page"].posts) == 20
+    assert len(large.captured_queries) <= len(small.captured_queries)
