@@ -52,6 +52,9 @@ ACTIONS = {
     "membership.role_changed": _("Role in a community changed"),
     "permission.granted": _("Object permission granted"),
     "permission.revoked": _("Object permission revoked"),
+    # Posts (deletions by their authors; moderators' actions are the moderation codes).
+    "post.deleted": _("Post deleted by its author"),
+    "comment.deleted": _("Comment deleted by its author"),
     # The audit trail itself.
     "audit.exported": _("Audit entries exported"),
     "audit.purged": _("Expired audit entries purged"),

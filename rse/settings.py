@@ -274,3 +274,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Posts: limits on what a post carries (README, "Posts and the home stream").
+RSE_POST_MAX_CHARS = env_int("RSE_POST_MAX_CHARS", 10_000)
+RSE_COMMENT_MAX_CHARS = env_int("RSE_COMMENT_MAX_CHARS", 5_000)
+RSE_ATTACHMENT_MAX_BYTES = env_int("RSE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+RSE_ATTACHMENTS_PER_POST = env_int("RSE_ATTACHMENTS_PER_POST", 5)
+RSE_TAGS_PER_POST = env_int("RSE_TAGS_PER_POST", 10)
+RSE_TAG_MAX_CHARS = env_int("RSE_TAG_MAX_CHARS", 50)
+RSE_STREAM_PAGE_SIZE = env_int("RSE_STREAM_PAGE_SIZE", 20)
