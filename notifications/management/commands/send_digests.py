@@ -20,5 +20,5 @@ class Command(BaseCommand):
         sent = services.digests_send(dry_run=dry_run)
         for email, count in sent:
             self.stdout.write(f"{email}: {count}")
-        verb = "would get" if dry_run else "got"
-        self.stdout.write(self.style.SUCCESS(f"{len(sent)} people {verb} a digest."))
+        what = "Digests that would be sent" if dry_run else "Digests sent"
+        self.stdout.write(self.style.SUCCESS(f"{what}: {len(sent)}."))
