@@ -183,9 +183,12 @@ def test_the_digest_sends_one_email_per_person_with_their_items_then_nothing():
     for item in ann_items:
         assert f"/notifications/{item.pk}/open/" in to_ann.body
     assert f"/notifications/{liked.pk}/open/" not in to_ann.body
-    assert Notification.objects.filter(
-        pk__in=[i.pk for i in [*ann_items, bob_item]], emailed_at__isnull=True
-    ).count() == 0
+    assert (
+        Notification.objects.filter(
+            pk__in=[i.pk for i in [*ann_items, bob_item]], emailed_at__isnull=True
+        ).count()
+        == 0
+    )
     for untouched in (liked, invited, old):
         untouched.refresh_from_db()
         assert untouched.emailed_at is None
