@@ -112,9 +112,9 @@ class Notification(models.Model):
             return f"{reverse('post_detail', args=[self.post_id])}#comment-{self.comment_id}"
         if self.post_id is not None:
             return reverse("post_detail", args=[self.post_id])
-        if self.community_id is not None:
+        if self.community_id is not None and self.community is not None:
             return reverse("communities:detail", args=[self.community.slug])
-        if self.kind == Kind.FOLLOWED and self.actor_id is not None:
+        if self.kind == Kind.FOLLOWED and self.actor_id is not None and self.actor is not None:
             return reverse("people:detail", args=[self.actor.username])
         return reverse("notifications:inbox")
 

@@ -75,41 +75,45 @@ def email_language_of(user) -> str:
     return chosen or settings.LANGUAGE_CODE
 
 
-def with_email_mode(notifications: QuerySet[Notification]) -> QuerySet[Notification]:
-    """Annotate each notification with `email_mode`: its recipient's choice for its
-    kind, or the default (in SQL, so the digest can filter on it)."""
+def wanted_by_email(notifications: QuerySet[Notification], mode: str) -> QuerySet[Notification]:
+    """The notifications whose recipient wants their kind by e-mail in `mode`: their
+    own choice for the kind, or the default (decided in SQL, for the digest)."""
     chosen = Preference.objects.filter(user=OuterRef("recipient_id"), kind=OuterRef("kind"))
     default = Case(
-        *(When(kind=kind, then=Value(str(mode))) for kind, mode in DEFAULT_EMAIL.items()),
+        *(When(kind=kind, then=Value(str(default))) for kind, default in DEFAULT_EMAIL.items()),
         default=Value(EmailMode.NEVER.value),
         output_field=CharField(),
     )
     return notifications.annotate(
         email_mode=Coalesce(Subquery(chosen.values("email")[:1]), default)
-    )
+    ).filter(email_mode=mode)
 
 
 def digest_recipient_ids(since: datetime, *, after: int = 0, limit: int = 200) -> list[int]:
-    """Ids of active people with notifications not yet e-mailed since `since`, of a kind
-    they want in the daily digest; by increasing id, `limit` at a time after `after`."""
-    pending = with_email_mode(
+    """Ids of active people with unread notifications not e-mailed yet since `since`, of
+    a kind they want in the daily digest; by increasing id, `limit` at a time after
+    `after`."""
+    pending = wanted_by_email(
         Notification.objects.filter(
             emailed_at__isnull=True,
+            read_at__isnull=True,
             created_at__gte=since,
             recipient__is_active=True,
             recipient_id__gt=after,
-        )
-    ).filter(email_mode=EmailMode.DAILY)
+        ),
+        EmailMode.DAILY,
+    )
     return list(
         pending.order_by("recipient_id").values_list("recipient_id", flat=True).distinct()[:limit]
     )
 
 
 def digest_items_of(user, since: datetime) -> QuerySet[Notification]:
-    """What `user`'s digest holds: visible, not e-mailed, recent, of a "daily" kind."""
+    """What `user`'s digest holds: visible, unread and not e-mailed yet, recent, of a kind
+    they want in the daily digest (what they already read in the app is not repeated)."""
     return (
-        with_email_mode(notifications_visible_to(user))
-        .filter(emailed_at__isnull=True, created_at__gte=since, email_mode=EmailMode.DAILY)
+        wanted_by_email(notifications_visible_to(user), EmailMode.DAILY)
+        .filter(emailed_at__isnull=True, read_at__isnull=True, created_at__gte=since)
         .select_related("actor", "community", "post", "post__community", "comment")
         .order_by("created_at", "id")
     )

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from smtplib import SMTPException
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -111,7 +112,7 @@ def preferences_update(*, actor, modes: dict[str, str], language: str) -> None:
         raise ValidationError(_("Choose an e-mail option for every kind of notification."))
     if any(mode not in EmailMode.values for mode in modes.values()):
         raise ValidationError(_("Choose one of the e-mail options offered."))
-    if language and language not in {code for code, _name in EmailSettings.language.field.choices}:
+    if language and language not in {code for code, _name in settings.LANGUAGES}:
         raise ValidationError(_("Choose one of the languages offered."))
     with transaction.atomic():
         for kind, mode in modes.items():

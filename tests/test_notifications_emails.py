@@ -167,13 +167,15 @@ def test_the_digest_sends_one_email_per_person_with_their_items_then_nothing():
         )
     )
     bob_item = NotificationFactory(recipient=bob, kind=Kind.FOLLOWED)
-    # Not in any digest: a "never" kind, an "immediately" kind, too old, already sent.
+    # Not in any digest: a "never" kind, an "immediately" kind, too old, already sent,
+    # already read in the app.
     liked = NotificationFactory(recipient=ann, kind=Kind.LIKED, post=post)
     invited = NotificationFactory(recipient=carl, kind=Kind.INVITED)
     old = NotificationFactory(
         recipient=carl, kind=Kind.FOLLOWED, created_at=timezone.now() - timedelta(days=2)
     )
     NotificationFactory(recipient=carl, kind=Kind.FOLLOWED, emailed_at=timezone.now())
+    already_read = NotificationFactory(recipient=carl, kind=Kind.FOLLOWED, read_at=timezone.now())
 
     assert send_daily_digests.delay().get() == 2
 
@@ -189,7 +191,7 @@ def test_the_digest_sends_one_email_per_person_with_their_items_then_nothing():
         ).count()
         == 0
     )
-    for untouched in (liked, invited, old):
+    for untouched in (liked, invited, old, already_read):
         untouched.refresh_from_db()
         assert untouched.emailed_at is None
 
