@@ -2,6 +2,7 @@
 right items), access re-checked at send time, and the recipient's language."""
 
 import io
+import threading
 from datetime import timedelta
 from smtplib import SMTPServerDisconnected
 
@@ -9,11 +10,12 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
+from django.db import connections
 from django.utils import timezone
 
 from communities import services as community_services
 from communities.models import Community
-from notifications import services
+from notifications import selectors, services
 from notifications.models import EmailSettings, Kind, Notification, NotificationPreference
 from notifications.services import notify
 from notifications.tasks import send_daily_digests, send_notification_email
@@ -25,6 +27,14 @@ from .notifications_factories import NotificationFactory
 from .posts_factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_here(monkeypatch):
+    """Tasks run in the test process, even when REDIS_URL makes Celery use a broker."""
+    from rse.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
 
 
 def prefer(user, kind, mode):
@@ -272,3 +282,49 @@ def test_the_digest_is_in_the_beat_schedule():
     entry = settings.CELERY_BEAT_SCHEDULE["notifications-daily-digest"]
     assert entry["task"] == send_daily_digests.name
     assert entry["schedule"].hour == {6}
+
+
+# Two workers at once ---------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_one_email_and_one_digest(monkeypatch):
+    person = UserFactory()
+    at_once = NotificationFactory(recipient=person, kind=Kind.INVITED)
+    NotificationFactory(recipient=person, kind=Kind.FOLLOWED)
+    barrier = threading.Barrier(2, timeout=10)
+    real_mode_of = selectors.email_mode_of
+    real_items_of = selectors.digest_items_of
+
+    def mode_of_in_step(user, kind):
+        barrier.wait()  # both workers have read the state: now both try to claim
+        return real_mode_of(user, kind)
+
+    def items_of_in_step(user, since):
+        items = list(real_items_of(user, since))
+        barrier.wait()
+        return items
+
+    monkeypatch.setattr(selectors, "email_mode_of", mode_of_in_step)
+    monkeypatch.setattr(selectors, "digest_items_of", items_of_in_step)
+
+    def run(job):
+        try:
+            job()
+        finally:
+            connections.close_all()
+
+    for job in (
+        lambda: services.notification_email_send(notification_id=at_once.pk),
+        lambda: services.digest_send(user=person, since=timezone.now() - timedelta(days=1)),
+    ):
+        barrier.reset()
+        threads = [threading.Thread(target=run, args=(job,)) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert len(mail.outbox) == 2
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
