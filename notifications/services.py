@@ -133,8 +133,7 @@ def _release(ids: list[int], stamp: datetime) -> None:
 def notification_email_send(*, notification_id: int) -> bool:
     """Send the e-mail of one notification, if its recipient still wants it at once,
     is active and may still see what it is about. True when a mail left."""
-    notification = Notification.objects.select_related("recipient").filter(pk=notification_id)
-    found = notification.first()
+    found = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
     if found is None:
         return False
     recipient = found.recipient

@@ -508,3 +508,10 @@ def test_admin_lists_preferences(client, admin_user, employee):
     response = client.get("/admin/notifications/notificationpreference/", {"email": "daily"})
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == 1
+
+
+def test_the_settings_page_proposes_the_language_i_browse_in(client, employee):
+    client.force_login(employee)
+    response = client.get(SETTINGS, headers={"accept-language": "fr"})
+    assert response.context["form"]["language"].initial == "fr"
+    assert "Réglages des notifications" in response.content.decode()

@@ -328,3 +328,15 @@ def test_two_workers_at_once_send_one_email_and_one_digest(monkeypatch):
 
     assert len(mail.outbox) == 2
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+
+
+def test_names_are_escaped_in_the_html_email(employee):
+    follower = UserFactory(first_name="<script>alert(1)</script>", last_name="Evil")
+    notification = NotificationFactory(recipient=employee, kind=Kind.FOLLOWED, actor=follower)
+    prefer(employee, Kind.FOLLOWED, "immediately")
+
+    services.notification_email_send(notification_id=notification.pk)
+
+    html = mail.outbox[0].alternatives[0][0]
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Evil now follows you." in html
