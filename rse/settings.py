@@ -9,6 +9,7 @@ Two modes, one code base:
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rse.context_processors.site",
                 "charter.context_processors.charter",
+                "notifications.context_processors.notifications",
             ],
         },
     },
@@ -131,6 +133,12 @@ CELERY_BEAT_SCHEDULE = {
     "audit-purge-expired": {
         "task": "audit.tasks.purge_expired_entries",
         "schedule": 24 * 3600,
+    },
+    # The daily digest of notifications. CELERY_TIMEZONE is UTC: 06:00 UTC is 07:00 in
+    # Paris in winter, 08:00 in summer.
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(minute=0, hour=env_int("NOTIFICATIONS_DIGEST_HOUR_UTC", 6)),
     },
 }
 
@@ -187,6 +195,9 @@ RSE_ALLOWED_EMAIL_DOMAINS = [
     d.lower() for d in env_list("RSE_ALLOWED_EMAIL_DOMAINS", ["example.com"])
 ]
 RSE_SITE_NAME = env_str("RSE_SITE_NAME", "RSE")
+# The site's public address, for absolute links in e-mails (no trailing slash).
+RSE_SITE_URL = env_str("RSE_SITE_URL", "http://127.0.0.1:8000")
+RSE_NOTIFICATIONS_PAGE_SIZE = env_int("RSE_NOTIFICATIONS_PAGE_SIZE", 20)
 
 # Profile photos: uploads larger than these are refused; accepted ones are re-encoded
 # (JPEG, or PNG when transparent) and scaled down to fit RSE_PHOTO_SIZE pixels.

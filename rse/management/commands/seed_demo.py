@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from communities.demo import seed_communities
 from posts.demo import seed_posts
@@ -8,6 +9,8 @@ from profiles import demo
 class Command(BaseCommand):
     help = "Load the demo company (idempotent: running it again updates, never duplicates)."
 
+    # The notifications the demo's follows, invitations and approvals make are not e-mailed.
+    @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
     def handle(self, *args, **options) -> None:
         created, updated = demo.seed_people()
         self.stdout.write(
