@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rse.context_processors.site",
                 "charter.context_processors.charter",
+                "moderation.context_processors.moderation",
             ],
         },
     },
@@ -131,6 +132,10 @@ CELERY_BEAT_SCHEDULE = {
     "audit-purge-expired": {
         "task": "audit.tasks.purge_expired_entries",
         "schedule": 24 * 3600,
+    },
+    "moderation-end-expired-mutes": {
+        "task": "moderation.tasks.end_expired_mutes",
+        "schedule": 15 * 60,
     },
 }
 
@@ -262,6 +267,12 @@ COMMUNITY_INVITATION_DAYS = env_int("COMMUNITY_INVITATION_DAYS", 14)
 RSE_COMMUNITIES_PAGE_SIZE = env_int("RSE_COMMUNITIES_PAGE_SIZE", 20)
 EXTERNAL_RECONFIRM_DAYS = env_int("EXTERNAL_RECONFIRM_DAYS", 90)
 REPORT_AUTO_HIDE_THRESHOLD = env_int("REPORT_AUTO_HIDE_THRESHOLD", 3)
+# Moderation: a claim on a case lapses after this many minutes; mutes last at most
+# this many days; this many warnings within this many days suggest a mute.
+MODERATION_CLAIM_MINUTES = env_int("MODERATION_CLAIM_MINUTES", 30)
+MODERATION_MUTE_MAX_DAYS = env_int("MODERATION_MUTE_MAX_DAYS", 365)
+MODERATION_ESCALATION_WARNINGS = env_int("MODERATION_ESCALATION_WARNINGS", 3)
+MODERATION_ESCALATION_DAYS = env_int("MODERATION_ESCALATION_DAYS", 90)
 # The charter must be accepted before contributing; with this on, before reading too.
 CHARTER_REQUIRED_TO_READ = env_bool("CHARTER_REQUIRED_TO_READ", False)
 # Failed sign-ins recorded per client address and hour; beyond, one "throttled" entry,
