@@ -85,7 +85,8 @@ def report(request, kind: str, pk: int):
 def _ensure_moderator(request) -> None:
     if not selectors.moderates_anything(request.user):
         raise Http404
-    request.session[SESSION_KEY] = True
+    if request.session.get(SESSION_KEY) is not True:
+        request.session[SESSION_KEY] = True  # the navigation shows the counter from now on
 
 
 @login_required
