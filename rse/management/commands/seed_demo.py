@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from communities.demo import seed_communities
+from moderation.demo import seed_moderation
 from profiles import demo
 
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Demo people: {created} created, {updated} already there.")
         )
         self.stdout.write(self.style.SUCCESS(f"Demo communities: {seed_communities()} created."))
+        self.stdout.write(self.style.SUCCESS(f"Demo reports: {seed_moderation()} created."))
         self.stdout.write(
             "Sign in at http://127.0.0.1:8000/ with one of these demo accounts "
             f"(password: {demo.DEMO_PASSWORD}):"
