@@ -104,10 +104,10 @@ def _lift(*, actor, sanction: Sanction, request=None) -> None:
     now = timezone.now()
     if not Sanction.objects.filter(pk=sanction.pk, ended_at__isnull=True).update(ended_at=now):
         return
-    banned = Membership.objects.filter(
-        community_id=sanction.community_id, user_id=sanction.user_id, status="banned"
-    )
-    if sanction.kind == Sanction.Kind.BAN and sanction.community_id:  # noqa: SIM102
+    if sanction.kind == Sanction.Kind.BAN and sanction.community is not None:  # noqa: SIM102
+        banned = Membership.objects.filter(
+            community=sanction.community, user_id=sanction.user_id, status="banned"
+        )
         if banned.update(status=Membership.Status.REMOVED, decided_by=actor, decided_at=now):
             audit.record(
                 "membership.unbanned",

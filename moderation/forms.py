@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from charter.models import CharterSection
 from charter.selectors import report_reasons
+from communities.models import Community
 
 from .models import Decision, Sanction
 
@@ -28,7 +29,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].queryset = report_reasons()
+        self.fields["reason"].queryset = report_reasons()  # type: ignore[attr-defined]
 
 
 SANCTION_CHOICES = [("", _("No sanction")), *Sanction.Kind.choices]
@@ -68,16 +69,16 @@ class DecisionForm(SanctionFields):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    destination = forms.ModelChoiceField(
-        label=_("Move to (for “Move”)"), queryset=None, required=False
+    destination: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Move to (for “Move”)"), queryset=Community.objects.none(), required=False
     )
 
     field_order = ["outcome", "reason", "message", "body", "destination", "sanction", "days"]
 
     def __init__(self, *args, destinations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].queryset = report_reasons()
-        self.fields["destination"].queryset = destinations
+        self.fields["reason"].queryset = report_reasons()  # type: ignore[attr-defined]
+        self.fields["destination"].queryset = destinations  # type: ignore[attr-defined]
 
 
 class SanctionForm(SanctionFields):
@@ -93,9 +94,9 @@ class SanctionForm(SanctionFields):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].queryset = report_reasons()
+        self.fields["reason"].queryset = report_reasons()  # type: ignore[attr-defined]
         self.fields["sanction"].required = True
-        self.fields["sanction"].choices = Sanction.Kind.choices
+        self.fields["sanction"].choices = Sanction.Kind.choices  # type: ignore[attr-defined]
 
 
 class AppealForm(forms.Form):

@@ -506,10 +506,11 @@ def case_decide(
             or not move_destinations(actor, case).filter(pk=destination.pk).exists()
         ):
             _refuse(_("Choose a community you moderate to move the post to."))
+    now = timezone.now()
     with transaction.atomic():
         updated = Case.objects.filter(
             _free_or_mine(actor), pk=case.pk, status=Case.Status.OPEN
-        ).update(status=Case.Status.CLOSED, decided_at=timezone.now(), claimed_by=None)
+        ).update(status=Case.Status.CLOSED, decided_at=now, claimed_by=None)
         if not updated:
             _refuse_busy(case)
         case.refresh_from_db()
@@ -520,7 +521,7 @@ def case_decide(
             reason=section,
             message=message,
             decided_by=actor,
-            decided_at=case.decided_at,
+            decided_at=now,
             previous_status=before or "",
             previous_community=case.community,
         )

@@ -32,13 +32,14 @@ def _reportable(request, kind: str, pk: int) -> tuple[Post, Comment | None]:
         comment = get_object_or_404(
             comments_readable_by(request.user).select_related("post", "post__community"), pk=pk
         )
-        post, item = comment.post, comment
+        post = comment.post
+        author_id = comment.author_id
     else:
         post = get_object_or_404(
             posts_readable_by(request.user).select_related("community", "author"), pk=pk
         )
-        comment, item = None, post
-    if item.author_id == request.user.pk or not services.can_contribute_to(request.user, post):
+        comment, author_id = None, post.author_id
+    if author_id == request.user.pk or not services.can_contribute_to(request.user, post):
         raise Http404
     return post, comment
 
@@ -273,10 +274,11 @@ def mine(request):
 @login_required
 @require_POST
 def appeal(request, kind: str, pk: int):
+    case = sanction = None
     if kind == "case":
-        target = {"case": get_object_or_404(Case, pk=pk, author=request.user)}
+        case = get_object_or_404(Case, pk=pk, author=request.user)
     else:
-        target = {"sanction": get_object_or_404(Sanction, pk=pk, user=request.user)}
+        sanction = get_object_or_404(Sanction, pk=pk, user=request.user)
     form = AppealForm(request.POST)
     if form.is_valid():
         try:
@@ -284,7 +286,8 @@ def appeal(request, kind: str, pk: int):
                 actor=request.user,
                 message=form.cleaned_data["message"],
                 request=request,
-                **target,
+                case=case,
+                sanction=sanction,
             )
         except (ValidationError, PermissionDenied) as error:
             for text in _errors(error):
