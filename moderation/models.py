@@ -346,6 +346,19 @@ class Appeal(models.Model):
         return f"{self.appellant} — {self.get_status_display()}"
 
 
+EVENT_LABELS = {
+    "reported": _("Reported"),
+    "auto_hidden": _("Hidden automatically"),
+    "claimed": _("Claimed"),
+    "released": _("Released"),
+    "decided": _("Decided"),
+    "sanctioned": _("Sanction decided"),
+    "appealed": _("Contested by the author"),
+    "appeal_confirmed": _("Appeal: decision confirmed"),
+    "appeal_reversed": _("Appeal: decision reversed"),
+}
+
+
 class CaseEvent(models.Model):
     """The history of a case, in order (read-only once written)."""
 
@@ -371,3 +384,7 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.case_id} {self.code}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.code, self.code))
