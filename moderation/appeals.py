@@ -19,6 +19,7 @@ from profiles.demo import SITE_MODERATORS_GROUP
 
 from . import permissions
 from .models import Appeal, Case, Decision, Sanction
+from .selectors import forget_mutes
 from .services import _event, _set_item_status
 
 
@@ -104,6 +105,7 @@ def _lift(*, actor, sanction: Sanction, request=None) -> None:
     now = timezone.now()
     if not Sanction.objects.filter(pk=sanction.pk, ended_at__isnull=True).update(ended_at=now):
         return
+    forget_mutes(sanction.user)
     if sanction.kind == Sanction.Kind.BAN and sanction.community is not None:  # noqa: SIM102
         banned = Membership.objects.filter(
             community=sanction.community, user_id=sanction.user_id, status="banned"

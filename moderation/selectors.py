@@ -29,18 +29,32 @@ def active_mutes() -> QuerySet[Sanction]:
     )
 
 
+_MUTES_CACHE = "_moderation_active_mutes"
+
+
 def is_muted(user, community: Community | None = None) -> bool:
     """Whether `user` is muted site-wide, or in `community` when one is given.
 
     Every contribution permission (communities.permissions.can_post, reporting,
-    posting on a profile) asks this question.
+    posting on a profile) asks this question. The person's mutes in force are read
+    once per user object (one query per request) and compared with the clock at each
+    call, so a mute ends by itself at its end date.
     """
     if user is None or not user.is_authenticated:
         return False
-    scope = Q(community__isnull=True)
-    if community is not None:
-        scope |= Q(community=community)
-    return active_mutes().filter(scope, user=user).exists()
+    mutes = getattr(user, _MUTES_CACHE, None)
+    if mutes is None:
+        mutes = list(active_mutes().filter(user=user).values_list("community_id", "ends_at"))
+        setattr(user, _MUTES_CACHE, mutes)
+    now = timezone.now()
+    scopes = {None, community.pk if community is not None else None}
+    return any(ends_at > now and scope in scopes for scope, ends_at in mutes)
+
+
+def forget_mutes(user) -> None:
+    """Drop the mutes read on this user object (after sanctioning or lifting)."""
+    if hasattr(user, _MUTES_CACHE):
+        delattr(user, _MUTES_CACHE)
 
 
 def _moderated_community_ids(user) -> tuple[QuerySet, QuerySet]:

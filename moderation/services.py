@@ -32,7 +32,7 @@ from posts.selectors import comments_readable_by, posts_readable_by
 
 from . import permissions
 from .models import Case, CaseEvent, Decision, Report, Sanction
-from .selectors import communities_moderated_by, is_muted
+from .selectors import communities_moderated_by, forget_mutes, is_muted
 
 OUT = Decision.Outcome
 K = Sanction.Kind
@@ -349,6 +349,7 @@ def _apply_sanction(
         created_at=now,
         ends_at=now + timedelta(days=mute_days) if mute_days else None,
     )
+    forget_mutes(user)
     if kind == K.BAN:
         assert scope is not None
         _ban(actor=actor, user=user, community=scope, reason=message, request=request)
