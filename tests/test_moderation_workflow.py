@@ -350,7 +350,7 @@ def test_the_command_and_the_task_end_lapsed_mutes(cast, capsys):
     assert Sanction.objects.filter(ended_at__isnull=True).count() == 2
     call_command("moderation_end_mutes")
     assert "Ended 2" in capsys.readouterr().out
-    assert end_expired_mutes.delay().get() == 0
+    assert end_expired_mutes.apply().get() == 0  # runs here, whatever the broker
 
 
 def test_site_wide_mute_is_for_site_moderators(cast, site_moderator):
