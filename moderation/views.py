@@ -4,11 +4,13 @@ measures. Thin: each calls a selector or a service; what may not be seen is a 40
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from charter.selectors import report_reasons
 from communities.models import Community
 from posts.models import Comment, Post
 from posts.selectors import comments_readable_by, posts_readable_by
@@ -17,6 +19,8 @@ from . import appeals, permissions, selectors, services
 from .context_processors import SESSION_KEY
 from .forms import AppealDecisionForm, AppealForm, DecisionForm, ReportForm, SanctionForm
 from .models import Appeal, Case, Report, Sanction
+
+QUEUE_PAGE_SIZE = 50
 
 
 def _errors(error: ValidationError | PermissionDenied) -> list[str]:
@@ -99,18 +103,22 @@ def queue(request):
         "reason": request.GET.get("reason", ""),
         "status": request.GET.get("status", "open") or "open",
     }
-    cases = list(selectors.queue(request.user, **filters)[:100])
+    page = Paginator(selectors.queue(request.user, **filters), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
     if permissions.is_site_moderator(request.user):
         communities = Community.objects.order_by("name")
     else:
         communities = selectors.communities_moderated_by(request.user).order_by("name")
-    from charter.selectors import report_reasons
-
     return render(
         request,
         "moderation/queue.html",
         {
-            "cases": cases,
+            "page": page,
+            "cases": page.object_list,
+            "params": params.urlencode(),
             "filters": filters,
             "communities": communities,
             "reasons": report_reasons(),

@@ -277,7 +277,7 @@ def test_queue_queries_do_not_grow_with_cases(client, cast, count, django_assert
     _many_cases(cast, count)
     client.force_login(cast.manager)
     client.get("/moderation/")  # warm the session flag
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get("/moderation/")
     assert response.status_code == 200
 
@@ -477,3 +477,16 @@ def test_moderation_notifications_render_one_sentence_with_a_link(cast, admin_us
         "suspension_proposed",
     }
     del request
+
+
+def test_queue_pages_by_fifty(client, cast, monkeypatch):
+    from moderation import views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+    for number in range(3):
+        reported_post(cast, body=f"Reported number {number}")
+    client.force_login(cast.manager)
+    first = client.get("/moderation/")
+    assert "3 cases" in first.text and "Page 1 of 2" in first.text
+    second = client.get("/moderation/", {"page": 2})
+    assert second.text.count("Reported number") == 1
