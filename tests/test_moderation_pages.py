@@ -490,3 +490,18 @@ def test_queue_pages_by_fifty(client, cast, monkeypatch):
     assert "3 cases" in first.text and "Page 1 of 2" in first.text
     second = client.get("/moderation/", {"page": 2})
     assert second.text.count("Reported number") == 1
+
+
+def test_a_post_edited_by_a_moderator_says_so(client, cast):
+    post = reported_post(cast, body="Call me at 06 12 34 56 78")
+    services.case_decide(
+        actor=cast.manager,
+        case=Case.objects.get(post=post),
+        outcome="edit",
+        reason=reason(),
+        body="Call me (number removed)",
+    )
+    client.force_login(cast.member)
+    text = client.get(post.get_absolute_url()).text
+    assert "edited by a moderator" in text and "number removed" in text
+    assert "06 12 34" not in text
