@@ -29,10 +29,6 @@ def is_site_moderator(user) -> bool:
     return bool(getattr(user, _CACHE))
 
 
-def site_moderators_group_name() -> str:
-    return SITE_MODERATORS_GROUP
-
-
 def can_moderate_in(user, community: Community | None) -> bool:
     """Handle reports about content of `community` (None: a post on a profile)."""
     if not _person(user):

@@ -106,15 +106,6 @@ def can_contribute_to(user, post: Post) -> bool:
     )
 
 
-def can_report(user, post: Post, comment: Comment | None = None) -> bool:
-    item = comment or post
-    return (
-        item.author_id != user.pk
-        and is_readable(user, post, comment)
-        and can_contribute_to(user, post)
-    )
-
-
 def _report_reason(reason) -> CharterSection:
     section = report_reasons().filter(pk=getattr(reason, "pk", reason)).first()
     if section is None:
