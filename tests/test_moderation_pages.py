@@ -505,3 +505,20 @@ def test_a_post_edited_by_a_moderator_says_so(client, cast):
     text = client.get(post.get_absolute_url()).text
     assert "edited by a moderator" in text and "number removed" in text
     assert "06 12 34" not in text
+
+
+def test_the_notification_reads_in_the_readers_language(cast):
+    from django.utils import translation
+    from django.utils.html import escape
+
+    post = reported_post(cast)
+    services.case_decide(
+        actor=cast.manager, case=Case.objects.get(post=post), outcome="hide", reason=reason()
+    )
+    n = Notification.objects.get(recipient=cast.author)
+    section = reason()
+    with translation.override("fr"):
+        html = render_to_string("notifications/kinds/moderation.html", {"n": n, "base_url": ""})
+    assert "Décision de modération sur votre publication (masqué)" in html
+    assert escape(section.title_fr) in html and escape(section.title_en) not in html
+    assert 'href="/moderation/mine/#case-' in html
