@@ -18,9 +18,9 @@ from posts.models import Post, Revision, Status
 from profiles.demo import SITE_MODERATORS_GROUP
 
 from . import permissions
+from .common import record_event, set_item_status
 from .models import Appeal, Case, Decision, Sanction
 from .selectors import forget_mutes
-from .services import _event, _set_item_status
 
 
 def can_appeal_case(user, case: Case) -> bool:
@@ -82,7 +82,7 @@ def appeal_file(
             case=case, sanction=sanction, appellant=actor, message=message
         )
         if case is not None:
-            _event(case, "appealed", actor=actor)
+            record_event(case, "appealed", actor=actor)
         audit.record(
             "moderation.appeal_filed",
             actor=actor,
@@ -131,7 +131,7 @@ def _undo_decision(*, actor, case: Case) -> None:
     decision = case.decision
     item = case.item
     if decision.outcome in (Decision.Outcome.HIDE, Decision.Outcome.DELETE):
-        _set_item_status(item, Status.PUBLISHED)
+        set_item_status(item, Status.PUBLISHED)
     elif decision.outcome == Decision.Outcome.EDIT:
         earlier = (
             Revision.objects.filter(post=case.post, comment=case.comment, by_moderator=True)
@@ -184,7 +184,7 @@ def appeal_decide(
             else:
                 _lift(actor=actor, sanction=appeal.sanction, request=request)  # type: ignore[arg-type]
         if appeal.case is not None:
-            _event(appeal.case, f"appeal_{status}", actor=actor)
+            record_event(appeal.case, f"appeal_{status}", actor=actor)
         audit.record(
             f"moderation.appeal_{status}",
             actor=actor,
