@@ -32,6 +32,8 @@ def _errors(error: ValidationError | PermissionDenied) -> list[str]:
 
 def _reportable(request, kind: str, pk: int) -> tuple[Post, Comment | None]:
     """The item to report, or 404 for whoever may not read it or contribute there."""
+    if kind not in {"post", "comment"}:
+        raise Http404
     if kind == "comment":
         comment = get_object_or_404(
             comments_readable_by(request.user).select_related("post", "post__community"), pk=pk
@@ -282,6 +284,8 @@ def mine(request):
 @login_required
 @require_POST
 def appeal(request, kind: str, pk: int):
+    if kind not in {"case", "sanction"}:
+        raise Http404
     case = sanction = None
     if kind == "case":
         case = get_object_or_404(Case, pk=pk, author=request.user)

@@ -522,3 +522,10 @@ def test_the_notification_reads_in_the_readers_language(cast):
     assert "Décision de modération sur votre publication (masqué)" in html
     assert escape(section.title_fr) in html and escape(section.title_en) not in html
     assert 'href="/moderation/mine/#case-' in html
+
+
+def test_unknown_kinds_answer_404(client, cast):
+    post = PostFactory(community=cast.community, author=cast.author)
+    client.force_login(cast.member)
+    assert client.get(f"/moderation/report/poll/{post.pk}/").status_code == 404
+    assert client.post("/moderation/mine/thing/1/appeal/", {"message": "x"}).status_code == 404
