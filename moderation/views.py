@@ -55,7 +55,7 @@ def _reportable(request, kind: str, pk: int) -> tuple[Post, Comment | None]:
 def report(request, kind: str, pk: int):
     post, comment = _reportable(request, kind, pk)
     already = Report.objects.filter(reporter=request.user, post=post, comment=comment).exists()
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.report_create(
