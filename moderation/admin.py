@@ -87,7 +87,7 @@ class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Sanction)
-class SanctionAdmin(admin.ModelAdmin):
+class SanctionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("user", "kind", "community", "created_at", "ends_at", "ended_at", "decided_by")
     list_filter = ("kind", "community")
     search_fields = ("user__username", "user__last_name", "message")
@@ -105,12 +105,6 @@ class SanctionAdmin(admin.ModelAdmin):
         "ends_at",
         "ended_at",
     )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Appeal)

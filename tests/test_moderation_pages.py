@@ -427,7 +427,10 @@ def test_admin_lists_cases_with_measures_sanctions_and_appeals(client, cast, adm
     listing = client.get("/admin/moderation/case/")
     assert listing.status_code == 200 and "90th percentile" in listing.text
     assert client.get(f"/admin/moderation/case/{case.pk}/change/").status_code == 200
-    assert client.get("/admin/moderation/sanction/").status_code == 200
+    listing = client.get("/admin/moderation/sanction/")
+    assert listing.status_code == 200 and "Warning" in listing.text
+    sanction = Sanction.objects.get()
+    assert client.get(f"/admin/moderation/sanction/{sanction.pk}/change/").status_code == 200
     assert client.get("/admin/moderation/appeal/").status_code == 200
     assert client.get("/admin/moderation/caseevent/").status_code == 200
     assert client.get("/admin/moderation/case/add/").status_code == 403
