@@ -91,6 +91,7 @@ TEMPLATES = [
                 "rse.context_processors.site",
                 "charter.context_processors.charter",
                 "notifications.context_processors.notifications",
+                "moderation.context_processors.moderation",
             ],
         },
     },
@@ -139,6 +140,10 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(minute=0, hour=env_int("NOTIFICATIONS_DIGEST_HOUR_UTC", 6)),
+    },
+    "moderation-end-expired-mutes": {
+        "task": "moderation.tasks.end_expired_mutes",
+        "schedule": 15 * 60,
     },
 }
 
@@ -273,6 +278,12 @@ COMMUNITY_INVITATION_DAYS = env_int("COMMUNITY_INVITATION_DAYS", 14)
 RSE_COMMUNITIES_PAGE_SIZE = env_int("RSE_COMMUNITIES_PAGE_SIZE", 20)
 EXTERNAL_RECONFIRM_DAYS = env_int("EXTERNAL_RECONFIRM_DAYS", 90)
 REPORT_AUTO_HIDE_THRESHOLD = env_int("REPORT_AUTO_HIDE_THRESHOLD", 3)
+# Moderation: a claim on a case lapses after this many minutes; mutes last at most
+# this many days; this many warnings within this many days suggest a mute.
+MODERATION_CLAIM_MINUTES = env_int("MODERATION_CLAIM_MINUTES", 30)
+MODERATION_MUTE_MAX_DAYS = env_int("MODERATION_MUTE_MAX_DAYS", 365)
+MODERATION_ESCALATION_WARNINGS = env_int("MODERATION_ESCALATION_WARNINGS", 3)
+MODERATION_ESCALATION_DAYS = env_int("MODERATION_ESCALATION_DAYS", 90)
 # The charter must be accepted before contributing; with this on, before reading too.
 CHARTER_REQUIRED_TO_READ = env_bool("CHARTER_REQUIRED_TO_READ", False)
 # Failed sign-ins recorded per client address and hour; beyond, one "throttled" entry,

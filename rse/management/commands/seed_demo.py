@@ -3,6 +3,7 @@ from django.test.utils import override_settings
 
 from communities.demo import seed_communities
 from posts.demo import seed_posts
+from moderation.demo import seed_moderation
 from profiles import demo
 
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(self.style.SUCCESS(f"Demo communities: {seed_communities()} created."))
         self.stdout.write(self.style.SUCCESS(f"Demo posts: {seed_posts()} created."))
+        self.stdout.write(self.style.SUCCESS(f"Demo reports: {seed_moderation()} created."))
         self.stdout.write(
             "Sign in at http://127.0.0.1:8000/ with one of these demo accounts "
             f"(password: {demo.DEMO_PASSWORD}):"
