@@ -21,13 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
-from charter.selectors import charter_status
 from communities import services as community_services
 from communities.models import Community
-from communities.permissions import can_post
 from notifications.models import Kind
 from notifications.services import notify
 from posts.models import Comment, Post, Revision, Status
+from posts.permissions import can_contribute
 from posts.selectors import comments_readable_by, posts_readable_by
 
 from . import permissions
@@ -44,12 +43,11 @@ from .common import (
 )
 from .models import Case, Decision, Report
 from .sanctions import apply_sanction, end_expired_mutes, sanction_create
-from .selectors import communities_moderated_by, is_muted
+from .selectors import communities_moderated_by
 
 # The public surface of moderation writes, in one place for callers.
 __all__ = [
     "REASON_SEVERITY",
-    "can_contribute_to",
     "case_claim",
     "case_decide",
     "case_release",
@@ -71,20 +69,6 @@ def is_readable(user, post: Post, comment: Comment | None = None) -> bool:
     return posts_readable_by(user).filter(pk=post.pk).exists()
 
 
-def can_contribute_to(user, post: Post) -> bool:
-    """Contribute where `post` lives: the community's rule, or for a post on a profile,
-    an employee who accepted the charter and is not muted site-wide."""
-    if post.community_id is not None:
-        return can_post(user, post.community)  # type: ignore[arg-type]
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.kind == "employee"
-        and charter_status(user)["accepted"]
-        and not is_muted(user)
-    )
-
-
 def report_create(
     *, actor, post: Post, comment: Comment | None = None, reason, note: str = "", request=None
 ) -> Report:
@@ -95,7 +79,7 @@ def report_create(
         raise PermissionDenied
     if item.author_id == actor.pk:
         refuse(_("You cannot report your own content."))
-    if not can_contribute_to(actor, post):
+    if not can_contribute(actor, post.community):
         raise PermissionDenied(_("You cannot contribute here, so you cannot report."))
     section = report_reason(reason)
     note = note.strip()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from charter.selectors import report_reasons
 from communities.models import Community
 from posts.models import Comment, Post
+from posts.permissions import can_contribute
 from posts.selectors import comments_readable_by, posts_readable_by
 
 from . import appeals, permissions, selectors, services
@@ -45,7 +46,7 @@ def _reportable(request, kind: str, pk: int) -> tuple[Post, Comment | None]:
             posts_readable_by(request.user).select_related("community", "author"), pk=pk
         )
         comment, author_id = None, post.author_id
-    if author_id == request.user.pk or not services.can_contribute_to(request.user, post):
+    if author_id == request.user.pk or not can_contribute(request.user, post.community):
         raise Http404
     return post, comment
 

@@ -7,8 +7,8 @@ the post — or for the author's profile when the post has no community.
 from charter.selectors import charter_status
 from communities import permissions as community_permissions
 from communities.models import Community
+from moderation.permissions import can_moderate_in
 from moderation.selectors import is_muted
-from profiles.demo import SITE_MODERATORS_GROUP
 
 from .models import Comment, Post
 
@@ -33,19 +33,9 @@ def can_contribute(user, community: Community | None) -> bool:
     )
 
 
-def is_site_moderator(user) -> bool:
-    if not _person(user):
-        return False
-    if user.is_superuser:
-        return True
-    return any(group.name == SITE_MODERATORS_GROUP for group in user.groups.all())
-
-
 def can_moderate_post(user, post: Post) -> bool:
     """See earlier versions and hidden content: community moderators, site moderators."""
-    if is_site_moderator(user):
-        return True
-    return post.community is not None and community_permissions.can_moderate(user, post.community)
+    return can_moderate_in(user, post.community)
 
 
 def can_edit(user, item: Post | Comment) -> bool:

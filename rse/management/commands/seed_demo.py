@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
 from communities.demo import seed_communities
-from posts.demo import seed_posts
 from moderation.demo import seed_moderation
+from posts.demo import seed_posts
 from profiles import demo
 
 
