@@ -277,7 +277,7 @@ def test_queue_queries_do_not_grow_with_cases(client, cast, count, django_assert
     _many_cases(cast, count)
     client.force_login(cast.manager)
     client.get("/moderation/")  # warm the session flag
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get("/moderation/")
     assert response.status_code == 200
 
