@@ -52,6 +52,19 @@ ACTIONS = {
     "membership.role_changed": _("Role in a community changed"),
     "permission.granted": _("Object permission granted"),
     "permission.revoked": _("Object permission revoked"),
+    # Posts (deletions by their authors; moderators' actions are the moderation codes).
+    "post.deleted": _("Post deleted by its author"),
+    "comment.deleted": _("Comment deleted by its author"),
+    # Moderation.
+    "moderation.reported": _("Content reported"),
+    "moderation.auto_hidden": _("Content hidden automatically after reports"),
+    "moderation.decided": _("Moderation decision"),
+    "moderation.sanctioned": _("Sanction decided"),
+    "moderation.mute_ended": _("Mute ended at its end date"),
+    "moderation.sanction_lifted": _("Sanction lifted on appeal"),
+    "moderation.appeal_filed": _("Moderation decision contested"),
+    "moderation.appeal_confirmed": _("Appeal: decision confirmed"),
+    "moderation.appeal_reversed": _("Appeal: decision reversed"),
     # The audit trail itself.
     "audit.exported": _("Audit entries exported"),
     "audit.purged": _("Expired audit entries purged"),

@@ -8,7 +8,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .permissions import CharterNotAccepted
-from .selectors import charter_status
+from .selectors import REQUEST_STATUS, read_charter_status
 
 # What stays possible before accepting: reading the charter, one's account and profile,
 # signing out, changing language, health checks, assets, and the admin (where the
@@ -35,9 +35,13 @@ class CharterGateMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.charter = SimpleLazyObject(lambda: charter_status(request.user))
+        request.charter = SimpleLazyObject(lambda: read_charter_status(request.user))
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or request.path.startswith(ALWAYS_OPEN):
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        # Permission checks of this request (can_post…) reuse the same reading.
+        setattr(user, REQUEST_STATUS, request.charter)
+        if request.path.startswith(ALWAYS_OPEN):
             return self.get_response(request)
         is_write = request.method not in SAFE_METHODS
         if (is_write or settings.CHARTER_REQUIRED_TO_READ) and not request.charter["accepted"]:

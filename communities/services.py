@@ -19,6 +19,8 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from audit import services as audit
 from charter.permissions import ensure_charter_accepted
+from notifications.models import Kind
+from notifications.services import notify
 from profiles.models import User
 
 from . import permissions
@@ -305,6 +307,9 @@ def membership_approve(*, actor: User, membership: Membership, request=None) -> 
             _refuse(_("This request was already decided."))
         _count(community, +1)
         _record("membership.approved", actor=actor, membership=membership, request=request)
+        notify(
+            recipient=membership.user, kind=Kind.REQUEST_APPROVED, actor=actor, community=community
+        )
     membership.refresh_from_db()
     return membership
 
@@ -398,6 +403,7 @@ def membership_invite(
             request=request,
             expires_at=expires.isoformat(),
         )
+        notify(recipient=user, kind=Kind.INVITED, actor=actor, community=community)
     return membership
 
 

@@ -163,7 +163,22 @@ def _viewer_context(request, community) -> dict:
 @require_GET
 def detail(request, slug: str):
     community = selectors.get_community_or_404(request.user, slug)
-    return render(request, "communities/detail.html", _viewer_context(request, community))
+    context = _viewer_context(request, community)
+    # The community's stream (posts app): readable posts only, page after page.
+    from posts.forms import PostForm
+    from posts.selectors import followed_community_ids, posts_readable_by
+    from posts.views import render_stream
+
+    context.update(
+        form=PostForm(),
+        follows=bool(
+            context["may_read"]
+            and not (context["membership"] and context["membership"].status == "active")
+            and community.pk in followed_community_ids(request.user)
+        ),
+    )
+    stream = posts_readable_by(request.user).filter(community=community)
+    return render_stream(request, "communities/detail.html", context, stream)
 
 
 @login_required

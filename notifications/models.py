@@ -3,7 +3,9 @@ which checks that the recipient may see what the notification is about."""
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 
@@ -80,7 +82,111 @@ class Notification(models.Model):
                 condition=models.Q(read_at__isnull=True),
                 name="notification_unread",
             ),
+            # The daily digest looks for recent notifications not e-mailed yet.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(emailed_at__isnull=True),
+                name="notification_unemailed",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.recipient} — {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        """The notification's own link: opening it marks it read, then goes to its
+        target. Kind templates link to `{{ base_url }}{{ n.get_absolute_url }}`."""
+        return reverse("notifications:open", args=[self.pk])
+
+    def target_url(self) -> str:
+        """Where the notification leads (a path on this site): the explicit
+        data["url"], else the comment, post, community or (for a follow) the actor."""
+        url = (self.data or {}).get("url")
+        if (
+            isinstance(url, str)
+            and url.startswith("/")
+            and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+        ):
+            return url
+        if self.comment_id is not None and self.post_id is not None:
+            return f"{reverse('post_detail', args=[self.post_id])}#comment-{self.comment_id}"
+        if self.post_id is not None:
+            return reverse("post_detail", args=[self.post_id])
+        if self.community_id is not None and self.community is not None:
+            return reverse("communities:detail", args=[self.community.slug])
+        if self.kind == Kind.FOLLOWED and self.actor_id is not None and self.actor is not None:
+            return reverse("people:detail", args=[self.actor.username])
+        return reverse("notifications:inbox")
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+
+class EmailMode(models.TextChoices):
+    NEVER = "never", _("Never")
+    IMMEDIATELY = "immediately", _("Immediately")
+    DAILY = "daily", _("In the daily digest")
+
+
+# What each kind does by e-mail for someone who has not chosen. Governance and
+# invitations matter and are rare: at once. Mentions ask for an answer: at once.
+# Comments and new followers are worth a daily summary; likes stay in the app.
+DEFAULT_EMAIL: dict[str, str] = {
+    Kind.LIKED: EmailMode.NEVER,
+    Kind.COMMENTED: EmailMode.DAILY,
+    Kind.MENTIONED: EmailMode.IMMEDIATELY,
+    Kind.FOLLOWED: EmailMode.DAILY,
+    Kind.REQUEST_APPROVED: EmailMode.IMMEDIATELY,
+    Kind.INVITED: EmailMode.IMMEDIATELY,
+    Kind.MODERATION: EmailMode.IMMEDIATELY,
+    Kind.COMMUNITY_LIFECYCLE: EmailMode.IMMEDIATELY,
+    Kind.ACCOUNT: EmailMode.IMMEDIATELY,
+}
+
+
+class NotificationPreference(models.Model):
+    """A person's choice of e-mail for one kind (no row: DEFAULT_EMAIL applies)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    email = models.CharField(_("by e-mail"), max_length=12, choices=EmailMode.choices)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        ordering = ["user", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_kind_display()}: {self.get_email_display()}"
+
+
+class EmailSettings(models.Model):
+    """Per-person e-mail settings: the language notification e-mails are written in
+    (empty: the site's default language)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="email_settings",
+    )
+    language = models.CharField(
+        _("language of e-mails"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("e-mail settings")
+        verbose_name_plural = _("e-mail settings")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.language or settings.LANGUAGE_CODE}"

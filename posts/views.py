@@ -1,30 +1,418 @@
-"""Post pages: one post with its thread, and the posts of a tag."""
+"""Post pages: composer, post and thread, likes, tags, follows, attachments, suggestions.
 
+Every view loads what it shows through `posts.selectors` (404 for what may not be
+read) and changes things only through `posts.services`.
+"""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
-from taggit.models import Tag
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .selectors import posts_readable_by
+from communities.selectors import get_community_or_404
+
+from . import permissions, selectors, services
+from .forms import CommentForm, PostForm
+from .models import Attachment, Comment, Post, Status, TagFollow
+
+READABLE_OR_DELETED = (Status.PUBLISHED, Status.DELETED)
+
+
+def _next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _message(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(str(m) for m in error.messages)
+    return str(error) or _("You may not do this.")
+
+
+def wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def wants_fragment(request) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _readable_post(request, pk: int) -> Post:
+    return get_object_or_404(
+        selectors.with_cards(selectors.posts_readable_by(request.user), request.user), pk=pk
+    )
+
+
+def _own_comment(request, pk: int) -> Comment:
+    return get_object_or_404(
+        selectors.comments_readable_by(request.user).select_related("post", "post__community"),
+        pk=pk,
+    )
+
+
+def render_stream(request, template: str, context: dict, stream, **extra):
+    """A page with a stream, or only its next page (cards + "Load more") for scripts."""
+    page = selectors.stream_page(stream, request.user, request.GET.get("cursor"))
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    if page.next_cursor:
+        params["cursor"] = page.next_cursor
+    context.update(page=page, more_query=params.urlencode(), **extra)
+    if wants_fragment(request):
+        return render(request, "posts/_stream_page.html", context)
+    return render(request, template, context)
+
+
+# --- Posts ------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def post_create(request):
+    slug = request.POST.get("community", "")
+    community = get_community_or_404(request.user, slug) if slug else None
+    default = reverse("communities:detail", args=[community.slug]) if community else reverse("home")
+    form = PostForm(request.POST)
+    if form.is_valid():
+        try:
+            post = services.post_create(
+                actor=request.user,
+                community=community,
+                body=form.cleaned_data["body"],
+                tags=form.cleaned_data["tags"],
+                uploads=request.FILES.getlist("attachments"),
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _message(error))
+        else:
+            messages.success(request, _("Your post is published."))
+            return redirect(_next(request, post.get_absolute_url()))
+    if request.FILES.getlist("attachments"):
+        form.add_error(None, _("Please choose your attachments again."))
+    return render(
+        request,
+        "posts/compose.html",
+        {"form": form, "community": community, "next": _next(request, default)},
+        status=400,
+    )
 
 
 @login_required
 @require_GET
 def post_detail(request, pk: int):
     post = get_object_or_404(
-        posts_readable_by(request.user).select_related("author", "community"), pk=pk
+        selectors.with_cards(
+            selectors.posts_readable_by(request.user, statuses=READABLE_OR_DELETED),
+            request.user,
+        ),
+        pk=pk,
     )
-    return render(request, "posts/detail.html", {"post": post})
+    if post.status == Status.DELETED:
+        return render(request, "posts/deleted.html", {"post": post}, status=410)
+    may_moderate = permissions.can_moderate_post(request.user, post)
+    comments = selectors.thread_of(request.user, post)
+    if may_moderate:
+        selectors.attach_comment_revisions(post, comments)
+    return render(
+        request,
+        "posts/detail.html",
+        {
+            "post": post,
+            "comments": comments,
+            "may_contribute": permissions.can_contribute(request.user, post.community),
+            "may_moderate": may_moderate,
+            "revisions": selectors.revisions_of(post) if may_moderate else [],
+            "comment_form": CommentForm(),
+            "detail": True,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_edit(request, pk: int):
+    post = _readable_post(request, pk)
+    if not permissions.can_edit(request.user, post):
+        messages.error(request, _("You may only edit your own published posts."))
+        return redirect(post)
+    initial = {"body": post.body, "tags": ", ".join(t.tag.name for t in post.tag_links.all())}
+    form = PostForm(request.POST or None, initial=initial, with_files=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_edit(
+                actor=request.user,
+                post=post,
+                body=form.cleaned_data["body"],
+                tags=form.cleaned_data["tags"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _message(error))
+        else:
+            messages.success(request, _("Your post is saved."))
+            return redirect(post)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "posts/edit.html", {"form": form, "post": post}, status=status)
+
+
+@login_required
+@require_POST
+def post_delete(request, pk: int):
+    post = _readable_post(request, pk)
+    try:
+        services.post_delete(actor=request.user, post=post, request=request)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _message(error))
+        return redirect(post)
+    messages.success(request, _("Your post is deleted."))
+    return redirect("home")
+
+
+def _like_response(request, liked: bool, count: int, default: str):
+    if wants_json(request):
+        return JsonResponse({"liked": liked, "count": count})
+    return redirect(_next(request, default))
+
+
+def _wanted(request) -> bool | None:
+    value = request.POST.get("liked")
+    return {"1": True, "0": False}.get(value or "")
+
+
+@login_required
+@require_POST
+def post_like(request, pk: int):
+    post = get_object_or_404(selectors.posts_readable_by(request.user), pk=pk)
+    try:
+        liked, count = services.like_toggle(actor=request.user, post=post, liked=_wanted(request))
+    except PermissionDenied as error:
+        if wants_json(request):
+            return JsonResponse({"error": _message(error)}, status=403)
+        messages.error(request, _message(error))
+        return redirect(_next(request, post.get_absolute_url()))
+    return _like_response(request, liked, count, post.get_absolute_url())
+
+
+@login_required
+@require_GET
+def post_likers(request, pk: int):
+    post = get_object_or_404(selectors.posts_readable_by(request.user), pk=pk)
+    people = list(selectors.likers_of(request.user, post=post)[:200])
+    return render(request, "posts/likers.html", {"post": post, "people": people})
+
+
+# --- Comments ---------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def comment_create(request, pk: int):
+    post = get_object_or_404(
+        selectors.posts_readable_by(request.user, statuses=READABLE_OR_DELETED).select_related(
+            "community", "author"
+        ),
+        pk=pk,
+    )
+    parent = None
+    if request.POST.get("parent"):
+        parent = (
+            selectors.comments_readable_by(request.user)
+            .filter(post=post, pk=request.POST["parent"])
+            .select_related("author", "parent__author")
+            .first()
+        )
+        if parent is None:
+            messages.error(request, _("The comment you answer is no longer there."))
+            return redirect(post)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = services.comment_create(
+                actor=request.user, post=post, body=form.cleaned_data["body"], parent=parent
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _message(error))
+        else:
+            messages.success(request, _("Your comment is published."))
+            return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
+    return render(
+        request,
+        "posts/comment_failed.html",
+        {"form": form, "post": post, "parent": parent},
+        status=400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request, pk: int):
+    comment = _own_comment(request, pk)
+    if not permissions.can_edit(request.user, comment):
+        messages.error(request, _("You may only edit your own published comments."))
+        return redirect(f"{comment.post.get_absolute_url()}#comment-{comment.pk}")
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(
+                actor=request.user, comment=comment, body=form.cleaned_data["body"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _message(error))
+        else:
+            messages.success(request, _("Your comment is saved."))
+            return redirect(f"{comment.post.get_absolute_url()}#comment-{comment.pk}")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "posts/comment_edit.html", {"form": form, "comment": comment}, status=status
+    )
+
+
+@login_required
+@require_POST
+def comment_delete(request, pk: int):
+    comment = _own_comment(request, pk)
+    try:
+        services.comment_delete(actor=request.user, comment=comment, request=request)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, _("Your comment is deleted."))
+    return redirect(comment.post)
+
+
+@login_required
+@require_POST
+def comment_like(request, pk: int):
+    comment = _own_comment(request, pk)
+    default = f"{comment.post.get_absolute_url()}#comment-{comment.pk}"
+    try:
+        liked, count = services.like_toggle(
+            actor=request.user, comment=comment, liked=_wanted(request)
+        )
+    except PermissionDenied as error:
+        if wants_json(request):
+            return JsonResponse({"error": _message(error)}, status=403)
+        messages.error(request, _message(error))
+        return redirect(_next(request, default))
+    return _like_response(request, liked, count, default)
+
+
+@login_required
+@require_GET
+def comment_likers(request, pk: int):
+    comment = _own_comment(request, pk)
+    people = list(selectors.likers_of(request.user, comment=comment)[:200])
+    return render(
+        request,
+        "posts/likers.html",
+        {"post": comment.post, "comment": comment, "people": people},
+    )
+
+
+# --- Attachments ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk: int, name: str):
+    attachment = get_object_or_404(
+        Attachment.objects.filter(post__in=selectors.posts_readable_by(request.user).values("pk")),
+        pk=pk,
+    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type=attachment.content_type,
+        as_attachment=attachment.kind == Attachment.Kind.DOCUMENT,
+        filename=attachment.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- Tags and follows -------------------------------------------------------------------
 
 
 @login_required
 @require_GET
 def tag_detail(request, slug: str):
-    tag = get_object_or_404(Tag, slug=slug)
-    posts = (
-        posts_readable_by(request.user)
-        .filter(tag_links__tag=tag)
-        .select_related("author", "community")
-        .order_by("-created_at", "-id")[:20]
+    tag = selectors.get_tag_or_404(request.user, slug)
+    follows = TagFollow.objects.filter(user=request.user, tag=tag).exists()
+    return render_stream(
+        request,
+        "posts/tag.html",
+        {"tag": tag, "follows": follows},
+        selectors.tag_posts(request.user, tag),
     )
-    return render(request, "posts/tag.html", {"tag": tag, "posts": posts})
+
+
+@login_required
+@require_POST
+def tag_follow(request, slug: str):
+    if request.POST.get("follow") == "0":
+        # Unfollowing works even once no readable post carries the tag any more.
+        follow = (
+            TagFollow.objects.filter(user=request.user, tag__slug=slug)
+            .select_related("tag")
+            .first()
+        )
+        tag = follow.tag if follow else selectors.get_tag_or_404(request.user, slug)
+        services.tag_unfollow(actor=request.user, tag=tag)
+        messages.success(request, _("You no longer follow #%(tag)s.") % {"tag": tag.name})
+    else:
+        tag = selectors.get_tag_or_404(request.user, slug)
+        services.tag_follow(actor=request.user, tag=tag)
+        messages.success(
+            request, _("You follow #%(tag)s: its posts come to your stream.") % {"tag": tag.name}
+        )
+    return redirect(_next(request, reverse("tag_detail", args=[tag.slug])))
+
+
+@login_required
+@require_POST
+def community_follow(request, slug: str):
+    community = get_community_or_404(request.user, slug)
+    default = reverse("communities:detail", args=[community.slug])
+    if request.POST.get("follow") == "0":
+        services.community_unfollow(actor=request.user, community=community)
+        messages.success(request, _("You no longer follow this community."))
+        return redirect(_next(request, default))
+    try:
+        services.community_follow(actor=request.user, community=community)
+    except PermissionDenied as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, _("You follow this community: its posts come to your stream."))
+    return redirect(_next(request, default))
+
+
+# --- Suggestions (autocomplete) ---------------------------------------------------------
+
+
+@login_required
+@require_GET
+def suggest_people(request):
+    return JsonResponse(
+        {"results": selectors.people_suggested(request.user, request.GET.get("q", ""))}
+    )
+
+
+@login_required
+@require_GET
+def suggest_tags(request):
+    return JsonResponse(
+        {"results": selectors.tags_suggested(request.user, request.GET.get("q", ""))}
+    )

@@ -7,6 +7,8 @@ from django.db.models import Count, F
 from django.utils.translation import gettext as _
 
 from audit import services as audit
+from notifications.models import Kind
+from notifications.services import notify
 
 from . import permissions
 from .models import (
@@ -192,6 +194,7 @@ def follow_create(*, actor: User, user: User) -> Follow:
             raise ValidationError(_("You already follow %(name)s.") % {"name": user}) from None
         Profile.objects.filter(user=actor).update(following_count=F("following_count") + 1)
         Profile.objects.filter(user=user).update(followers_count=F("followers_count") + 1)
+        notify(recipient=user, kind=Kind.FOLLOWED, actor=actor)
     return follow
 
 

@@ -83,10 +83,18 @@ def profile_detail(request, username: str):
             "user_skill_id", flat=True
         )
     )
-    return render(
+    # The person's posts (posts app) that the viewer may read, page after page.
+    from posts.forms import PostForm
+    from posts.permissions import can_contribute
+    from posts.selectors import posts_readable_by
+    from posts.views import render_stream
+
+    return render_stream(
         request,
         "profiles/profile_detail.html",
         {
+            "form": PostForm(),
+            "may_post": person.pk == request.user.pk and can_contribute(request.user, None),
             "person": person,
             "profile": person.profile,
             "skills": skills,
@@ -96,6 +104,7 @@ def profile_detail(request, username: str):
             "follows": bool(selectors.followed_ids(request.user, [person])),
             "member_of": list(communities_of_member(request.user, person)),
         },
+        posts_readable_by(request.user).filter(author=person),
     )
 
 

@@ -9,6 +9,7 @@ Two modes, one code base:
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -89,6 +90,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rse.context_processors.site",
                 "charter.context_processors.charter",
+                "notifications.context_processors.notifications",
+                "moderation.context_processors.moderation",
             ],
         },
     },
@@ -131,6 +134,16 @@ CELERY_BEAT_SCHEDULE = {
     "audit-purge-expired": {
         "task": "audit.tasks.purge_expired_entries",
         "schedule": 24 * 3600,
+    },
+    # The daily digest of notifications. CELERY_TIMEZONE is UTC: 06:00 UTC is 07:00 in
+    # Paris in winter, 08:00 in summer.
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(minute=0, hour=env_int("NOTIFICATIONS_DIGEST_HOUR_UTC", 6)),
+    },
+    "moderation-end-expired-mutes": {
+        "task": "moderation.tasks.end_expired_mutes",
+        "schedule": 15 * 60,
     },
 }
 
@@ -187,6 +200,9 @@ RSE_ALLOWED_EMAIL_DOMAINS = [
     d.lower() for d in env_list("RSE_ALLOWED_EMAIL_DOMAINS", ["example.com"])
 ]
 RSE_SITE_NAME = env_str("RSE_SITE_NAME", "RSE")
+# The site's public address, for absolute links in e-mails (no trailing slash).
+RSE_SITE_URL = env_str("RSE_SITE_URL", "http://127.0.0.1:8000")
+RSE_NOTIFICATIONS_PAGE_SIZE = env_int("RSE_NOTIFICATIONS_PAGE_SIZE", 20)
 
 # Profile photos: uploads larger than these are refused; accepted ones are re-encoded
 # (JPEG, or PNG when transparent) and scaled down to fit RSE_PHOTO_SIZE pixels.
@@ -262,6 +278,12 @@ COMMUNITY_INVITATION_DAYS = env_int("COMMUNITY_INVITATION_DAYS", 14)
 RSE_COMMUNITIES_PAGE_SIZE = env_int("RSE_COMMUNITIES_PAGE_SIZE", 20)
 EXTERNAL_RECONFIRM_DAYS = env_int("EXTERNAL_RECONFIRM_DAYS", 90)
 REPORT_AUTO_HIDE_THRESHOLD = env_int("REPORT_AUTO_HIDE_THRESHOLD", 3)
+# Moderation: a claim on a case lapses after this many minutes; mutes last at most
+# this many days; this many warnings within this many days suggest a mute.
+MODERATION_CLAIM_MINUTES = env_int("MODERATION_CLAIM_MINUTES", 30)
+MODERATION_MUTE_MAX_DAYS = env_int("MODERATION_MUTE_MAX_DAYS", 365)
+MODERATION_ESCALATION_WARNINGS = env_int("MODERATION_ESCALATION_WARNINGS", 3)
+MODERATION_ESCALATION_DAYS = env_int("MODERATION_ESCALATION_DAYS", 90)
 # The charter must be accepted before contributing; with this on, before reading too.
 CHARTER_REQUIRED_TO_READ = env_bool("CHARTER_REQUIRED_TO_READ", False)
 # Failed sign-ins recorded per client address and hour; beyond, one "throttled" entry,
@@ -274,6 +296,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Posts: limits on what a post carries (README, "Posts and the home stream").
+RSE_POST_MAX_CHARS = env_int("RSE_POST_MAX_CHARS", 10_000)
+RSE_COMMENT_MAX_CHARS = env_int("RSE_COMMENT_MAX_CHARS", 5_000)
+RSE_ATTACHMENT_MAX_BYTES = env_int("RSE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+RSE_ATTACHMENTS_PER_POST = env_int("RSE_ATTACHMENTS_PER_POST", 5)
+RSE_TAGS_PER_POST = env_int("RSE_TAGS_PER_POST", 10)
+RSE_TAG_MAX_CHARS = env_int("RSE_TAG_MAX_CHARS", 50)
+RSE_STREAM_PAGE_SIZE = env_int("RSE_STREAM_PAGE_SIZE", 20)
 
 # Benchmark mode (bench/): floors served by the app and per-request SQL figures in
 # response headers. Never on in production.

@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -8,8 +7,29 @@ from . import health
 
 
 @login_required
+@require_GET
 def home(request):
-    return render(request, "home.html")
+    """The home stream: what my communities, the communities, people and tags I follow,
+    and I myself posted — newest first, page after page (see posts.selectors)."""
+    from posts import permissions as post_permissions
+    from posts import selectors as post_selectors
+    from posts.forms import PostForm
+    from posts.views import render_stream
+
+    which = request.GET.get("filter", "all")
+    if which not in post_selectors.STREAM_FILTERS:
+        which = "all"
+    context = {
+        "filter": which,
+        "filters": post_selectors.STREAM_FILTERS,
+        "may_post": post_permissions.can_contribute(request.user, None),
+        "form": PostForm(),
+    }
+    if not request.GET.get("cursor"):
+        context["suggestions"] = post_selectors.suggestions_for(request.user)
+    return render_stream(
+        request, "home.html", context, post_selectors.home_stream(request.user, which)
+    )
 
 
 @never_cache

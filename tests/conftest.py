@@ -71,6 +71,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in French leaves French active on this worker: start the next test
+    from the default language."""
+    yield
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache():
     """Rate-limit counters live in the cache: each test starts from a clean slate."""
     from django.core.cache import cache as django_cache

@@ -37,5 +37,5 @@ def test_a_tag_page_lists_only_readable_posts(client):
     client.force_login(UserFactory())
     response = client.get("/tags/news/")
     assert response.status_code == 200
-    assert list(response.context["posts"]) == [shown]
+    assert response.context["page"].posts == [shown]
     assert b"Secret news" not in response.content

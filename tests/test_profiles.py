@@ -397,11 +397,13 @@ def test_profile_page_queries_do_not_grow(client, employee, django_assert_max_nu
             services.follow_create(actor=UserFactory(), user=person)
 
     add_skills(1)
-    # 8: the seven of the profile, plus the communities the person belongs to.
-    with django_assert_max_num_queries(8):
+    # The seven of the profile, the communities the person belongs to, the unread
+    # notifications counter of the navigation; 3 for the person's posts (the page,
+    # their tags, their attachments).
+    with django_assert_max_num_queries(12):
         client.get(url)
     add_skills(15)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(12):
         response = client.get(url)
     assert len(response.context["skills"]) == 16
 
@@ -410,11 +412,12 @@ def test_followers_list_queries_do_not_grow(client, employee, django_assert_max_
     client.force_login(employee)
     url = reverse("people:followers", args=[employee.username])
     services.follow_create(actor=UserFactory(), user=employee)
-    with django_assert_max_num_queries(6):
+    # 7, the unread notifications counter included.
+    with django_assert_max_num_queries(7):
         client.get(url)
     for follower in UserFactory.create_batch(15):
         services.follow_create(actor=follower, user=employee)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         client.get(url)
 
 
@@ -451,9 +454,10 @@ def test_seed_demo_gives_skills_endorsements_and_follows_once():
 def test_my_profile_page_queries_do_not_grow(client, employee, django_assert_max_num_queries):
     client.force_login(employee)
     UserSkillFactory(user=employee)
-    with django_assert_max_num_queries(5):
+    # 6, the unread notifications counter included.
+    with django_assert_max_num_queries(6):
         client.get(reverse("me"))
     UserSkillFactory.create_batch(15, user=employee)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("me"))
     assert len(response.context["skills"]) == 16

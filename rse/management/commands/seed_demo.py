@@ -1,18 +1,25 @@
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from communities.demo import seed_communities
+from moderation.demo import seed_moderation
+from posts.demo import seed_posts
 from profiles import demo
 
 
 class Command(BaseCommand):
     help = "Load the demo company (idempotent: running it again updates, never duplicates)."
 
+    # The notifications the demo's follows, invitations and approvals make are not e-mailed.
+    @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
     def handle(self, *args, **options) -> None:
         created, updated = demo.seed_people()
         self.stdout.write(
             self.style.SUCCESS(f"Demo people: {created} created, {updated} already there.")
         )
         self.stdout.write(self.style.SUCCESS(f"Demo communities: {seed_communities()} created."))
+        self.stdout.write(self.style.SUCCESS(f"Demo posts: {seed_posts()} created."))
+        self.stdout.write(self.style.SUCCESS(f"Demo reports: {seed_moderation()} created."))
         self.stdout.write(
             "Sign in at http://127.0.0.1:8000/ with one of these demo accounts "
             f"(password: {demo.DEMO_PASSWORD}):"

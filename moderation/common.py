@@ -1,0 +1,97 @@
+"""Helpers shared by the moderation services (reports, decisions, sanctions, appeals):
+refusals, case history, charter references, the status of moderated content."""
+
+from typing import NoReturn
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from charter.models import CharterSection
+from charter.selectors import report_reasons
+from posts.models import Comment, Post, Status
+
+from . import permissions
+from .models import Case, CaseEvent
+
+# How serious each report reason of the default charter is (section number → 1 to 3),
+# for the queue's priority. Sections not listed count as 2.
+REASON_SEVERITY = {
+    "4.3": 3,  # privacy of others
+    "4.4": 2,  # denigration and defamation
+    "4.5": 3,  # harassment and intimidation
+    "4.6": 3,  # hate and discrimination
+    "4.7": 3,  # illegal content and malware
+    "4.8": 2,  # falsification and identity theft
+    "4.9": 1,  # intellectual property and image rights
+    "4.10": 1,  # spam, advertising and solicitation
+    "4.11": 3,  # confidentiality and loyalty
+    "4.12": 2,  # representing the company
+    "4.13": 3,  # partners' and clients' information
+    "4.16": 1,  # posting in the right place
+}
+DEFAULT_SEVERITY = 2
+
+
+def refuse(message: str) -> NoReturn:
+    raise ValidationError(message)
+
+
+def severity_of(section: CharterSection) -> int:
+    return REASON_SEVERITY.get(section.number, DEFAULT_SEVERITY)
+
+
+def record_event(case: Case, code: str, actor=None, **data) -> None:
+    CaseEvent.objects.create(case=case, code=code, actor=actor, data=data)
+
+
+def section_data(section: CharterSection | None) -> dict:
+    if section is None:
+        return {}
+    return {
+        "section": section.number,
+        "section_title_en": section.title_en,
+        "section_title_fr": section.title_fr,
+    }
+
+
+def excerpt(item: Post | Comment) -> str:
+    text = " ".join(item.body.split())
+    return text[:80] + ("…" if len(text) > 80 else "")
+
+
+def report_reason(reason) -> CharterSection:
+    section = report_reasons().filter(pk=getattr(reason, "pk", reason)).first()
+    if section is None:
+        refuse(_("Choose a reason from the list."))
+    return section
+
+
+def set_item_status(item: Post | Comment, status: str) -> bool:
+    """Change the status of a post or comment, keeping the post's comment counter
+    (published comments) right. Returns False if it was already in that status."""
+    now = timezone.now()
+    fields: dict = {"status": status}
+    if status == Status.DELETED:
+        fields["deleted_at"] = now
+    elif status == Status.PUBLISHED:
+        fields["deleted_at"] = None
+    model = type(item)
+    previous = model.objects.select_for_update().filter(pk=item.pk).values_list("status", flat=True)
+    before = previous.first()
+    if before is None or before == status:
+        return False
+    model.objects.filter(pk=item.pk, status=before).update(**fields)
+    if isinstance(item, Comment):
+        if before == Status.PUBLISHED:
+            Post.objects.filter(pk=item.post_id).update(comments_count=F("comments_count") - 1)
+        elif status == Status.PUBLISHED:
+            Post.objects.filter(pk=item.post_id).update(comments_count=F("comments_count") + 1)
+    item.status = status
+    return True
+
+
+def ensure_can_handle(actor, case: Case) -> None:
+    if not permissions.can_handle(actor, case):
+        raise PermissionDenied

@@ -1,0 +1,34 @@
+"""Rendering of one notification: the template of its kind, or the generic one.
+
+Each kind is displayed by `notifications/kinds/<kind>.html` (context: `n` the
+notification, `base_url` "" in the app or the site's address in e-mails), a one-
+sentence HTML fragment with a link. A kind whose template is missing falls back to
+`notifications/kinds/_generic.html` (the kind's label and a link).
+"""
+
+import html
+import re
+
+from django.template.loader import select_template
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Kind, Notification
+
+GENERIC_TEMPLATE = "notifications/kinds/_generic.html"
+
+
+def kind_templates(kind: str) -> list[str]:
+    names = [f"notifications/kinds/{kind}.html"] if kind in Kind.values else []
+    return [*names, GENERIC_TEMPLATE]
+
+
+def render_notification(n: Notification, base_url: str = "") -> SafeString:
+    """The HTML sentence of `n` (auto-escaped by its template)."""
+    template = select_template(kind_templates(n.kind))
+    return mark_safe(template.render({"n": n, "base_url": base_url}).strip())  # noqa: S308
+
+
+def as_text(fragment: str) -> str:
+    """The same sentence as plain text (for e-mail bodies and subjects)."""
+    return re.sub(r"\s+", " ", html.unescape(strip_tags(fragment))).strip()

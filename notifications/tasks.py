@@ -1,0 +1,32 @@
+"""Celery tasks: thin wrappers over the services (ids in, fresh state loaded)."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=services.TRANSIENT_MAIL_ERRORS,
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def send_notification_email(notification_id: int) -> bool:
+    """E-mail one notification at once (idempotent: sent at most once)."""
+    return services.notification_email_send(notification_id=notification_id)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=services.TRANSIENT_MAIL_ERRORS,
+    retry_backoff=300,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def send_daily_digests() -> int:
+    """The daily digest of notifications (idempotent: each item is e-mailed once).
+    Returns how many people were e-mailed."""
+    return len(services.digests_send())

@@ -1,0 +1,172 @@
+"""Checks of uploaded attachments: extension AND content (magic bytes), size, count.
+
+Images are opened with Pillow; office documents are zip containers whose inner
+layout is checked; text must be UTF-8 without NUL bytes.
+"""
+
+import os
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+IMAGE_TYPES = {
+    "jpg": ("JPEG", "image/jpeg"),
+    "jpeg": ("JPEG", "image/jpeg"),
+    "png": ("PNG", "image/png"),
+    "gif": ("GIF", "image/gif"),
+    "webp": ("WEBP", "image/webp"),
+}
+OOXML = "application/vnd.openxmlformats-officedocument."
+ODF = "application/vnd.oasis.opendocument."
+DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": OOXML + "wordprocessingml.document",
+    "xlsx": OOXML + "spreadsheetml.sheet",
+    "pptx": OOXML + "presentationml.presentation",
+    "odt": ODF + "text",
+    "ods": ODF + "spreadsheet",
+    "odp": ODF + "presentation",
+    "txt": "text/plain",
+    "csv": "text/csv",
+}
+OOXML_FOLDER = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
+ALLOWED_EXTENSIONS = sorted([*IMAGE_TYPES, *DOCUMENT_TYPES])
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    upload: UploadedFile
+    name: str
+    content_type: str
+    kind: str  # "image" or "document"
+    size: int
+
+
+def safe_filename(name: str) -> str:
+    """A file name that is safe in a header and on disk: ASCII letters, digits, dots."""
+    base = os.path.basename(name or "")
+    base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
+    base = get_valid_filename(base.replace(" ", "_")) if base.strip(". ") else ""
+    return (base or "file")[-100:]
+
+
+def _extension(name: str) -> str:
+    return os.path.splitext(name or "")[1].lower().lstrip(".")
+
+
+def _head(upload: UploadedFile, size: int = 8) -> bytes:
+    upload.seek(0)
+    head = upload.read(size)
+    upload.seek(0)
+    return head
+
+
+def _image_ok(upload: UploadedFile, expected: str) -> bool:
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            found = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False
+    finally:
+        upload.seek(0)
+    return found == expected
+
+
+def _zip_names(upload: UploadedFile) -> tuple[set[str], bytes] | None:
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+            return names, mimetype
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return None
+    finally:
+        upload.seek(0)
+
+
+def _document_ok(upload: UploadedFile, ext: str) -> bool:
+    if ext == "pdf":
+        return _head(upload, 5) == b"%PDF-"
+    if ext in OOXML_FOLDER:
+        if _head(upload, 4) != b"PK\x03\x04":
+            return False
+        found = _zip_names(upload)
+        return bool(
+            found
+            and "[Content_Types].xml" in found[0]
+            and any(n.startswith(OOXML_FOLDER[ext]) for n in found[0])
+        )
+    if ext in {"odt", "ods", "odp"}:
+        if _head(upload, 4) != b"PK\x03\x04":
+            return False
+        found = _zip_names(upload)
+        return bool(found and found[1] == DOCUMENT_TYPES[ext].encode())
+    # txt, csv: UTF-8 text, no NUL byte.
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    if b"\x00" in data:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def check_upload(upload: UploadedFile) -> CheckedUpload:
+    """The upload as it will be stored, or ValidationError with a clear message."""
+    name = upload.name or ""
+    ext = _extension(name)
+    limit = settings.RSE_ATTACHMENT_MAX_BYTES
+    if upload.size is None or upload.size > limit:
+        raise ValidationError(
+            _("“%(name)s” is too large: files may be up to %(limit)s.")
+            % {"name": name, "limit": filesizeformat(limit)}
+        )
+    if upload.size == 0:
+        raise ValidationError(_("“%(name)s” is empty.") % {"name": name})
+    if ext in IMAGE_TYPES:
+        pil_format, content_type = IMAGE_TYPES[ext]
+        if not _image_ok(upload, pil_format):
+            raise ValidationError(
+                _("“%(name)s” is not a valid %(type)s image.") % {"name": name, "type": ext.upper()}
+            )
+        kind = "image"
+    elif ext in DOCUMENT_TYPES:
+        content_type = DOCUMENT_TYPES[ext]
+        if not _document_ok(upload, ext):
+            raise ValidationError(
+                _("The content of “%(name)s” does not match a .%(ext)s file.")
+                % {"name": name, "ext": ext}
+            )
+        kind = "document"
+    else:
+        raise ValidationError(
+            _("“%(name)s”: this type of file is not accepted. Accepted: %(types)s.")
+            % {"name": name, "types": ", ".join(ALLOWED_EXTENSIONS)}
+        )
+    stored = safe_filename(name)
+    if _extension(stored) != ext:
+        stored = f"file.{ext}"
+    return CheckedUpload(
+        upload=upload, name=stored, content_type=content_type, kind=kind, size=upload.size
+    )
+
+
+def check_uploads(uploads: list[UploadedFile]) -> list[CheckedUpload]:
+    limit = settings.RSE_ATTACHMENTS_PER_POST
+    if len(uploads) > limit:
+        raise ValidationError(_("A post may carry up to %(limit)d attachments.") % {"limit": limit})
+    return [check_upload(upload) for upload in uploads]

@@ -1,0 +1,202 @@
+"""Attachments: checked by extension and content, limited in size and number, stored
+only with their post, served only to readers with safe headers, never by /media/."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+
+from communities.models import Community
+from posts import services
+from posts.models import Attachment, Post
+from posts.uploads import check_upload, safe_filename
+
+from .communities_factories import CommunityFactory, MembershipFactory
+from .factories import ExternalFactory, UserFactory
+from .posts_stream_factories import image_upload, pdf_upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _zip(entries: dict[str, bytes], name: str) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for entry, data in entries.items():
+            archive.writestr(entry, data)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("upload", "kind", "content_type"),
+    [
+        (image_upload("a.png"), "image", "image/png"),
+        (image_upload("a.jpg", "JPEG"), "image", "image/jpeg"),
+        (image_upload("a.gif", "GIF"), "image", "image/gif"),
+        (pdf_upload(), "document", "application/pdf"),
+        (SimpleUploadedFile("notes.txt", "Réunion à 10h".encode()), "document", "text/plain"),
+        (SimpleUploadedFile("data.csv", b"a,b\n1,2\n"), "document", "text/csv"),
+        (
+            _zip({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<x/>"}, "a.docx"),
+            "document",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            _zip({"mimetype": b"application/vnd.oasis.opendocument.text"}, "a.odt"),
+            "document",
+            "application/vnd.oasis.opendocument.text",
+        ),
+    ],
+)
+def test_accepted_files(upload, kind, content_type):
+    checked = check_upload(upload)
+    assert (checked.kind, checked.content_type) == (kind, content_type)
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (SimpleUploadedFile("evil.html", b"<script>alert(1)</script>"), "not accepted"),
+        (SimpleUploadedFile("evil.svg", b"<svg onload=alert(1)>"), "not accepted"),
+        (SimpleUploadedFile("run.exe", b"MZ\x90\x00"), "not accepted"),
+        (SimpleUploadedFile("fake.png", b"<html>not an image</html>"), "not a valid PNG"),
+        (image_upload("swapped.jpg", "PNG"), "not a valid JPG"),
+        (SimpleUploadedFile("fake.pdf", b"MZ\x90\x00 not a pdf"), "does not match"),
+        (_zip({"word/document.xml": b"<x/>"}, "fake.xlsx"), "does not match"),
+        (SimpleUploadedFile("binary.txt", b"abc\x00def"), "does not match"),
+        (SimpleUploadedFile("empty.pdf", b""), "is empty"),
+    ],
+)
+def test_forbidden_or_disguised_files_are_refused(upload, message):
+    with pytest.raises(ValidationError) as error:
+        check_upload(upload)
+    assert message in " ".join(error.value.messages)
+
+
+@override_settings(RSE_ATTACHMENT_MAX_BYTES=100)
+def test_oversized_files_are_refused():
+    with pytest.raises(ValidationError, match="too large"):
+        check_upload(SimpleUploadedFile("big.txt", b"x" * 101))
+
+
+def test_file_names_are_made_safe():
+    assert safe_filename("../../etc/passwd") == "passwd"
+    assert safe_filename('Rapport "final" été.pdf') == "Rapport_final_ete.pdf"
+    assert safe_filename("") == "file"
+
+
+@pytest.fixture
+def member():
+    community = CommunityFactory(access=Community.Access.CLOSED)
+    return MembershipFactory(community=community).user, community
+
+
+@override_settings(RSE_ATTACHMENTS_PER_POST=2)
+def test_too_many_attachments_save_nothing(member, tmp_path):
+    user, community = member
+    with pytest.raises(ValidationError, match="up to 2 attachments"):
+        services.post_create(
+            actor=user,
+            community=community,
+            body="Files",
+            uploads=[pdf_upload(), pdf_upload("b.pdf"), pdf_upload("c.pdf")],
+        )
+    assert not Post.objects.exists() and not Attachment.objects.exists()
+    assert not any(tmp_path.rglob("*.pdf"))
+
+
+def test_a_bad_file_among_good_ones_saves_nothing(member, tmp_path):
+    user, community = member
+    with pytest.raises(ValidationError):
+        services.post_create(
+            actor=user,
+            community=community,
+            body="Files",
+            uploads=[pdf_upload(), SimpleUploadedFile("x.exe", b"MZ")],
+        )
+    assert not Post.objects.exists() and not any(tmp_path.rglob("*.*"))
+
+
+def test_attachments_are_served_to_readers_only_with_safe_headers(client, member):
+    user, community = member
+    post = services.post_create(
+        actor=user,
+        community=community,
+        body="Files",
+        uploads=[image_upload("photo.png"), pdf_upload("Compte rendu été.pdf")],
+    )
+    image, document = post.attachments.order_by("kind")[1], post.attachments.order_by("kind")[0]
+    assert image.kind == "image" and document.kind == "document"
+    client.force_login(user)
+    response = client.get(f"/attachments/{image.pk}/{image.original_name}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("inline")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    response = client.get(f"/attachments/{document.pk}/{document.original_name}")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="Compte_rendu_ete.pdf"'
+    b"".join(response.streaming_content)
+
+    for outsider in (UserFactory(), ExternalFactory()):
+        client.force_login(outsider)
+        assert client.get(f"/attachments/{image.pk}/{image.original_name}").status_code == 404
+    # The storage path is never reachable through /media/.
+    client.force_login(user)
+    assert client.get(f"/media/{image.file.name}").status_code == 404
+
+
+def test_attachments_of_a_deleted_post_are_no_longer_served(client, member):
+    user, community = member
+    post = services.post_create(
+        actor=user, community=community, body="Files", uploads=[pdf_upload()]
+    )
+    attachment = post.attachments.get()
+    services.post_delete(actor=user, post=post)
+    client.force_login(user)
+    assert client.get(f"/attachments/{attachment.pk}/x.pdf").status_code == 404
+
+
+def test_the_composer_uploads_attachments(client, member):
+    user, community = member
+    client.force_login(user)
+    response = client.post(
+        "/posts/new/",
+        {
+            "community": community.slug,
+            "body": "With a file",
+            "attachments": [pdf_upload(), image_upload()],
+        },
+    )
+    assert response.status_code == 302
+    post = Post.objects.get()
+    assert post.attachments.count() == 2
+    page = client.get(post.get_absolute_url()).content.decode()
+    for attachment in post.attachments.all():
+        assert f"/attachments/{attachment.pk}/" in page
+
+
+def test_a_refused_attachment_keeps_the_typed_text(client, member):
+    user, community = member
+    client.force_login(user)
+    response = client.post(
+        "/posts/new/",
+        {
+            "community": community.slug,
+            "body": "My long text",
+            "tags": "alpha",
+            "attachments": [SimpleUploadedFile("x.exe", b"MZ")],
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "My long text" in page and 'value="alpha"' in page
+    assert "this type of file is not accepted" in page
+    assert not Post.objects.exists()
