@@ -290,6 +290,7 @@ class Company:
             self.posts()
             self.comments_and_likes()
             self.follows()
+            self.moderation_cases()
             self.counters()
             self.reset_sequences()
         if connection.vendor == "postgresql":
@@ -737,6 +738,109 @@ class Company:
         loader.write(community_follow_rows())
         self.counts["community_follows"] = loader.rows
 
+    # Moderation ------------------------------------------------------------------
+
+    def moderation_cases(self) -> None:
+        """A few hundred open cases, as `moderation.services.report_create` leaves them:
+        one open case per reported post, reports by distinct readers other than the
+        author, each citing a report reason of the charter, the case's stored counters
+        (distinct reporters, highest severity) and one "reported" event per report.
+        Fewer reporters than the auto-hide threshold, so every item stays published."""
+        from django.conf import settings
+
+        from charter.selectors import report_reasons
+        from moderation.common import severity_of
+
+        reasons = list(report_reasons())
+        if not reasons:
+            return
+        rng = self.rng
+        wanted = max(5, self.size.posts // 3000)
+        self.say(f"{wanted:,} open moderation cases")
+        Post = apps.get_model("posts", "Post")
+        Case = apps.get_model("moderation", "Case")
+        Report = apps.get_model("moderation", "Report")
+        Event = apps.get_model("moderation", "CaseEvent")
+        chosen = sorted({self.post_first + rng.randrange(self.size.posts) for _ in range(wanted)})
+        authors = dict(Post.objects.filter(pk__in=chosen).values_list("pk", "author_id"))
+        most = max(1, settings.REPORT_AUTO_HIDE_THRESHOLD - 1)
+        case_id, report_id, event_id = _next_id(Case), _next_id(Report), _next_id(Event)
+        cases, reports, events = [], [], []
+        for post in chosen:
+            community = self.post_community[post - self.post_first]
+            readers = [r for r in self._readers(community) if r != authors[post]]
+            if not readers:
+                continue
+            reporters = rng.sample(readers, min(len(readers), rng.randint(1, most)))
+            moments = sorted(self.when(30) for _ in reporters)
+            severity = 0
+            for reporter, moment in zip(reporters, moments, strict=True):
+                reason = rng.choice(reasons)
+                severity = max(severity, severity_of(reason))
+                reports.append(
+                    (
+                        report_id,
+                        case_id,
+                        reporter,
+                        post,
+                        None,
+                        reason.pk,
+                        severity_of(reason),
+                        "",
+                        moment,
+                    )
+                )
+                events.append(
+                    (event_id, case_id, "reported", None, {"reason": reason.number}, moment)
+                )
+                report_id += 1
+                event_id += 1
+            cases.append(
+                (
+                    case_id,
+                    post,
+                    None,
+                    community,
+                    authors[post],
+                    "open",
+                    moments[0],
+                    len(reporters),
+                    severity,
+                )
+            )
+            case_id += 1
+        Loader(
+            Case,
+            [
+                "id",
+                "post_id",
+                "comment_id",
+                "community_id",
+                "author_id",
+                "status",
+                "opened_at",
+                "reporters_count",
+                "severity",
+            ],
+        ).write(cases)
+        Loader(
+            Report,
+            [
+                "id",
+                "case_id",
+                "reporter_id",
+                "post_id",
+                "comment_id",
+                "reason_id",
+                "severity",
+                "note",
+                "created_at",
+            ],
+        ).write(reports)
+        Loader(Event, ["id", "case_id", "code", "actor_id", "data", "created_at"]).write(events)
+        self.counts["moderation_cases"] = len(cases)
+        self.counts["moderation_reports"] = len(reports)
+
     # Stored counters -------------------------------------------------------------
 
     def counters(self) -> None:
@@ -770,6 +874,9 @@ class Company:
             ("posts", "Like"),
             ("posts", "TagFollow"),
             ("posts", "CommunityFollow"),
+            ("moderation", "Case"),
+            ("moderation", "Report"),
+            ("moderation", "CaseEvent"),
         ]
         statements = connection.ops.sequence_reset_sql(
             no_style(), [apps.get_model(a, m) for a, m in names]

@@ -2,7 +2,7 @@
 
 import pytest
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 from django.http import HttpResponse
 from django.test import RequestFactory
 
@@ -62,6 +62,51 @@ def test_people_only_act_where_they_may_read(company):
     assert not Membership.objects.filter(
         user__kind="external", community__access__in=["free", "open"]
     ).exists()
+
+
+def test_open_moderation_cases_are_as_reports_leave_them(company):
+    from charter.selectors import report_reasons
+    from moderation.common import severity_of
+    from moderation.models import Case, Report
+
+    assert company["moderation_cases"] >= 5
+    assert Case.objects.count() == company["moderation_cases"]
+    assert Report.objects.count() == company["moderation_reports"]
+    cases = Case.objects.annotate(
+        n=Count("reports", distinct=True),
+        distinct_reporters=Count("reports__reporter", distinct=True),
+        top=Max("reports__severity"),
+        events_n=Count("events", filter=Q(events__code="reported"), distinct=True),
+    ).select_related("post")
+    reasons = {section.pk: section for section in report_reasons()}
+    for case in cases:
+        assert case.status == Case.Status.OPEN and case.comment_id is None
+        assert case.n == case.reporters_count == case.distinct_reporters == case.events_n
+        assert case.top == case.severity
+        assert case.reporters_count < 3 and not case.auto_hidden
+        assert case.post.status == "published"
+        assert (case.author_id, case.community_id) == (case.post.author_id, case.post.community_id)
+    for report in Report.objects.select_related("case", "reporter"):
+        assert report.post_id == report.case.post_id
+        assert report.reporter_id != report.case.author_id
+        assert report.reason_id in reasons
+        assert report.severity == severity_of(reasons[report.reason_id])
+        assert posts_readable_by(report.reporter).filter(pk=report.post_id).exists()
+        assert report.created_at >= report.case.opened_at
+
+
+def test_the_moderation_queue_lists_the_generated_cases(company, client):
+    from django.contrib.auth.models import Group
+
+    from moderation.models import Case
+
+    moderator = User.objects.filter(kind="employee").first()
+    moderator.groups.add(Group.objects.get_or_create(name="Site moderators")[0])
+    client.force_login(moderator)
+    response = client.get("/moderation/")
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.paginator.count == Case.objects.exclude(author=moderator).count() > 0
 
 
 def test_generated_people_sign_in_through_the_real_form(company, client):
