@@ -73,3 +73,25 @@ def test_a_tag_page_opens_exactly_for_the_tags_one_may_read(company):
             else:
                 with pytest.raises(Http404):
                     selectors.get_tag_or_404(user, tag.slug)
+
+
+def test_people_with_a_skill_come_best_first(company):
+    from profiles.models import LEVEL_RANK, Skill, UserSkill
+    from profiles.selectors import DirectoryQuery, directory_search
+
+    viewer = User.objects.filter(kind="employee").order_by("pk").first()
+    for skill in Skill.objects.order_by("pk")[:5]:
+        got = list(directory_search(viewer, DirectoryQuery(skill=skill.name))[:30])
+        holders = UserSkill.objects.filter(skill=skill, user__is_active=True).select_related("user")
+        expected = sorted(
+            holders,
+            key=lambda s: (
+                -LEVEL_RANK[s.level],
+                -s.endorsements_count,
+                s.user.last_name,
+                s.user.first_name,
+                s.user_id,
+            ),
+        )
+        assert [p.pk for p in got] == [s.user_id for s in expected[:30]]
+        assert [p.skill_rank for p in got] == [LEVEL_RANK[s.level] for s in expected[:30]]
