@@ -9,6 +9,7 @@ Two modes, one code base:
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "moderation",
     "charter",
     "audit",
+    "lifecycle",
 ]
 
 MIDDLEWARE = [
@@ -130,7 +132,33 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "audit-purge-expired": {
         "task": "audit.tasks.purge_expired_entries",
-        "schedule": 24 * 3600,
+        "schedule": crontab(hour=2, minute=10),
+    },
+    # Lifecycle jobs (lifecycle/jobs.py): `manage.py run_job <name> [--dry-run]` by hand.
+    "lifecycle-communities-dormant": {
+        "task": "lifecycle.tasks.run_job",
+        "args": ["communities_dormant"],
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "lifecycle-externals": {
+        "task": "lifecycle.tasks.run_job",
+        "args": ["externals"],
+        "schedule": crontab(hour=3, minute=20),
+    },
+    "lifecycle-memberships-expire": {
+        "task": "lifecycle.tasks.run_job",
+        "args": ["memberships_expire"],
+        "schedule": crontab(minute=40),
+    },
+    "lifecycle-erased-data-purge": {
+        "task": "lifecycle.tasks.run_job",
+        "args": ["erased_data_purge"],
+        "schedule": crontab(hour=3, minute=40),
+    },
+    "lifecycle-notifications-purge": {
+        "task": "lifecycle.tasks.run_job",
+        "args": ["notifications_purge"],
+        "schedule": crontab(hour=4, minute=0),
     },
 }
 
@@ -261,6 +289,22 @@ COMMUNITY_DORMANT_GRACE_DAYS = env_int("COMMUNITY_DORMANT_GRACE_DAYS", 30)
 COMMUNITY_INVITATION_DAYS = env_int("COMMUNITY_INVITATION_DAYS", 14)
 RSE_COMMUNITIES_PAGE_SIZE = env_int("RSE_COMMUNITIES_PAGE_SIZE", 20)
 EXTERNAL_RECONFIRM_DAYS = env_int("EXTERNAL_RECONFIRM_DAYS", 90)
+# Lifecycle jobs (lifecycle/): days externals have to re-confirm once it is due; days
+# before archiving a dormant community when its managers are reminded; join requests
+# left unanswered are closed after COMMUNITY_REQUEST_DAYS; read notifications deleted
+# after NOTIFICATIONS_READ_RETENTION_DAYS.
+EXTERNAL_RECONFIRM_GRACE_DAYS = env_int("EXTERNAL_RECONFIRM_GRACE_DAYS", 14)
+COMMUNITY_DORMANT_REMINDER_DAYS = [
+    int(d) for d in env_list("COMMUNITY_DORMANT_REMINDER_DAYS", ["30", "15", "1"])
+]
+COMMUNITY_REQUEST_DAYS = env_int("COMMUNITY_REQUEST_DAYS", 30)
+NOTIFICATIONS_READ_RETENTION_DAYS = env_int("NOTIFICATIONS_READ_RETENTION_DAYS", 90)
+# Rows per transaction in the jobs; RSE_JOB_BATCH_HOOK (dotted path of a callable run at
+# the end of each batch, before it commits) exists for the worker tests only.
+RSE_JOB_BATCH_SIZE = env_int("RSE_JOB_BATCH_SIZE", 200)
+RSE_JOB_BATCH_HOOK = env_str("RSE_JOB_BATCH_HOOK")
+# Address of the site in links sent by e-mail from jobs (no request to build it from).
+RSE_BASE_URL = env_str("RSE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 REPORT_AUTO_HIDE_THRESHOLD = env_int("REPORT_AUTO_HIDE_THRESHOLD", 3)
 # The charter must be accepted before contributing; with this on, before reading too.
 CHARTER_REQUIRED_TO_READ = env_bool("CHARTER_REQUIRED_TO_READ", False)

@@ -1,0 +1,130 @@
+"""Closing and purging what has expired: invitations and join requests, old read
+notifications, erased profile data, audit entries past their retention."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from audit import services as audit_services
+from communities.models import Membership
+from notifications.models import Notification
+
+from .jobs import JobReport, in_batches, record, register
+from .models import ErasedData
+
+S = Membership.Status
+
+
+@register(
+    "memberships_expire",
+    "Close invitations past their expiry date and join requests older than "
+    "COMMUNITY_REQUEST_DAYS.",
+)
+def memberships_expire(report: JobReport, *, now: datetime, dry_run: bool) -> None:
+    invitations = Membership.objects.filter(status=S.INVITED, expires_at__lte=now)
+    in_batches(
+        invitations,
+        lambda pk: _expire(pk, S.INVITED, {"expires_at__lte": now}, report, now, dry_run),
+        dry_run=dry_run,
+    )
+    cutoff = now - timedelta(days=settings.COMMUNITY_REQUEST_DAYS)
+    requests = Membership.objects.filter(status=S.REQUESTED, created_at__lte=cutoff)
+    in_batches(
+        requests,
+        lambda pk: _expire(pk, S.REQUESTED, {"created_at__lte": cutoff}, report, now, dry_run),
+        dry_run=dry_run,
+    )
+
+
+def _expire(pk: int, status: str, condition: dict, report, now, dry_run: bool) -> None:
+    membership = Membership.objects.select_related("user", "community").get(pk=pk)
+    what = "invitation" if status == S.INVITED else "request"
+    if dry_run:
+        report.add(f"{what}s", f"would close the {what} of {membership.user} to {membership.community}")
+        return
+    updated = Membership.objects.filter(pk=pk, status=status, **condition).update(
+        status=S.EXPIRED, decided_at=now
+    )
+    if not updated:
+        return
+    record(
+        "memberships_expire",
+        "membership.invitation_expired" if status == S.INVITED else "membership.request_expired",
+        target=membership.community,
+        data={"user": membership.user.username, "membership": pk},
+    )
+    report.add(f"{what}s", f"closed the {what} of {membership.user} to {membership.community}")
+
+
+@register(
+    "notifications_purge",
+    "Delete notifications read more than NOTIFICATIONS_READ_RETENTION_DAYS ago.",
+)
+def notifications_purge(report: JobReport, *, now: datetime, dry_run: bool) -> None:
+    cutoff = now - timedelta(days=settings.NOTIFICATIONS_READ_RETENTION_DAYS)
+    old = Notification.objects.filter(read_at__lte=cutoff)
+    if dry_run:
+        count = old.count()
+        if count:
+            report.counts["notifications"] = count
+            report.lines.append(f"would delete {count} read notifications")
+        return
+    size = settings.RSE_JOB_BATCH_SIZE
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            pks = list(old.order_by("pk").values_list("pk", flat=True)[:size])
+            if not pks:
+                break
+            deleted += Notification.objects.filter(pk__in=pks, read_at__lte=cutoff).delete()[0]
+    if deleted:
+        record(
+            "notifications_purge",
+            "notifications.purged",
+            data={"deleted": deleted, "read_before": cutoff.isoformat()},
+        )
+        report.counts["notifications"] = deleted
+        report.lines.append(f"deleted {deleted} read notifications")
+
+
+@register(
+    "erased_data_purge",
+    "Purge for good the profile data people erased, ERASED_DATA_RETENTION_DAYS later.",
+)
+def erased_data_purge(report: JobReport, *, now: datetime, dry_run: bool) -> None:
+    cutoff = now - timedelta(days=settings.ERASED_DATA_RETENTION_DAYS)
+    due = ErasedData.objects.filter(purged_at__isnull=True, erased_at__lte=cutoff)
+    in_batches(due, lambda pk: _purge_erased(pk, report, now, dry_run), dry_run=dry_run)
+
+
+def _purge_erased(pk: int, report: JobReport, now: datetime, dry_run: bool) -> None:
+    erased = ErasedData.objects.select_related("user").get(pk=pk)
+    if dry_run:
+        report.add("erased data", f"would purge the data {erased.user} erased on {erased.erased_at:%Y-%m-%d}")
+        return
+    updated = ErasedData.objects.filter(pk=pk, purged_at__isnull=True).update(
+        purged_at=now, values={}, photo=""
+    )
+    if not updated:
+        return
+    if erased.photo:
+        photo = erased.photo
+        transaction.on_commit(lambda: default_storage.delete(photo))
+    record(
+        "erased_data_purge",
+        "profile.erased_data_purged",
+        target=erased.user,
+        data={"erased_at": erased.erased_at.isoformat(), "fields": sorted(erased.values)},
+    )
+    report.add("erased data", f"purged the data {erased.user} erased on {erased.erased_at:%Y-%m-%d}")
+
+
+@register("audit_purge", "Delete audit entries older than AUDIT_RETENTION_DAYS (with checkpoint).")
+def audit_purge(report: JobReport, *, now: datetime, dry_run: bool) -> None:
+    result = audit_services.purge_expired(now=now, dry_run=dry_run, client="job")
+    if result.purged:
+        report.counts["audit entries"] = result.purged
+        verb = "would delete" if dry_run else "deleted"
+        report.lines.append(f"{verb} {result.purged} audit entries older than {result.cutoff:%Y-%m-%d}")
