@@ -242,7 +242,7 @@ def community_restore(*, actor: User, community: Community, request=None) -> Com
         raise PermissionDenied
     with transaction.atomic():
         updated = Community.objects.filter(pk=community.pk, state=Community.State.ARCHIVED).update(
-            state=Community.State.ACTIVE, last_activity_at=timezone.now()
+            state=Community.State.ACTIVE, last_activity_at=timezone.now(), dormant_since=None
         )
         if not updated:
             _refuse(_("This community is not archived."))
