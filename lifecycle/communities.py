@@ -17,7 +17,15 @@ from communities.selectors import managers_of
 from notifications.models import Kind
 from notifications.services import notify
 
-from .jobs import JobReport, claim_reminder, in_batches, record, register, reminder_sent
+from .jobs import (
+    JobReport,
+    ReminderKey,
+    claim_reminder,
+    in_batches,
+    record,
+    register,
+    reminder_sent,
+)
 
 JOB = "communities_dormant"
 TOPIC = "community.dormant"
@@ -124,17 +132,17 @@ def _remind(pk: int, report: JobReport, now: datetime, dry_run: bool) -> None:
     step = _due_step(community, now)
     if step is None:
         return
-    key = {
-        "topic": TOPIC,
-        "object_id": pk,
-        "cycle": community.dormant_since.isoformat(),
-        "step": f"{step}d",
-    }
+    key = ReminderKey(
+        topic=TOPIC,
+        object_id=pk,
+        cycle=community.dormant_since.isoformat(),
+        step=f"{step}d",
+    )
     if dry_run:
-        if not reminder_sent(**key):
+        if not reminder_sent(key):
             report.add("reminded", f"would remind the managers of “{community}” ({step} d)")
         return
-    if not claim_reminder(**key):
+    if not claim_reminder(key):
         return
     until = archive_on(community)
     assert until is not None

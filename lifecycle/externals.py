@@ -19,7 +19,15 @@ from notifications.services import notify
 from profiles.models import User
 
 from . import services
-from .jobs import JobReport, claim_reminder, in_batches, record, register, reminder_sent
+from .jobs import (
+    JobReport,
+    ReminderKey,
+    claim_reminder,
+    in_batches,
+    record,
+    register,
+    reminder_sent,
+)
 
 JOB = "externals"
 TOPIC = "external.reconfirm"
@@ -80,17 +88,17 @@ def _remind(pk: int, report: JobReport, now: datetime, dry_run: bool) -> None:
     if now >= deadline:
         return
     closing = now >= deadline - timedelta(days=1)
-    key = {
-        "topic": TOPIC,
-        "object_id": pk,
-        "cycle": services.reconfirm_base(user).isoformat(),
-        "step": "closing" if closing else "opened",
-    }
+    key = ReminderKey(
+        topic=TOPIC,
+        object_id=pk,
+        cycle=services.reconfirm_base(user).isoformat(),
+        step="closing" if closing else "opened",
+    )
     if dry_run:
-        if not reminder_sent(**key):
-            report.add("reminded", f"would remind {user} to re-confirm ({key['step']})")
+        if not reminder_sent(key):
+            report.add("reminded", f"would remind {user} to re-confirm ({key.step})")
         return
-    if not claim_reminder(**key):
+    if not claim_reminder(key):
         return
     event = "reconfirm_closing" if closing else "reconfirm_due"
     data = {"event": event, "deadline": deadline.date().isoformat()}
@@ -99,8 +107,12 @@ def _remind(pk: int, report: JobReport, now: datetime, dry_run: bool) -> None:
         notify(
             recipient=user.sponsor,
             kind=Kind.ACCOUNT,
-            data={**data, "event": f"external_{event}", "name": user.get_full_name(),
-                  "username": user.username},
+            data={
+                **data,
+                "event": f"external_{event}",
+                "name": user.get_full_name(),
+                "username": user.username,
+            },
         )
     services.reconfirm_email(user, closing=closing)
     record(
@@ -109,22 +121,22 @@ def _remind(pk: int, report: JobReport, now: datetime, dry_run: bool) -> None:
         target=user,
         data={"deadline": deadline.date().isoformat()},
     )
-    report.add("reminded", f"reminded {user} to re-confirm ({key['step']})")
+    report.add("reminded", f"reminded {user} to re-confirm ({key.step})")
 
 
 def _ask_sponsor(pk: int, report: JobReport, dry_run: bool) -> None:
     user = User.objects.select_related("sponsor").get(pk=pk)
-    key = {
-        "topic": SPONSOR_TOPIC,
-        "object_id": pk,
-        "cycle": str(user.sponsor_id or 0),
-        "step": "sponsor_needed",
-    }
+    key = ReminderKey(
+        topic=SPONSOR_TOPIC,
+        object_id=pk,
+        cycle=str(user.sponsor_id or 0),
+        step="sponsor_needed",
+    )
     if dry_run:
-        if not reminder_sent(**key):
+        if not reminder_sent(key):
             report.add("re-sponsoring", f"would ask the managers of {user}'s communities")
         return
-    if not claim_reminder(**key):
+    if not claim_reminder(key):
         return
     memberships = Membership.objects.filter(
         user=user, status=Membership.Status.ACTIVE

@@ -10,8 +10,8 @@ every notice a unique row, so nothing happens twice).
 """
 
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from django.conf import settings
@@ -86,17 +86,13 @@ def job_names() -> list[str]:
 # Batches -----------------------------------------------------------------------------
 
 
-def in_batches(
-    queryset: models.QuerySet, handle: Callable[[int], None], *, dry_run: bool
-) -> None:
+def in_batches(queryset: models.QuerySet, handle: Callable[[int], None], *, dry_run: bool) -> None:
     """Call `handle(pk)` for every row of `queryset`, in batches of RSE_JOB_BATCH_SIZE by
     ascending primary key, each batch in its own transaction (none in a dry run)."""
     size = settings.RSE_JOB_BATCH_SIZE
     last = 0
     while True:
-        pks = list(
-            queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size]
-        )
+        pks = list(queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size])
         if not pks:
             return
         if dry_run:
@@ -123,34 +119,31 @@ def _after_batch() -> None:
 # Once-only notices and the job's audit entries ----------------------------------------
 
 
-def claim_reminder(*, topic: str, object_id: int, cycle: str, step: str) -> bool:
+@dataclass(frozen=True)
+class ReminderKey:
+    """Which notice: about what (`topic`, `object_id`), for which period, which step."""
+
+    topic: str
+    object_id: int
+    cycle: str
+    step: str
+
+
+def claim_reminder(key: ReminderKey) -> bool:
     """Reserve the right to send one notice. False when it was already sent (by an
     earlier run or by a concurrent worker, which then holds the row)."""
     try:
         with transaction.atomic():
-            Reminder.objects.create(topic=topic, object_id=object_id, cycle=cycle, step=step)
+            Reminder.objects.create(**asdict(key))
     except IntegrityError:
         return False
     return True
 
 
-def reminder_sent(*, topic: str, object_id: int, cycle: str, step: str) -> bool:
-    return Reminder.objects.filter(
-        topic=topic, object_id=object_id, cycle=cycle, step=step
-    ).exists()
+def reminder_sent(key: ReminderKey) -> bool:
+    return Reminder.objects.filter(**asdict(key)).exists()
 
 
 def record(job: str, action: str, *, target=None, data: dict | None = None) -> None:
     """Audit an action of a job: the job is the actor."""
     audit.record(action, target=target, data=data, actor_label=f"job:{job}", client="job")
-
-
-def chunks(items: Iterable, size: int) -> Iterable[list]:
-    bucket: list = []
-    for item in items:
-        bucket.append(item)
-        if len(bucket) == size:
-            yield bucket
-            bucket = []
-    if bucket:
-        yield bucket

@@ -19,8 +19,7 @@ S = Membership.Status
 
 @register(
     "memberships_expire",
-    "Close invitations past their expiry date and join requests older than "
-    "COMMUNITY_REQUEST_DAYS.",
+    "Close invitations past their expiry date and join requests older than COMMUNITY_REQUEST_DAYS.",
 )
 def memberships_expire(report: JobReport, *, now: datetime, dry_run: bool) -> None:
     invitations = Membership.objects.filter(status=S.INVITED, expires_at__lte=now)
@@ -42,7 +41,9 @@ def _expire(pk: int, status: str, condition: dict, report, now, dry_run: bool) -
     membership = Membership.objects.select_related("user", "community").get(pk=pk)
     what = "invitation" if status == S.INVITED else "request"
     if dry_run:
-        report.add(f"{what}s", f"would close the {what} of {membership.user} to {membership.community}")
+        report.add(
+            f"{what}s", f"would close the {what} of {membership.user} to {membership.community}"
+        )
         return
     updated = Membership.objects.filter(pk=pk, status=status, **condition).update(
         status=S.EXPIRED, decided_at=now
@@ -102,7 +103,7 @@ def erased_data_purge(report: JobReport, *, now: datetime, dry_run: bool) -> Non
 def _purge_erased(pk: int, report: JobReport, now: datetime, dry_run: bool) -> None:
     erased = ErasedData.objects.select_related("user").get(pk=pk)
     if dry_run:
-        report.add("erased data", f"would purge the data {erased.user} erased on {erased.erased_at:%Y-%m-%d}")
+        report.add("erased data", f"would purge what {erased.user} erased on {erased.erased_at}")
         return
     updated = ErasedData.objects.filter(pk=pk, purged_at__isnull=True).update(
         purged_at=now, values={}, photo=""
@@ -118,7 +119,7 @@ def _purge_erased(pk: int, report: JobReport, now: datetime, dry_run: bool) -> N
         target=erased.user,
         data={"erased_at": erased.erased_at.isoformat(), "fields": sorted(erased.values)},
     )
-    report.add("erased data", f"purged the data {erased.user} erased on {erased.erased_at:%Y-%m-%d}")
+    report.add("erased data", f"purged the data {erased.user} erased on {erased.erased_at}")
 
 
 @register("audit_purge", "Delete audit entries older than AUDIT_RETENTION_DAYS (with checkpoint).")
@@ -127,4 +128,4 @@ def audit_purge(report: JobReport, *, now: datetime, dry_run: bool) -> None:
     if result.purged:
         report.counts["audit entries"] = result.purged
         verb = "would delete" if dry_run else "deleted"
-        report.lines.append(f"{verb} {result.purged} audit entries older than {result.cutoff:%Y-%m-%d}")
+        report.lines.append(f"{verb} {result.purged} audit entries older than {result.cutoff}")

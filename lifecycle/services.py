@@ -146,10 +146,14 @@ def external_suspend(*, user: User, reason: str, job: str) -> list[Community]:
                 notify(recipient=manager.user, kind=Kind.ACCOUNT, community=community, data=data)
     subject = _("Your access to %(site)s is suspended") % {"site": settings.RSE_SITE_NAME}
     body = (
-        _("Your contract end date has passed.")
-        if reason == "contract_ended"
-        else _("Your access was not re-confirmed in time.")
-    ) + " " + _("Ask your sponsor if you still need access.")
+        (
+            _("Your contract end date has passed.")
+            if reason == "contract_ended"
+            else _("Your access was not re-confirmed in time.")
+        )
+        + " "
+        + _("Ask your sponsor if you still need access.")
+    )
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
     return frozen
 
@@ -220,10 +224,10 @@ def profile_erase(*, actor: User, request=None) -> ErasedData:
     directory fields belong to the company directory and stay."""
     with transaction.atomic():
         profile, _created = Profile.objects.select_for_update().get_or_create(user=actor)
-        skills = list(
-            UserSkill.objects.filter(user=actor).values_list("skill__name", "level")
-        )
-        values = {name: getattr(profile, name) for name in ERASABLE_FIELDS if getattr(profile, name)}
+        skills = list(UserSkill.objects.filter(user=actor).values_list("skill__name", "level"))
+        values = {
+            name: getattr(profile, name) for name in ERASABLE_FIELDS if getattr(profile, name)
+        }
         if skills:
             values["skills"] = [[name, level] for name, level in skills]
         photo = profile.photo.name if profile.photo else ""
@@ -231,7 +235,7 @@ def profile_erase(*, actor: User, request=None) -> ErasedData:
             raise ValidationError(_("Your profile holds no personal data to erase."))
         erased = ErasedData.objects.create(user=actor, values=values, photo=photo)
         Profile.objects.filter(pk=profile.pk).update(
-            **{name: "" for name in ERASABLE_FIELDS}, photo="", updated_at=timezone.now()
+            **dict.fromkeys(ERASABLE_FIELDS, ""), photo="", updated_at=timezone.now()
         )
         UserSkill.objects.filter(user=actor).delete()
         audit.record(
@@ -242,4 +246,3 @@ def profile_erase(*, actor: User, request=None) -> ErasedData:
             data={"fields": sorted(values) + (["photo"] if photo else [])},
         )
     return erased
-

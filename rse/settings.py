@@ -132,7 +132,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "audit-purge-expired": {
         "task": "audit.tasks.purge_expired_entries",
-        "schedule": crontab(hour=2, minute=10),
+        "schedule": 24 * 3600,
     },
     # Lifecycle jobs (lifecycle/jobs.py): `manage.py run_job <name> [--dry-run]` by hand.
     "lifecycle-communities-dormant": {

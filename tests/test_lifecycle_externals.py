@@ -43,7 +43,9 @@ def fresh(user) -> User:
     return User.objects.get(pk=user.pk)
 
 
-def test_window_opens_exactly_after_the_period_with_reminders_to_both(django_capture_on_commit_callbacks):
+def test_window_opens_exactly_after_the_period_with_reminders_to_both(
+    django_capture_on_commit_callbacks,
+):
     external, _community, _manager = external_in_closed_community()
 
     run(T0 + PERIOD - DAY)
@@ -62,14 +64,17 @@ def test_window_opens_exactly_after_the_period_with_reminders_to_both(django_cap
     assert events(external) == ["reconfirm_due"]
 
 
-def test_last_day_reminder_then_suspension_exactly_at_the_deadline(django_capture_on_commit_callbacks):
+def test_last_day_reminder_then_suspension_exactly_at_the_deadline(
+    django_capture_on_commit_callbacks,
+):
     external, community, manager = external_in_closed_community()
     client = Client()
     client.post(reverse("account_login"), {"login": external.email, "password": PASSWORD})
     assert UserSession.objects.filter(user=external).exists()
-    for day in range(0, 15):
+    daily = [T0 + PERIOD + day * DAY for day in range(14)]
+    for moment in [*daily, T0 + PERIOD + GRACE - timedelta(seconds=1)]:
         with django_capture_on_commit_callbacks(execute=True):
-            run(T0 + PERIOD + day * DAY - timedelta(seconds=1) if day == 14 else T0 + PERIOD + day * DAY)
+            run(moment)
     assert fresh(external).is_active  # one second before the deadline
     assert events(external) == ["reconfirm_due", "reconfirm_closing"]
 
@@ -202,9 +207,7 @@ def test_dry_run_suspends_nobody():
     assert not AuditEntry.objects.filter(action__startswith="account.").exists()
 
 
-def test_sponsor_leaving_asks_the_managers_once_and_a_manager_names_a_new_one(
-    client, admin_user
-):
+def test_sponsor_leaving_asks_the_managers_once_and_a_manager_names_a_new_one(client, admin_user):
     external, community, manager = external_in_closed_community()
     profile_services.account_close(actor=admin_user, user=external.sponsor)
 

@@ -18,9 +18,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{job_name}: {jobs.JOBS[job_name].description}")
             return
         if name not in jobs.job_names():
-            raise CommandError(
-                f"Unknown job {name!r}. Jobs: {', '.join(jobs.job_names())}."
-            )
+            raise CommandError(f"Unknown job {name!r}. Jobs: {', '.join(jobs.job_names())}.")
         report = jobs.run(name, dry_run=dry_run)
         for line in report.lines:
             self.stdout.write(f"- {line}")
