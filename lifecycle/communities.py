@@ -63,6 +63,9 @@ def _tell_managers(community: Community, event: str, **data) -> int:
 )
 def communities_dormant(report: JobReport, *, now: datetime, dry_run: bool) -> None:
     grace = _grace()
+    # Made permanent by an admin while dormant: the question no longer stands.
+    exempted = Community.objects.filter(state=State.DORMANT, is_permanent=True)
+    in_batches(exempted, lambda pk: _exempt(pk, report, now, dry_run), dry_run=dry_run)
     ending = Community.objects.filter(
         state=State.DORMANT, is_permanent=False, dormant_since__lte=now - grace
     )
@@ -172,3 +175,17 @@ def _archive(pk: int, report: JobReport, now: datetime, dry_run: bool) -> None:
     community.refresh_from_db()
     _tell_managers(community, "archived")
     report.add("archived", f"archived “{community}”")
+
+
+def _exempt(pk: int, report: JobReport, now: datetime, dry_run: bool) -> None:
+    community = Community.objects.get(pk=pk)
+    if dry_run:
+        report.add("exempted", f"would make the permanent “{community}” active again")
+        return
+    updated = Community.objects.filter(pk=pk, state=State.DORMANT, is_permanent=True).update(
+        state=State.ACTIVE, dormant_since=None, last_activity_at=now
+    )
+    if not updated:
+        return
+    record(JOB, "community.reactivated", target=community, data={"by": "permanent"})
+    report.add("exempted", f"made the permanent “{community}” active again")

@@ -251,3 +251,16 @@ def test_restoring_an_archived_community_starts_a_new_cycle(admin_user):
 
     assert state(community) == "dormant"
     assert events(manager).count("dormant") == 2
+
+
+def test_a_dormant_community_made_permanent_is_active_again_and_never_archived():
+    community, _manager = community_with_manager()
+    run(T0 + INACTIVE)
+    Community.objects.filter(pk=community.pk).update(is_permanent=True)
+
+    run(T0 + INACTIVE + DAY)
+    run(T0 + INACTIVE + GRACE)
+
+    assert state(community) == "active"
+    entry = AuditEntry.objects.get(action="community.reactivated")
+    assert entry.data == {"by": "permanent"} and entry.actor_label == "job:communities_dormant"
