@@ -6,13 +6,18 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 
 from audit import services as audit_services
+from audit.models import AuditEntry
 from communities.models import Membership
 from notifications.models import Notification
+from profiles.models import Profile, User, UserSkill
 
 from .jobs import JobReport, in_batches, record, register
 from .models import ErasedData
+from .services import ERASABLE_FIELDS
 
 S = Membership.Status
 
@@ -92,12 +97,62 @@ def notifications_purge(report: JobReport, *, now: datetime, dry_run: bool) -> N
 
 @register(
     "erased_data_purge",
-    "Purge for good the profile data people erased, ERASED_DATA_RETENTION_DAYS later.",
+    "Purge for good the profile data people erased, and that of closed accounts, "
+    "ERASED_DATA_RETENTION_DAYS later.",
 )
 def erased_data_purge(report: JobReport, *, now: datetime, dry_run: bool) -> None:
     cutoff = now - timedelta(days=settings.ERASED_DATA_RETENTION_DAYS)
     due = ErasedData.objects.filter(purged_at__isnull=True, erased_at__lte=cutoff)
     in_batches(due, lambda pk: _purge_erased(pk, report, now, dry_run), dry_run=dry_run)
+    # The charter applies the same period to the personal data of closed accounts.
+    in_batches(
+        _closed_before(cutoff), lambda pk: _purge_closed(pk, report, dry_run), dry_run=dry_run
+    )
+
+
+def _closed_before(cutoff: datetime):
+    """Closed accounts (departures) whose closing is older than `cutoff` and whose
+    profile still holds personal data. Suspended externals are not closed: not here."""
+    closings = AuditEntry.objects.filter(action="account.closed", target_type="profiles.user")
+    holds_data = Q(profile__photo__gt="") | Q(user_skills__isnull=False)
+    for name in ERASABLE_FIELDS:
+        holds_data |= Q(**{f"profile__{name}__gt": ""})
+    return (
+        User.objects.filter(is_active=False)
+        .annotate(key=Cast("pk", CharField()))
+        .filter(key__in=closings.filter(created_at__lte=cutoff).values("target_id"))
+        .exclude(key__in=closings.filter(created_at__gt=cutoff).values("target_id"))
+        .filter(holds_data)
+        .distinct()
+    )
+
+
+def _purge_closed(pk: int, report: JobReport, dry_run: bool) -> None:
+    user = User.objects.get(pk=pk)
+    if dry_run:
+        report.add("closed accounts", f"would purge the profile data of {user} (account closed)")
+        return
+    profile = Profile.objects.select_for_update().filter(user_id=pk).first()
+    if profile is None or not User.objects.filter(pk=pk, is_active=False).exists():
+        return
+    fields = [name for name in ERASABLE_FIELDS if getattr(profile, name)]
+    photo = profile.photo.name if profile.photo else ""
+    skills = UserSkill.objects.filter(user_id=pk).delete()[0]
+    if not fields and not photo and not skills:
+        return
+    Profile.objects.filter(pk=profile.pk).update(**dict.fromkeys(ERASABLE_FIELDS, ""), photo="")
+    if photo:
+        transaction.on_commit(lambda: default_storage.delete(photo))
+    record(
+        "erased_data_purge",
+        "profile.erased_data_purged",
+        target=user,
+        data={
+            "reason": "account_closed",
+            "fields": fields + (["photo"] if photo else []) + (["skills"] if skills else []),
+        },
+    )
+    report.add("closed accounts", f"purged the profile data of {user} (account closed)")
 
 
 def _purge_erased(pk: int, report: JobReport, now: datetime, dry_run: bool) -> None:

@@ -202,3 +202,37 @@ def test_audit_purge_runs_as_a_job(settings):
     report = run("audit_purge", T0 + 366 * DAY)
     assert not AuditEntry.objects.filter(action="auth.login").exists()
     assert AuditEntry.objects.filter(action="audit.purged").exists()
+
+
+def test_closed_accounts_lose_their_profile_data_after_the_same_period(
+    client, admin_user, media, django_capture_on_commit_callbacks
+):
+    from profiles import services as profile_services
+
+    leaver = UserFactory()
+    profile = with_photo(client, leaver)
+    path = profile.photo.path
+    UserSkillFactory(user=leaver)
+    suspended = UserFactory(is_active=False)  # inactive but never closed: not touched
+    Profile.objects.filter(user=suspended).update(bio="Still here.")
+    with time_machine.travel(T0, tick=False):
+        profile_services.account_close(actor=admin_user, user=leaver)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run("erased_data_purge", T0 + 30 * DAY - timedelta(seconds=1))
+    assert Profile.objects.get(user=leaver).bio == "Accounting."
+    report = run("erased_data_purge", T0 + 30 * DAY, dry_run=True)
+    assert report.counts == {"closed accounts": 1}
+    assert Profile.objects.get(user=leaver).bio == "Accounting."
+    with django_capture_on_commit_callbacks(execute=True):
+        run("erased_data_purge", T0 + 30 * DAY)
+        run("erased_data_purge", T0 + 31 * DAY)
+
+    profile.refresh_from_db()
+    assert (profile.bio, profile.phone, profile.photo.name) == ("", "", "")
+    assert not UserSkill.objects.filter(user=leaver).exists()
+    assert not os.path.exists(path)
+    entry = AuditEntry.objects.get(action="profile.erased_data_purged")
+    assert entry.data["reason"] == "account_closed"
+    assert set(entry.data["fields"]) >= {"bio", "phone", "photo", "skills"}
+    assert Profile.objects.get(user=suspended).bio == "Still here."
