@@ -155,6 +155,18 @@ def _ask_sponsor(pk: int, report: JobReport, dry_run: bool) -> None:
                 },
             ):
                 told.append(manager.user.username)
+    if not told:  # in no community any more: the administrators decide
+        for admin in User.objects.filter(is_superuser=True, is_active=True):
+            if notify(
+                recipient=admin,
+                kind=Kind.ACCOUNT,
+                data={
+                    "event": "sponsor_needed_admin",
+                    "name": user.get_full_name(),
+                    "username": user.username,
+                },
+            ):
+                told.append(admin.username)
     record(
         JOB,
         "account.sponsor_needed",

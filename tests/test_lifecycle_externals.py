@@ -246,3 +246,15 @@ def test_only_managers_of_the_externals_community_name_a_sponsor(client):
 
     assert response.status_code == 403  # visible community, but not theirs to manage
     assert fresh(external).sponsor == external.sponsor
+
+
+def test_an_external_in_no_community_whose_sponsor_left_goes_to_the_administrators(admin_user):
+    external = ExternalFactory()
+    profile_services.account_close(actor=admin_user, user=external.sponsor)
+
+    run(T0)
+    run(T0)
+
+    assert events(admin_user) == ["sponsor_needed_admin"]
+    entry = AuditEntry.objects.get(action="account.sponsor_needed")
+    assert entry.data["told"] == [admin_user.username]

@@ -24,6 +24,7 @@ ACCOUNT_EVENTS = {
     "external_reconfirm_closing": {"deadline": "2026-04-19"},
     "external_suspended": {"reason": "lapsed"},
     "sponsor_needed": {},
+    "sponsor_needed_admin": {},
     "sponsor_named": {},
 }
 
