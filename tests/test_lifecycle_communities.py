@@ -264,3 +264,26 @@ def test_a_dormant_community_made_permanent_is_active_again_and_never_archived()
     assert state(community) == "active"
     entry = AuditEntry.objects.get(action="community.reactivated")
     assert entry.data == {"by": "permanent"} and entry.actor_label == "job:communities_dormant"
+
+
+def test_run_job_lists_the_jobs_and_refuses_an_unknown_name(capsys):
+    from django.core.management.base import CommandError
+
+    call_command("run_job")
+    listing = capsys.readouterr().out
+    for name in jobs.job_names():
+        assert name in listing
+    with pytest.raises(CommandError, match="Unknown job 'nope'"):
+        call_command("run_job", "nope")
+
+
+def test_the_task_runs_the_job_and_says_what_it_did():
+    from lifecycle.tasks import run_job
+
+    community, _manager = community_with_manager()
+
+    with time_machine.travel(T0 + INACTIVE, tick=False):
+        result = run_job.apply(args=["communities_dormant"]).get()
+
+    assert result == {"flagged": 1}
+    assert state(community) == "dormant"
