@@ -18,3 +18,13 @@ def stall() -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # the test SIGKILLs the worker long before
         time.sleep(0.05)
+
+
+BATCHES: list[int] = []
+
+
+def count() -> None:
+    """Note each batch, and how deep in transactions (atomic blocks) it runs."""
+    from django.db import connection
+
+    BATCHES.append(len(connection.atomic_blocks))

@@ -287,3 +287,23 @@ def test_the_task_runs_the_job_and_says_what_it_did():
 
     assert result == {"flagged": 1}
     assert state(community) == "dormant"
+
+
+def test_each_batch_is_its_own_transaction(settings):
+    from django.db import connection
+
+    from . import lifecycle_hooks
+
+    settings.RSE_JOB_BATCH_SIZE = 2
+    settings.RSE_JOB_BATCH_HOOK = "tests.lifecycle_hooks.count"
+    lifecycle_hooks.BATCHES.clear()
+    for _ in range(5):
+        community_with_manager()
+
+    outside = len(connection.atomic_blocks)  # the test's own transaction
+    run(T0 + INACTIVE)
+
+    assert lifecycle_hooks.BATCHES == [outside + 1] * 3  # 2 + 2 + 1 rows, one block each
+    lifecycle_hooks.BATCHES.clear()
+    run(T0 + INACTIVE + DAY, dry_run=True)
+    assert lifecycle_hooks.BATCHES == []  # a dry run writes nothing, in no transaction
