@@ -303,7 +303,8 @@ def test_each_batch_is_its_own_transaction(settings):
     outside = len(connection.atomic_blocks)  # the test's own transaction
     run(T0 + INACTIVE)
 
-    assert lifecycle_hooks.BATCHES == [outside + 1] * 3  # 2 + 2 + 1 rows, one block each
+    expected = [outside + 1] * 3  # 2 + 2 + 1 rows, one atomic block each
+    assert lifecycle_hooks.BATCHES == expected
     lifecycle_hooks.BATCHES.clear()
     run(T0 + INACTIVE + DAY, dry_run=True)
     assert lifecycle_hooks.BATCHES == []  # a dry run writes nothing, in no transaction
