@@ -20,11 +20,11 @@ def stall() -> None:
         time.sleep(0.05)
 
 
-BATCHES: list[int] = []
+batch_depths: list[int] = []
 
 
 def count() -> None:
     """Note each batch, and how deep in transactions (atomic blocks) it runs."""
     from django.db import connection
 
-    BATCHES.append(len(connection.atomic_blocks))
+    batch_depths.append(len(connection.atomic_blocks))

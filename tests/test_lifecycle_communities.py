@@ -296,7 +296,7 @@ def test_each_batch_is_its_own_transaction(settings):
 
     settings.RSE_JOB_BATCH_SIZE = 2
     settings.RSE_JOB_BATCH_HOOK = "tests.lifecycle_hooks.count"
-    lifecycle_hooks.BATCHES.clear()
+    lifecycle_hooks.batch_depths.clear()
     for _ in range(5):
         community_with_manager()
 
@@ -304,7 +304,7 @@ def test_each_batch_is_its_own_transaction(settings):
     run(T0 + INACTIVE)
 
     expected = [outside + 1] * 3  # 2 + 2 + 1 rows, one atomic block each
-    assert lifecycle_hooks.BATCHES == expected
-    lifecycle_hooks.BATCHES.clear()
+    assert lifecycle_hooks.batch_depths == expected
+    lifecycle_hooks.batch_depths.clear()
     run(T0 + INACTIVE + DAY, dry_run=True)
-    assert lifecycle_hooks.BATCHES == []  # a dry run writes nothing, in no transaction
+    assert lifecycle_hooks.batch_depths == []  # a dry run writes nothing, in no transaction
