@@ -17,6 +17,7 @@ COPY communities ./communities
 COPY moderation ./moderation
 COPY charter ./charter
 COPY audit ./audit
+COPY lifecycle ./lifecycle
 RUN pip install --no-cache-dir . -c constraints.txt
 
 COPY . .
