@@ -53,6 +53,7 @@ def externals(report: JobReport, *, now: datetime, dry_run: bool) -> None:
         ended, lambda pk: _suspend(pk, "contract_ended", report, now, dry_run), dry_run=dry_run
     )
     lapsed = _externals().filter(period_start__lte=now - period - grace)
+    lapsed = lapsed.exclude(access_expires_at__lte=now)  # said once, in a dry run too
     in_batches(lapsed, lambda pk: _suspend(pk, "lapsed", report, now, dry_run), dry_run=dry_run)
     due = _externals().filter(period_start__lte=now - period)
     in_batches(due, lambda pk: _remind(pk, report, now, dry_run), dry_run=dry_run)
