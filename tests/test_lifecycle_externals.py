@@ -258,3 +258,33 @@ def test_an_external_in_no_community_whose_sponsor_left_goes_to_the_administrato
     assert events(admin_user) == ["sponsor_needed_admin"]
     entry = AuditEntry.objects.get(action="account.sponsor_needed")
     assert entry.data["told"] == [admin_user.username]
+
+
+def test_members_page_with_externals_to_responsor_does_not_grow_in_queries(
+    client, django_assert_max_num_queries
+):
+    _external, community, manager = external_in_closed_community()
+    client.force_login(manager)
+    url = f"/communities/{community.slug}/members/"
+    with django_assert_max_num_queries(20) as queries:
+        assert client.get(url).status_code == 200
+    before = len(queries.captured_queries)
+    for _ in range(10):
+        other = ExternalFactory()
+        User.objects.filter(pk=other.sponsor_id).update(is_active=False)
+        Membership.objects.create(community=community, user=other, status="active")
+
+    with django_assert_max_num_queries(before) as queries:
+        page = client.get(url)
+
+    assert page.content.count(b"Name the sponsor") == 10
+
+
+def test_dry_run_lists_someone_past_both_dates_once():
+    external, _community, _manager = external_in_closed_community()
+    User.objects.filter(pk=external.pk).update(access_expires_at=T0 + DAY)
+
+    report = run(T0 + PERIOD + GRACE, dry_run=True)
+
+    assert report.counts["suspended"] == 1
+    assert report.lines == [f"would suspend {external} (contract_ended)"]
