@@ -114,8 +114,21 @@ class Worker:
 
 
 def _purge(queue: str) -> None:
-    with app.connection_for_write() as conn:  # drop what a killed worker left queued
+    """Leave nothing of a test queue in Redis: its messages, the message a killed worker
+    held (kept unacknowledged, to be delivered again), its bindings."""
+    import json
+
+    import redis
+
+    with app.connection_for_write() as conn:
         conn.default_channel.queue_purge(queue)
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for tag, raw in client.hgetall("unacked").items():
+        payload = json.loads(raw)
+        if isinstance(payload, list) and payload[-1] == queue:
+            client.hdel("unacked", tag)
+            client.zrem("unacked_index", tag)
+    client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
 @pytest.fixture(scope="module")
