@@ -66,6 +66,7 @@ ACTIONS = {
     "account.sponsor_changed": _("Sponsor of an external member changed"),
     "profile.erased": _("Profile data erased by its owner"),
     "profile.erased_data_purged": _("Erased profile data purged after retention"),
+    "profile.erase_undone": _("Erased profile data put back by an administrator"),
     "notifications.purged": _("Old read notifications purged"),
     # The audit trail itself.
     "audit.exported": _("Audit entries exported"),

@@ -246,3 +246,44 @@ def profile_erase(*, actor: User, request=None) -> ErasedData:
             data={"fields": sorted(values) + (["photo"] if photo else [])},
         )
     return erased
+
+
+def profile_erase_undo(*, actor: User, erased: ErasedData, request=None) -> ErasedData:
+    """An administrator puts back data erased by mistake, before the retention job purged
+    it: only into fields still empty (what the person typed since wins)."""
+    from profiles.services import skill_get_or_create
+
+    if not (actor.is_active and actor.is_superuser):
+        raise PermissionDenied
+    with transaction.atomic():
+        current = ErasedData.objects.select_for_update().filter(pk=erased.pk).first()
+        if current is None or current.purged_at is not None:
+            raise ValidationError(_("This data was already purged or restored."))
+        profile, _created = Profile.objects.select_for_update().get_or_create(
+            user_id=current.user_id
+        )
+        restored = []
+        for name in ERASABLE_FIELDS:
+            if current.values.get(name) and not getattr(profile, name):
+                setattr(profile, name, current.values[name])
+                restored.append(name)
+        if current.photo and not profile.photo:
+            profile.photo.name = current.photo
+            restored.append("photo")
+        profile.save()
+        for name, level in current.values.get("skills", []):
+            skill = skill_get_or_create(name=name)
+            _skill, created = UserSkill.objects.get_or_create(
+                user_id=current.user_id, skill=skill, defaults={"level": level}
+            )
+            if created and "skills" not in restored:
+                restored.append("skills")
+        current.delete()
+        audit.record(
+            "profile.erase_undone",
+            actor=actor,
+            target=current.user,
+            request=request,
+            data={"restored": restored},
+        )
+    return current

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -236,3 +237,53 @@ def test_closed_accounts_lose_their_profile_data_after_the_same_period(
     assert entry.data["reason"] == "account_closed"
     assert set(entry.data["fields"]) >= {"bio", "phone", "photo", "skills"}
     assert Profile.objects.get(user=suspended).bio == "Still here."
+
+
+def test_an_administrator_puts_back_data_erased_by_mistake(client, employee, admin_user, media):
+    profile = with_photo(client, employee)
+    photo = profile.photo.name
+    UserSkillFactory(user=employee, skill__name="Lean")
+    client.post(reverse("lifecycle:erase"), {"confirm": "yes"})
+    Profile.objects.filter(user=employee).update(phone="+33 6 00 00 00 00")  # typed since
+    erased = ErasedData.objects.get(user=employee)
+    client.force_login(admin_user)
+
+    response = client.post(
+        reverse("admin:lifecycle_eraseddata_changelist"),
+        {"action": "undo_erase", "_selected_action": [erased.pk]},
+        follow=True,
+    )
+
+    assert b"1 profile restored." in response.content
+    profile.refresh_from_db()
+    assert (profile.bio, profile.phone, profile.photo.name) == (
+        "Accounting.",
+        "+33 6 00 00 00 00",
+        photo,
+    )
+    assert list(UserSkill.objects.filter(user=employee).values_list("skill__name", flat=True)) == [
+        "Lean"
+    ]
+    assert not ErasedData.objects.exists()
+    entry = AuditEntry.objects.get(action="profile.erase_undone")
+    assert entry.actor == admin_user and "phone" not in entry.data["restored"]
+    assert set(entry.data["restored"]) == {"bio", "languages", "interests", "photo", "skills"}
+
+
+def test_purged_data_cannot_be_put_back(employee, admin_user):
+    from django.core.exceptions import ValidationError
+
+    from lifecycle.services import profile_erase_undo
+
+    Profile.objects.filter(user=employee).update(bio="Hello.")
+    with time_machine.travel(T0, tick=False):
+        from lifecycle.services import profile_erase
+
+        erased = profile_erase(actor=employee)
+    run("erased_data_purge", T0 + 30 * DAY)
+
+    with pytest.raises(ValidationError, match="already purged"):
+        profile_erase_undo(actor=admin_user, erased=erased)
+    with pytest.raises(PermissionDenied):
+        profile_erase_undo(actor=employee, erased=erased)
+    assert Profile.objects.get(user=employee).bio == ""
