@@ -1,13 +1,15 @@
 """The jobs against a real Redis broker and a real Celery worker process.
 
-The worker runs `.venv/bin/celery -A rse worker` on the pytest test database (the test
-is transactional, so the worker sees its rows) and on a queue of its own. Needs
-PostgreSQL and Redis (DATABASE_URL, REDIS_URL); CI runs these, elsewhere they skip.
+The worker runs `celery -A rse worker` (through tests/celery_launcher.py) on the pytest
+test database (the tests are transactional, so the worker sees their rows) and on a
+queue of its own. Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL); CI runs these,
+elsewhere they skip with the reason.
 """
 
 import os
 import signal
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -30,7 +32,6 @@ from .communities_factories import CommunityFactory, MembershipFactory
 from .factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
-CELERY = ROOT / ".venv" / "bin" / "celery"
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.redis,
@@ -73,7 +74,9 @@ class Worker:
         environment.pop("PYTEST_XDIST_WORKER", None)
         self.process = subprocess.Popen(  # noqa: S603 - our own celery, fixed arguments
             [
-                str(CELERY),
+                sys.executable,
+                "-m",
+                "tests.celery_launcher",
                 "-A",
                 "rse",
                 "worker",
