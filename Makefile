@@ -32,7 +32,7 @@ test: $(BIN)/.installed frontend
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy rse profiles audit charter communities posts notifications moderation
+	$(BIN)/mypy rse profiles audit charter communities posts notifications moderation lifecycle search
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .

@@ -17,6 +17,7 @@ urlpatterns = [
     path("me/security/", audit_views.my_security_log, name="my_security_log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("people/", include("profiles.urls")),
+    path("", include("lifecycle.urls")),
     path("communities/", include("communities.urls")),
     path("", include("posts.urls")),
     path("notifications/", include("notifications.urls")),
