@@ -293,13 +293,15 @@ def tags_visible_to(viewer) -> QuerySet[Tag]:
 
 def search_tags(viewer, query: ParsedQuery, filters=None):
     """Tags `viewer` may see (used on a post they may read), named like a #tag asked for
-    or containing one of the words; most used first."""
+    or containing every word; most used first."""
     tags = tags_visible_to(viewer).alias(_fold_name=Fold(F("name")))
     conditions = []
     if query.tags:
         conditions.append(_matching_tags(list(query.tags)))
-    conditions += [Q(_fold_name__contains=fold(word)) for word in query.words if len(word) > 1]
-    conditions += [Q(_fold_name__contains=fold(phrase)) for phrase in query.phrases]
+    searched = [*query.words, *(word for phrase in query.phrases for word in phrase.split())]
+    words = [Q(_fold_name__contains=fold(word)) for word in searched]
+    if words:
+        conditions.append(reduce(and_, words))
     if not conditions:
         return tags.none()
     return tags.filter(reduce(or_, conditions)).order_by("-posts_count", "name", "pk")
