@@ -25,14 +25,26 @@ FORWARD = [
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
     AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$
     """,
+    # Parts of a vector (French and English readings, name and description) are joined
+    # with a gap, removed at the end, so that no phrase spans two parts.
+    """
+    CREATE OR REPLACE FUNCTION rse_gap() RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT to_tsvector('simple', 'rsegap rsegap rsegap rsegap rsegap') $$
+    """,
+    """
+    CREATE OR REPLACE FUNCTION rse_bilingual(text, "char") RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT setweight(
+      to_tsvector('french', rse_unaccent(coalesce($1, ''))) || rse_gap()
+      || to_tsvector('english', rse_unaccent(coalesce($1, ''))) || rse_gap(), $2) $$
+    """,
     # Posts.
     "ALTER TABLE posts_post ADD COLUMN search_vector tsvector",
     """
     CREATE OR REPLACE FUNCTION rse_search_post() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      NEW.search_vector :=
-        to_tsvector('french', rse_unaccent(coalesce(NEW.body, '')))
-        || to_tsvector('english', rse_unaccent(coalesce(NEW.body, '')));
+      NEW.search_vector := ts_delete(rse_bilingual(NEW.body, 'A'), 'rsegap');
       RETURN NEW;
     END $$
     """,
@@ -47,11 +59,8 @@ FORWARD = [
     """
     CREATE OR REPLACE FUNCTION rse_search_community() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      NEW.search_vector :=
-        setweight(to_tsvector('french', rse_unaccent(coalesce(NEW.name, ''))), 'A')
-        || setweight(to_tsvector('english', rse_unaccent(coalesce(NEW.name, ''))), 'A')
-        || setweight(to_tsvector('french', rse_unaccent(coalesce(NEW.description, ''))), 'B')
-        || setweight(to_tsvector('english', rse_unaccent(coalesce(NEW.description, ''))), 'B');
+      NEW.search_vector := ts_delete(
+        rse_bilingual(NEW.name, 'A') || rse_bilingual(NEW.description, 'B'), 'rsegap');
       RETURN NEW;
     END $$
     """,
@@ -70,15 +79,13 @@ FORWARD = [
     "ALTER TABLE profiles_user ADD COLUMN search_vector tsvector, ADD COLUMN search_name text",
     """
     CREATE OR REPLACE FUNCTION rse_search_user() RETURNS trigger LANGUAGE plpgsql AS $$
-    DECLARE
-      work text := rse_unaccent(concat_ws(' ', NEW.job_title, NEW.department, NEW.site));
     BEGIN
       NEW.search_name := rse_unaccent(lower(concat_ws(' ', NEW.first_name, NEW.last_name)));
-      NEW.search_vector :=
+      NEW.search_vector := ts_delete(
         setweight(to_tsvector('simple', rse_unaccent(
-          concat_ws(' ', NEW.first_name, NEW.last_name, NEW.username))), 'A')
-        || setweight(to_tsvector('french', work), 'B')
-        || setweight(to_tsvector('english', work), 'B');
+          concat_ws(' ', NEW.first_name, NEW.last_name, NEW.username))), 'A') || rse_gap()
+        || rse_bilingual(concat_ws(' ', NEW.job_title, NEW.department, NEW.site), 'B'),
+        'rsegap');
       RETURN NEW;
     END $$
     """,
@@ -114,6 +121,8 @@ BACKWARD = [
     "DROP TRIGGER IF EXISTS rse_search_post ON posts_post",
     "DROP FUNCTION IF EXISTS rse_search_post()",
     "ALTER TABLE posts_post DROP COLUMN IF EXISTS search_vector",
+    'DROP FUNCTION IF EXISTS rse_bilingual(text, "char")',
+    "DROP FUNCTION IF EXISTS rse_gap()",
     "DROP FUNCTION IF EXISTS rse_unaccent(text)",
 ]
 
