@@ -1,7 +1,9 @@
 """Search pages: /search/?q= (every section), /search/<section>/ (one, with filters and
 pages) and /search/suggest/?q= (JSON for the suggestions of the search box)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -27,7 +29,10 @@ TITLES = {
     "posts": _("Posts"),
     "tags": _("Tags"),
 }
-FILTER_FORMS = {"people": PeopleFilterForm, "posts": PostFilterForm}
+FILTER_FORMS: dict[str, type[PeopleFilterForm] | type[PostFilterForm]] = {
+    "people": PeopleFilterForm,
+    "posts": PostFilterForm,
+}
 
 
 def _applies(name: str, query: ParsedQuery) -> bool:
@@ -39,7 +44,7 @@ def _applies(name: str, query: ParsedQuery) -> bool:
     return bool(query.general or query.tags)
 
 
-def _decorate(name: str, items: list, query: ParsedQuery) -> list:
+def _decorate(name: str, items: Iterable, query: ParsedQuery) -> Iterable:
     """Highlighted text for each result: escaped first, then marked."""
     terms = query.terms() + [tag.replace("-", " ") for tag in query.tags]
     for item in items:
@@ -60,9 +65,9 @@ def _decorate(name: str, items: list, query: ParsedQuery) -> list:
 @dataclass
 class Section:
     name: str
-    title: str
+    title: Any
     count: int
-    items: list
+    items: Any
 
 
 @login_required
@@ -92,7 +97,9 @@ def section(request, name: str):
         raise Http404
     query = parse_query(request.GET.get("q"))
     form_class = FILTER_FORMS.get(name)
-    form = form_class(request.GET or None, viewer=request.user) if form_class else None
+    form: PeopleFilterForm | PostFilterForm | None = (
+        form_class(request.GET or None, viewer=request.user) if form_class else None
+    )
     filters = form.filters() if form is not None else None
     found = selectors.SECTIONS[name](request.user, query, filters)
     if not _applies(name, query):

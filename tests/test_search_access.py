@@ -5,8 +5,8 @@ markers below are unique words, so a page that shows a thing shows its marker.
 """
 
 import re
-from urllib.parse import quote, quote_plus
 from dataclasses import dataclass
+from urllib.parse import quote, quote_plus
 
 import pytest
 from django.contrib.auth.models import Group
@@ -46,9 +46,7 @@ def world():
         "open": CommunityFactory(name="Zorglub ccopen", access=A.OPEN),
         "closed": CommunityFactory(name="Zorglub ccclosed", access=A.CLOSED),
         "hidden": CommunityFactory(name="Zorglub cchidden", access=A.CLOSED, visibility=V.HIDDEN),
-        "audience": CommunityFactory(
-            name="Zorglub ccaudience", access=A.OPEN, visibility=V.HIDDEN
-        ),
+        "audience": CommunityFactory(name="Zorglub ccaudience", access=A.OPEN, visibility=V.HIDDEN),
     }
     communities["audience"].audience.add(audience_group)
     for kind, community in communities.items():

@@ -191,8 +191,12 @@ def _populate(n):
         PostFactory(community=community, author=person, body=f"rapport {i}", tags=[f"r{n}x{i}"])
 
 
-@pytest.mark.parametrize("url", ["/search/", "/search/posts/", "/search/people/", "/search/suggest/"])
-def test_search_queries_do_not_grow_with_the_data(client, reader, django_assert_max_num_queries, url):
+@pytest.mark.parametrize(
+    "url", ["/search/", "/search/posts/", "/search/people/", "/search/suggest/"]
+)
+def test_search_queries_do_not_grow_with_the_data(
+    client, reader, django_assert_max_num_queries, url
+):
     client.force_login(reader)
     _populate(2)
     with django_assert_max_num_queries(16):
