@@ -27,6 +27,7 @@ from django.db import connection
 from django.db.models import (
     Count,
     Exists,
+    Expression,
     F,
     Func,
     OuterRef,
@@ -37,7 +38,6 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
@@ -78,10 +78,23 @@ class Unaccent(Func):
     output_field = TextField()
 
 
+class StoredColumn(Expression):
+    """A column the search migration keeps on another app's table (PostgreSQL only): the
+    models do not declare it, so it is named here, on the query's own table alias (which
+    is not the table name when the query runs as a subquery)."""
+
+    def __init__(self, column: str, output_field):
+        super().__init__(output_field=output_field)
+        self.column = column
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        table = compiler.quote_name_unless_alias(alias)
+        return f"{table}.{connection.ops.quote_name(self.column)}", []
+
+
 def _stored(model, column: str, output_field):
-    """A column the search migration keeps on another app's table (PostgreSQL only)."""
-    sql = f'"{model._meta.db_table}"."{column}"'  # our own names, never user input
-    return RawSQL(sql, [], output_field=output_field)  # noqa: S611
+    return StoredColumn(column, output_field)
 
 
 def _vector(model):
@@ -139,6 +152,24 @@ def _has_skill(term: str) -> Exists:
     return Exists(UserSkill.objects.filter(user=OuterRef("pk"), skill__normalized__contains=key))
 
 
+def _people_matching_on_postgres(term: str):
+    """Ids of the people matching one word: in their search vector, by a name close to it
+    (typos), or by a skill. A union, so that each part reads its own index."""
+    folded = fold(term)
+    by_words = User.objects.alias(_vector=_vector(User)).filter(
+        _vector=_tsquery(term, configs=("simple", *LANGUAGES))
+    )
+    by_name = User.objects.alias(_name=_stored(User, "search_name", TextField())).filter(
+        _name__trigram_word_similar=folded
+    )
+    by_skill = UserSkill.objects.filter(skill__normalized__contains=folded)
+    return (
+        by_words.order_by()
+        .values("pk")
+        .union(by_name.order_by().values("pk"), by_skill.order_by().values("user_id"))
+    )
+
+
 def search_people(viewer, query: ParsedQuery, filters: PeopleFilters | None = None):
     """Active people `viewer` may see, matching every word by name (typos tolerated on
     PostgreSQL), username, job title, department, site or skill."""
@@ -154,17 +185,11 @@ def search_people(viewer, query: ParsedQuery, filters: PeopleFilters | None = No
     if filters.skill.strip():
         people = people.filter(_has_skill(filters.skill))
     if _postgres():
+        for term in terms:
+            people = people.filter(pk__in=_people_matching_on_postgres(term))
         people = people.alias(
             _vector=_vector(User), _name=_stored(User, "search_name", TextField())
         )
-        for term in terms:
-            folded = fold(term)
-            people = people.filter(
-                Q(_vector=_tsquery(term, configs=("simple", *LANGUAGES)))
-                | Q(_name__contains=folded)
-                | Q(_name__trigram_word_similar=folded)
-                | _has_skill(term)
-            )
         people = people.annotate(
             rank=TrigramWordSimilarity(fold(" ".join(terms)), F("_name"))
             + SearchRank(F("_vector"), _tsquery(" ".join(terms), configs=("simple",)))
