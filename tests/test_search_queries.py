@@ -183,3 +183,14 @@ def test_results_are_highlighted_and_user_text_escaped(client, employee):
     assert "La <mark>réunion</mark>" in content
     assert "<script>alert(1)</script>" not in content
     assert "Rémi <mark>Réunion</mark>&lt;b&gt;" in content
+
+
+@pytest.mark.django_db
+def test_the_search_pages_speak_french(client, employee):
+    PostFactory(community=None, body="Réunion")
+    client.force_login(employee)
+    content = client.get("/search/", {"q": "réunion"}, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Rechercher des personnes, communautés, publications et tags" in content
+    assert "Aucun résultat ici." in content
+    data = client.get("/search/suggest/", {"q": "réu"}, HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert data["people"] == []

@@ -64,7 +64,7 @@
     if (entries.length) {
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
-      status.textContent = someText.replace("%(count)s", entries.length);
+      status.textContent = someText.replace("{count}", entries.length);
     } else {
       close();
       status.textContent = noneText;
