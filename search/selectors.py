@@ -43,9 +43,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from communities.models import Community
 from communities.selectors import communities_discoverable_by
-from posts.models import Post, TaggedPost
+from posts.models import TaggedPost
 from posts.selectors import posts_readable_by
 from profiles.models import User, UserSkill
 from profiles.selectors import user_skills_ranked, users_visible_to
@@ -79,9 +78,11 @@ class Unaccent(Func):
 
 
 class StoredColumn(Expression):
-    """A column the search migration keeps on another app's table (PostgreSQL only): the
-    models do not declare it, so it is named here, on the query's own table alias (which
-    is not the table name when the query runs as a subquery)."""
+    """A column the search migration keeps on another app's table (PostgreSQL only).
+
+    The models do not declare it, so it is named here, on the base table of the query it
+    is used in (under that query's own alias, which is not the table name when the query
+    runs as a subquery)."""
 
     def __init__(self, column: str, output_field):
         super().__init__(output_field=output_field)
@@ -93,12 +94,12 @@ class StoredColumn(Expression):
         return f"{table}.{connection.ops.quote_name(self.column)}", []
 
 
-def _stored(model, column: str, output_field):
-    return StoredColumn(column, output_field)
+def _vector() -> StoredColumn:
+    return StoredColumn("search_vector", SearchVectorField())
 
 
-def _vector(model):
-    return _stored(model, "search_vector", SearchVectorField())
+def _search_name() -> StoredColumn:
+    return StoredColumn("search_name", TextField())
 
 
 def _tsquery(text: str, *, phrase: bool = False, configs=LANGUAGES):
@@ -156,12 +157,10 @@ def _people_matching_on_postgres(term: str):
     """Ids of the people matching one word: in their search vector, by a name close to it
     (typos), or by a skill. A union, so that each part reads its own index."""
     folded = fold(term)
-    by_words = User.objects.alias(_vector=_vector(User)).filter(
+    by_words = User.objects.alias(_vector=_vector()).filter(
         _vector=_tsquery(term, configs=("simple", *LANGUAGES))
     )
-    by_name = User.objects.alias(_name=_stored(User, "search_name", TextField())).filter(
-        _name__trigram_word_similar=folded
-    )
+    by_name = User.objects.alias(_name=_search_name()).filter(_name__trigram_word_similar=folded)
     by_skill = UserSkill.objects.filter(skill__normalized__contains=folded)
     return (
         by_words.order_by()
@@ -187,9 +186,7 @@ def search_people(viewer, query: ParsedQuery, filters: PeopleFilters | None = No
     if _postgres():
         for term in terms:
             people = people.filter(pk__in=_people_matching_on_postgres(term))
-        people = people.alias(
-            _vector=_vector(User), _name=_stored(User, "search_name", TextField())
-        )
+        people = people.alias(_vector=_vector(), _name=_search_name())
         people = people.annotate(
             rank=TrigramWordSimilarity(fold(" ".join(terms)), F("_name"))
             + SearchRank(F("_vector"), _tsquery(" ".join(terms), configs=("simple",)))
@@ -213,7 +210,7 @@ def search_communities(viewer, query: ParsedQuery, filters=None):
     if not query.general:
         return communities.none()
     if _postgres():
-        communities = communities.alias(_vector=_vector(Community), _name=Fold(F("name")))
+        communities = communities.alias(_vector=_vector(), _name=Fold(F("name")))
         for word in query.words:
             communities = communities.filter(
                 Q(_vector=_tsquery(word)) | Q(_name__contains=fold(word))
@@ -289,7 +286,7 @@ def search_posts(viewer, query: ParsedQuery, filters: PostFilters | None = None)
         tsquery = _all_terms(query)
         if tsquery is not None:
             posts = (
-                posts.alias(_vector=_vector(Post))
+                posts.alias(_vector=_vector())
                 .filter(_vector=tsquery)
                 .annotate(rank=SearchRank(F("_vector"), tsquery))
             )
