@@ -319,7 +319,7 @@ def search_tags(viewer, query: ParsedQuery, filters=None):
     if query.tags:
         conditions.append(_matching_tags(list(query.tags)))
     searched = [*query.words, *(word for phrase in query.phrases for word in phrase.split())]
-    words = [Q(_fold_name__contains=fold(word)) for word in searched]
+    words = [Q(_fold_name__contains=stem(fold(word))) for word in searched]
     if words:
         conditions.append(reduce(and_, words))
     if not conditions:

@@ -271,3 +271,8 @@ def test_the_stored_vectors_follow_edits(reader):
     person.save()
     assert _names(reader, "apres") == {"Lise Après"}
     assert _names(reader, "avant") == set()
+
+
+def test_tags_are_found_whatever_the_plural(reader):
+    PostFactory(community=None, tags=["réunion"])
+    assert [t.name for t in search_tags(reader, parse_query("Réunions"))] == ["réunion"]
