@@ -89,16 +89,19 @@ class ParsedQuery:
 def clean_text(raw: str | None) -> tuple[str, bool]:
     """Control characters, NUL bytes and invisible marks become spaces; at most
     MAX_QUERY_LENGTH characters, cut at a space when one is near the end."""
-    text = unicodedata.normalize("NFC", raw or "")
+    raw = raw or ""
+    # Far more than can be kept is never even looked at.
+    cut = len(raw) > MAX_QUERY_LENGTH * 4
+    text = unicodedata.normalize("NFC", raw[: MAX_QUERY_LENGTH * 4])
     text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
     text = " ".join(text.split())
     if len(text) <= MAX_QUERY_LENGTH:
-        return text, False
-    cut = text[:MAX_QUERY_LENGTH]
-    space = cut.rfind(" ")
+        return text, cut
+    kept = text[:MAX_QUERY_LENGTH]
+    space = kept.rfind(" ")
     if space > MAX_QUERY_LENGTH - 40:
-        cut = cut[:space]
-    return cut.strip(), True
+        kept = kept[:space]
+    return kept.strip(), True
 
 
 def parse_query(raw: str | None) -> ParsedQuery:

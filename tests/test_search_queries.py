@@ -194,3 +194,9 @@ def test_the_search_pages_speak_french(client, employee):
     assert "Aucun résultat ici." in content
     data = client.get("/search/suggest/", {"q": "réu"}, HTTP_ACCEPT_LANGUAGE="fr").json()
     assert data["people"] == []
+
+
+def test_a_huge_query_is_cut_before_being_read():
+    query = parse_query(" " * 5000 + "réunion")
+    assert query.truncated
+    assert query.is_empty
