@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "charter",
     "audit",
     "lifecycle",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +242,10 @@ RSE_PHOTO_MAX_BYTES = env_int("RSE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 RSE_PHOTO_MAX_PIXELS = env_int("RSE_PHOTO_MAX_PIXELS", 6000)
 RSE_PHOTO_SIZE = env_int("RSE_PHOTO_SIZE", 512)
 RSE_DIRECTORY_PAGE_SIZE = env_int("RSE_DIRECTORY_PAGE_SIZE", 20)
+# Search: results per page of a section ("show more").
+RSE_SEARCH_PAGE_SIZE = env_int("RSE_SEARCH_PAGE_SIZE", 20)
+# Tag addresses stay ASCII ("réunion" → /tags/reunion/), as the URL patterns expect.
+TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 
 # E-mail: console in embedded mode, SMTP (EMAIL_HOST…) in production.
 EMAIL_BACKEND = env_str(

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("posts.urls")),
     path("notifications/", include("notifications.urls")),
     path("moderation/", include("moderation.urls")),
+    path("search/", include("search.urls")),
     path("me/", profile_views.me, name="me"),
     path("me/skills/", profile_views.me_skill_add, name="me_skill_add"),
     path("me/skills/<int:pk>/", profile_views.me_skill_update, name="me_skill_update"),
