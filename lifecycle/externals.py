@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 
 from communities.models import Membership
 from communities.selectors import managers_of
-from notifications.models import Kind
+from notifications.models import Kind, Notification
 from notifications.services import notify
 from profiles.models import User
 
@@ -103,7 +103,10 @@ def _remind(pk: int, report: JobReport, now: datetime, dry_run: bool) -> None:
         return
     event = "reconfirm_closing" if closing else "reconfirm_due"
     data = {"event": event, "deadline": deadline.date().isoformat()}
-    notify(recipient=user, kind=Kind.ACCOUNT, data=data)
+    told = notify(recipient=user, kind=Kind.ACCOUNT, data=data)
+    if told is not None:
+        # The one-click e-mail below carries the signed link: no second e-mail about it.
+        Notification.objects.filter(pk=told.pk).update(emailed_at=now)
     if user.sponsor is not None:
         notify(
             recipient=user.sponsor,
