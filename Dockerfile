@@ -14,9 +14,13 @@ COPY pyproject.toml README.md constraints.txt ./
 COPY rse ./rse
 COPY profiles ./profiles
 COPY communities ./communities
+COPY posts ./posts
+COPY notifications ./notifications
+COPY search ./search
 COPY moderation ./moderation
 COPY charter ./charter
 COPY audit ./audit
+COPY lifecycle ./lifecycle
 RUN pip install --no-cache-dir . -c constraints.txt
 
 COPY . .

@@ -1,9 +1,16 @@
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from . import services
 
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(ConnectionError, OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+)
 def purge_expired_entries() -> int:
     """Daily: remove audit entries past AUDIT_RETENTION_DAYS (idempotent, batched)."""
     return services.purge_expired(client="job").purged

@@ -57,7 +57,14 @@ class CommunityAdmin(GuardedModelAdmin):
     list_display = ("name", "access", "visibility", "purpose", "state", "members_count")
     list_filter = ("access", "visibility", "purpose", "state", "is_permanent")
     search_fields = ("name", "slug", "description")
-    readonly_fields = ("state", "members_count", "created_by", "created_at", "last_activity_at")
+    readonly_fields = (
+        "state",
+        "members_count",
+        "created_by",
+        "created_at",
+        "last_activity_at",
+        "dormant_since",
+    )
     form = CommunityAdminForm
     inlines = [MembershipInline]
     actions = [archive, restore]

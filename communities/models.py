@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -71,7 +72,10 @@ class Community(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    last_activity_at = models.DateTimeField(_("last activity"), auto_now_add=True)
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    # Set when the inactivity job flags the community dormant; archived after
+    # COMMUNITY_DORMANT_GRACE_DAYS unless activity or a manager brings it back.
+    dormant_since = models.DateTimeField(_("dormant since"), null=True, blank=True)
     # Stored counter of active members, kept by the membership services.
     members_count = models.PositiveIntegerField(_("members"), default=0)
 
@@ -121,6 +125,10 @@ class Membership(models.Model):
         LEFT = "left", _("Left")
         REMOVED = "removed", _("Removed")
         BANNED = "banned", _("Banned")
+        # Closed by the jobs: an invitation or request nobody answered in time, and the
+        # memberships of a suspended external (restored when the account is reactivated).
+        EXPIRED = "expired", _("Expired")
+        SUSPENDED = "suspended", _("Suspended")
 
     class Role(models.TextChoices):
         MEMBER = "member", _("Member")

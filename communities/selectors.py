@@ -133,7 +133,7 @@ def members_of(user, community: Community) -> QuerySet[Membership]:
         return Membership.objects.none()
     return (
         Membership.objects.filter(community=community, status=Membership.Status.ACTIVE)
-        .select_related("user")
+        .select_related("user", "user__sponsor")
         .order_by("user__last_name", "user__first_name", "pk")
     )
 

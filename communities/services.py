@@ -29,7 +29,7 @@ from .models import HIDDEN_OPEN_NEEDS_AUDIENCE, Community, Membership
 S = Membership.Status
 R = Membership.Role
 # Statuses from which a person may be invited, or may ask, again.
-REOPENABLE = [S.LEFT, S.REJECTED, S.DECLINED, S.REMOVED]
+REOPENABLE = [S.LEFT, S.REJECTED, S.DECLINED, S.REMOVED, S.EXPIRED]
 ROLE_PERMISSIONS = {
     R.MANAGER: permissions.MANAGE_CODENAME,
     R.MODERATOR: permissions.MODERATE_CODENAME,
@@ -53,8 +53,46 @@ def _check_audience_rule(community: Community, audience) -> None:
 
 def record_activity(community: Community) -> None:
     """Note that something happened in `community` (a post, a comment, a like, a
-    membership change): the inactivity job reads `last_activity_at`."""
-    Community.objects.filter(pk=community.pk).update(last_activity_at=timezone.now())
+    membership change): the inactivity job reads `last_activity_at`. Activity in a
+    dormant community brings it back to active (audited)."""
+    now = timezone.now()
+    with transaction.atomic():
+        woken = Community.objects.filter(pk=community.pk, state=Community.State.DORMANT).update(
+            state=Community.State.ACTIVE, dormant_since=None, last_activity_at=now
+        )
+        if woken:
+            audit.record(
+                "community.reactivated",
+                target=community,
+                actor_label="activity",
+                data={"by": "activity"},
+            )
+        else:
+            Community.objects.filter(pk=community.pk).update(last_activity_at=now)
+    community.last_activity_at = now
+    if woken:
+        community.state, community.dormant_since = Community.State.ACTIVE, None
+
+
+def community_keep_active(*, actor: User, community: Community, request=None) -> Community:
+    """A manager answers the inactivity question: the dormant community stays active."""
+    if not permissions.can_manage(actor, community):
+        raise PermissionDenied
+    with transaction.atomic():
+        updated = Community.objects.filter(pk=community.pk, state=Community.State.DORMANT).update(
+            state=Community.State.ACTIVE, dormant_since=None, last_activity_at=timezone.now()
+        )
+        if not updated:
+            _refuse(_("This community is not dormant."))
+        audit.record(
+            "community.reactivated",
+            actor=actor,
+            target=community,
+            request=request,
+            data={"by": "manager"},
+        )
+    community.refresh_from_db()
+    return community
 
 
 def _lock(community: Community) -> Community:
@@ -206,7 +244,7 @@ def community_restore(*, actor: User, community: Community, request=None) -> Com
         raise PermissionDenied
     with transaction.atomic():
         updated = Community.objects.filter(pk=community.pk, state=Community.State.ARCHIVED).update(
-            state=Community.State.ACTIVE, last_activity_at=timezone.now()
+            state=Community.State.ACTIVE, last_activity_at=timezone.now(), dormant_since=None
         )
         if not updated:
             _refuse(_("This community is not archived."))
@@ -249,6 +287,7 @@ def membership_join(*, actor: User, community: Community, request=None) -> Membe
             _refuse(_("You are already a member of this community."))
         _count(community, +1)
         _record("membership.joined", actor=actor, membership=membership, request=request)
+        record_activity(community)
     return membership
 
 
@@ -310,6 +349,7 @@ def membership_approve(*, actor: User, membership: Membership, request=None) -> 
         notify(
             recipient=membership.user, kind=Kind.REQUEST_APPROVED, actor=actor, community=community
         )
+        record_activity(community)
     membership.refresh_from_db()
     return membership
 
@@ -434,6 +474,7 @@ def invitation_accept(*, actor: User, community: Community, request=None) -> Mem
         _record(
             "membership.invitation_accepted", actor=actor, membership=membership, request=request
         )
+        record_activity(community)
     membership.refresh_from_db()
     return membership
 
@@ -476,6 +517,7 @@ def _end_active(
         _count(community, -1)
         _grant_role(actor=actor, membership=membership, role=R.MEMBER, request=request)
         _record(action, actor=actor, membership=membership, request=request, reason=reason)
+        record_activity(community)
     membership.refresh_from_db()
     return membership
 
@@ -598,3 +640,36 @@ def membership_set_role(
             after=role,
         )
     return membership
+
+
+# Suspended accounts -----------------------------------------------------------------
+
+
+def memberships_suspend(*, user: User) -> list[Community]:
+    """Freeze the active memberships of a suspended account (an external whose access
+    lapsed): they stop counting and giving access, and `memberships_restore` brings
+    them back as they were (role included) when the account is reactivated. Runs in
+    the caller's transaction, which records why."""
+    frozen = []
+    for membership in Membership.objects.filter(user=user, status=S.ACTIVE).select_related(
+        "community"
+    ):
+        _lock(membership.community)
+        if Membership.objects.filter(pk=membership.pk, status=S.ACTIVE).update(status=S.SUSPENDED):
+            _count(membership.community, -1)
+            frozen.append(membership.community)
+    return frozen
+
+
+def memberships_restore(*, user: User) -> list[Community]:
+    """Thaw the memberships frozen by `memberships_suspend` (archived ones included:
+    an archived community is read-only, not closed to its members)."""
+    restored = []
+    for membership in Membership.objects.filter(user=user, status=S.SUSPENDED).select_related(
+        "community"
+    ):
+        _lock(membership.community)
+        if Membership.objects.filter(pk=membership.pk, status=S.SUSPENDED).update(status=S.ACTIVE):
+            _count(membership.community, +1)
+            restored.append(membership.community)
+    return restored

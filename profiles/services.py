@@ -258,12 +258,36 @@ def account_close(*, actor: User, user: User, request=None) -> User:
 
 
 def account_reactivate(*, actor: User, user: User, request=None) -> User:
+    """Undo a closing or a suspension. An external's frozen memberships come back and
+    the reactivation counts as their re-confirmation; past their contract end date,
+    the date must be moved first."""
+    from django.utils import timezone
+
+    from communities.services import memberships_restore
+
+    now = timezone.now()
+    if user.is_external and user.access_expires_at and user.access_expires_at <= now:
+        raise ValidationError(
+            _("The contract of %(name)s has ended: change their access expiry date first.")
+            % {"name": user}
+        )
     with transaction.atomic():
-        updated = User.objects.filter(pk=user.pk, is_active=False).update(is_active=True)
+        changes: dict = {"is_active": True}
+        if user.is_external:
+            changes["reconfirmed_at"] = now
+        updated = User.objects.filter(pk=user.pk, is_active=False).update(**changes)
         if not updated:
             raise ValidationError(_("The account of %(name)s is already active.") % {"name": user})
-        user.is_active = True
-        audit.record("account.reactivated", actor=actor, target=user, request=request)
+        for field, value in changes.items():
+            setattr(user, field, value)
+        restored = memberships_restore(user=user)
+        audit.record(
+            "account.reactivated",
+            actor=actor,
+            target=user,
+            request=request,
+            data={"communities": [c.slug for c in restored]} if restored else None,
+        )
     return user
 
 

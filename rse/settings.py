@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
     "moderation",
     "charter",
     "audit",
+    "lifecycle",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -127,6 +130,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}  # longer than any task
+# A hard limit keeps every task shorter than the visibility timeout (a job stopped by it
+# has committed whole batches only, and its next run carries on).
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 3600)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
@@ -144,6 +150,32 @@ CELERY_BEAT_SCHEDULE = {
     "moderation-end-expired-mutes": {
         "task": "moderation.tasks.end_expired_mutes",
         "schedule": 15 * 60,
+    },
+    # Lifecycle jobs (lifecycle/jobs.py): `manage.py run_job <name> [--dry-run]` by hand.
+    "lifecycle-communities-dormant": {
+        "task": "lifecycle.tasks.run_job",
+        "args": ["communities_dormant"],
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "lifecycle-externals": {
+        "task": "lifecycle.tasks.run_job",
+        "args": ["externals"],
+        "schedule": crontab(hour=3, minute=20),
+    },
+    "lifecycle-memberships-expire": {
+        "task": "lifecycle.tasks.run_job",
+        "args": ["memberships_expire"],
+        "schedule": crontab(minute=40),
+    },
+    "lifecycle-erased-data-purge": {
+        "task": "lifecycle.tasks.run_job",
+        "args": ["erased_data_purge"],
+        "schedule": crontab(hour=3, minute=40),
+    },
+    "lifecycle-notifications-purge": {
+        "task": "lifecycle.tasks.run_job",
+        "args": ["notifications_purge"],
+        "schedule": crontab(hour=4, minute=0),
     },
 }
 
@@ -210,6 +242,10 @@ RSE_PHOTO_MAX_BYTES = env_int("RSE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 RSE_PHOTO_MAX_PIXELS = env_int("RSE_PHOTO_MAX_PIXELS", 6000)
 RSE_PHOTO_SIZE = env_int("RSE_PHOTO_SIZE", 512)
 RSE_DIRECTORY_PAGE_SIZE = env_int("RSE_DIRECTORY_PAGE_SIZE", 20)
+# Search: results per page of a section ("show more").
+RSE_SEARCH_PAGE_SIZE = env_int("RSE_SEARCH_PAGE_SIZE", 20)
+# Tag addresses stay ASCII ("réunion" → /tags/reunion/), as the URL patterns expect.
+TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 
 # E-mail: console in embedded mode, SMTP (EMAIL_HOST…) in production.
 EMAIL_BACKEND = env_str(
@@ -277,6 +313,20 @@ COMMUNITY_DORMANT_GRACE_DAYS = env_int("COMMUNITY_DORMANT_GRACE_DAYS", 30)
 COMMUNITY_INVITATION_DAYS = env_int("COMMUNITY_INVITATION_DAYS", 14)
 RSE_COMMUNITIES_PAGE_SIZE = env_int("RSE_COMMUNITIES_PAGE_SIZE", 20)
 EXTERNAL_RECONFIRM_DAYS = env_int("EXTERNAL_RECONFIRM_DAYS", 90)
+# Lifecycle jobs (lifecycle/): days externals have to re-confirm once it is due; days
+# before archiving a dormant community when its managers are reminded; join requests
+# left unanswered are closed after COMMUNITY_REQUEST_DAYS; read notifications deleted
+# after NOTIFICATIONS_READ_RETENTION_DAYS.
+EXTERNAL_RECONFIRM_GRACE_DAYS = env_int("EXTERNAL_RECONFIRM_GRACE_DAYS", 14)
+COMMUNITY_DORMANT_REMINDER_DAYS = [
+    int(d) for d in env_list("COMMUNITY_DORMANT_REMINDER_DAYS", ["30", "15", "1"])
+]
+COMMUNITY_REQUEST_DAYS = env_int("COMMUNITY_REQUEST_DAYS", 30)
+NOTIFICATIONS_READ_RETENTION_DAYS = env_int("NOTIFICATIONS_READ_RETENTION_DAYS", 90)
+# Rows per transaction in the jobs; RSE_JOB_BATCH_HOOK (dotted path of a callable run at
+# the end of each batch, before it commits) exists for the worker tests only.
+RSE_JOB_BATCH_SIZE = env_int("RSE_JOB_BATCH_SIZE", 200)
+RSE_JOB_BATCH_HOOK = env_str("RSE_JOB_BATCH_HOOK")
 REPORT_AUTO_HIDE_THRESHOLD = env_int("REPORT_AUTO_HIDE_THRESHOLD", 3)
 # Moderation: a claim on a case lapses after this many minutes; mutes last at most
 # this many days; this many warnings within this many days suggest a mute.

@@ -1,5 +1,6 @@
-"""The kind templates this branch ships (liked, commented, mentioned): one sentence
-with a link to the post or comment, absolute in e-mails."""
+"""The kind templates of posts (liked, commented, mentioned): one sentence with the
+notification's link (which marks it read, then leads to the post or comment),
+absolute in e-mails."""
 
 import pytest
 from django.template.loader import render_to_string
@@ -30,11 +31,11 @@ def thread():
 def test_each_kind_renders_one_sentence_with_a_link(thread, base_url):
     author, other, post, comment, reply = thread
     expected = {
-        ("liked", author.pk, None): ("liked", f'{post.get_absolute_url()}"'),
+        ("liked", author.pk, None): ("liked", post.get_absolute_url()),
         ("liked", other.pk, comment.pk): ("liked", f"#comment-{comment.pk}"),
         ("commented", author.pk, comment.pk): ("commented on", f"#comment-{comment.pk}"),
         ("commented", other.pk, reply.pk): ("replied to", f"#comment-{reply.pk}"),
-        ("mentioned", other.pk, None): ("mentioned you in", f'{post.get_absolute_url()}"'),
+        ("mentioned", other.pk, None): ("mentioned you in", post.get_absolute_url()),
         ("mentioned", author.pk, comment.pk): ("mentioned you in", f"#comment-{comment.pk}"),
     }
     notes = Notification.objects.select_related("actor", "post", "comment")
@@ -43,6 +44,7 @@ def test_each_kind_renders_one_sentence_with_a_link(thread, base_url):
         html = render_to_string(
             f"notifications/kinds/{n.kind}.html", {"n": n, "base_url": base_url}
         )
-        words, anchor = expected[(n.kind, n.recipient_id, n.comment_id)]
+        words, target = expected[(n.kind, n.recipient_id, n.comment_id)]
         assert n.actor.get_full_name() in html and words in html
-        assert f'href="{base_url}{post.get_absolute_url()}' in html and anchor in html
+        assert f'href="{base_url}{n.get_absolute_url()}"' in html
+        assert n.target_url().endswith(target)

@@ -93,6 +93,10 @@ def test_report_decide_and_inform(browser, live_server):
     author_context = _context(browser)
     mine = author_context.new_page()
     sign_in(mine, live_server, "alex@example.com", PASSWORD)
+    mine.goto(f"{live_server.url}/notifications/")
+    inbox = mine.locator("main").inner_text()
+    assert "Moderation decision on your post (hidden) — charter section §4.3" in inbox
+    check_accessibility(mine)
     mine.goto(f"{live_server.url}/moderation/mine/")
     text = mine.locator("main").inner_text()
     assert "Hide" in text and "§4.3" in text and "Privacy of others" in text

@@ -1,6 +1,6 @@
 """Posts journey in a real browser: an author posts in a community with a tag and an
 @mention (picked from the suggestions), a colleague likes it without a reload and
-comments, the tag page lists the post, and the notifications exist for both."""
+comments, the tag page lists the post, and the author sees both notifications."""
 
 import pytest
 
@@ -48,7 +48,7 @@ def test_post_mention_like_comment_and_tag_page(browser, live_server):
     body.press("ArrowDown")
     body.press("Enter")
     assert body.input_value() == "Kick-off done, thanks @camille.martin "
-    page.get_by_label("Tags").fill("Atlas, planning")
+    page.locator("main").get_by_label("Tags").fill("Atlas, planning")
     page.get_by_role("button", name="Publish").click()
     page.wait_for_url(f"{live_server.url}/communities/atlas/")
     assert "Your post is published." in page.locator(".messages").inner_text()
@@ -94,6 +94,15 @@ def test_post_mention_like_comment_and_tag_page(browser, live_server):
     assert Notification.objects.filter(
         recipient=colleague, kind="mentioned", post=post, comment=None
     ).exists()
+
+    # The author sees both in their notifications, and opening one leads to the post.
+    page.goto(f"{live_server.url}/notifications/")
+    inbox = page.locator("main")
+    assert "Camille Martin liked your post." in inbox.inner_text()
+    assert "Camille Martin commented on your post." in inbox.inner_text()
+    check_accessibility(page)
+    inbox.get_by_role("link", name="your post").first.click()
+    page.wait_for_url(f"{live_server.url}/posts/{post.pk}/**")
     author_context.close()
     colleague_context.close()
 

@@ -1,0 +1,335 @@
+"""Search reads: one function per section, each taking (viewer, query, filters).
+
+Access first: every section starts from the selector that decides what its pages show
+(people: `users_visible_to`; communities: `communities_discoverable_by`; posts:
+`posts_readable_by`; tags: those on at least one post the viewer may read), and only
+then matches, ranks and counts. No other visibility rule is written here.
+
+PostgreSQL: stored search vectors (French and English, unaccented, see the migration)
+with GIN indexes, ranked by relevance then recency; trigram similarity on names.
+SQLite: case- and accent-folded substring matching (`rse_fold`), with a light stemming
+of plurals; same result shapes, same access rules.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import reduce
+from operator import and_, or_
+
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+    TrigramWordSimilarity,
+)
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    Expression,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.models import Tag
+
+from communities.selectors import communities_discoverable_by
+from posts.models import TaggedPost
+from posts.selectors import posts_readable_by
+from profiles.models import User, UserSkill
+from profiles.selectors import user_skills_ranked, users_visible_to
+
+from .text import ParsedQuery, fold, stem
+
+LANGUAGES = ("french", "english")
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+class Fold(Func):
+    """Lower case without accents, in SQL: `rse_unaccent(lower(x))` on PostgreSQL (as in
+    the trigram indexes), `rse_fold(x)` on SQLite (registered by search.apps)."""
+
+    function = "rse_fold"
+    arity = 1
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="rse_unaccent(lower(%(expressions)s))", **extra
+        )
+
+
+class Unaccent(Func):
+    function = "rse_unaccent"
+    output_field = TextField()
+
+
+class StoredColumn(Expression):
+    """A column the search migration keeps on another app's table (PostgreSQL only).
+
+    The models do not declare it, so it is named here, on the base table of the query it
+    is used in (under that query's own alias, which is not the table name when the query
+    runs as a subquery)."""
+
+    def __init__(self, column: str, output_field):
+        super().__init__(output_field=output_field)
+        self.column = column
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        table = compiler.quote_name_unless_alias(alias)
+        return f"{table}.{connection.ops.quote_name(self.column)}", []
+
+
+def _vector() -> StoredColumn:
+    return StoredColumn("search_vector", SearchVectorField())
+
+
+def _search_name() -> StoredColumn:
+    return StoredColumn("search_name", TextField())
+
+
+def _tsquery(text: str, *, phrase: bool = False, configs=LANGUAGES):
+    """Matches `text` stemmed in any of `configs` (a French or an English reading)."""
+    search_type = "phrase" if phrase else "plain"
+    queries = [
+        SearchQuery(Unaccent(Value(text)), config=config, search_type=search_type)
+        for config in configs
+    ]
+    return reduce(or_, queries)
+
+
+def _all_terms(query: ParsedQuery):
+    """Every word and phrase, all required, as one tsquery (or None)."""
+    parts = [_tsquery(word) for word in query.words]
+    parts += [_tsquery(phrase, phrase=True) for phrase in query.phrases]
+    return reduce(and_, parts) if parts else None
+
+
+def _folded_contains(fields: list[str], term: str) -> Q:
+    """SQLite: one of `fields` contains the term (folded, plural-insensitive)."""
+    needle = stem(fold(term))
+    return reduce(or_, (Q(**{f"_fold_{name}__contains": needle}) for name in fields))
+
+
+def _phrase_pattern(phrase: str) -> str:
+    """SQLite: the words of a phrase in order, whatever punctuation or markup between
+    them (the words are letters and digits only, and escaped all the same)."""
+    return r"\b" + r"[\W_]+".join(re.escape(fold(word)) for word in phrase.split())
+
+
+def _with_folds(queryset: QuerySet, fields: list[str]) -> QuerySet:
+    return queryset.alias(**{f"_fold_{name}": Fold(F(name)) for name in fields})
+
+
+# People.
+
+
+@dataclass(frozen=True)
+class PeopleFilters:
+    department: str = ""
+    site: str = ""
+    skill: str = ""
+
+
+PEOPLE_FOLDED = ["first_name", "last_name", "username", "job_title", "department", "site"]
+
+
+def _has_skill(term: str) -> Exists:
+    key = fold(" ".join(term.split()))
+    return Exists(UserSkill.objects.filter(user=OuterRef("pk"), skill__normalized__contains=key))
+
+
+def _people_matching_on_postgres(term: str):
+    """Ids of the people matching one word: in their search vector, by a name close to it
+    (typos), or by a skill. A union, so that each part reads its own index."""
+    folded = fold(term)
+    by_words = User.objects.alias(_vector=_vector()).filter(
+        _vector=_tsquery(term, configs=("simple", *LANGUAGES))
+    )
+    by_name = User.objects.alias(_name=_search_name()).filter(_name__trigram_word_similar=folded)
+    by_skill = UserSkill.objects.filter(skill__normalized__contains=folded)
+    return (
+        by_words.order_by()
+        .values("pk")
+        .union(by_name.order_by().values("pk"), by_skill.order_by().values("user_id"))
+    )
+
+
+def search_people(viewer, query: ParsedQuery, filters: PeopleFilters | None = None):
+    """Active people `viewer` may see, matching every word by name (typos tolerated on
+    PostgreSQL), username, job title, department, site or skill."""
+    terms = query.people_terms()
+    people = users_visible_to(viewer).filter(is_active=True)
+    if not terms:
+        return people.none()
+    filters = filters or PeopleFilters()
+    if filters.department:
+        people = people.filter(department=filters.department)
+    if filters.site:
+        people = people.filter(site=filters.site)
+    if filters.skill.strip():
+        people = people.filter(_has_skill(filters.skill))
+    if _postgres():
+        for term in terms:
+            people = people.filter(pk__in=_people_matching_on_postgres(term))
+        people = people.alias(_vector=_vector(), _name=_search_name())
+        people = people.annotate(
+            rank=TrigramWordSimilarity(fold(" ".join(terms)), F("_name"))
+            + SearchRank(F("_vector"), _tsquery(" ".join(terms), configs=("simple",)))
+        ).order_by("-rank", "last_name", "first_name", "pk")
+    else:
+        people = _with_folds(people, PEOPLE_FOLDED)
+        for term in terms:
+            people = people.filter(_folded_contains(PEOPLE_FOLDED, term) | _has_skill(term))
+        people = people.order_by("last_name", "first_name", "pk")
+    return people.select_related("profile").prefetch_related(
+        Prefetch("user_skills", queryset=user_skills_ranked(), to_attr="ranked_skills")
+    )
+
+
+# Communities.
+
+
+def search_communities(viewer, query: ParsedQuery, filters=None):
+    """Communities `viewer` may discover, matching every word in name or description."""
+    communities = communities_discoverable_by(viewer)
+    if not query.general:
+        return communities.none()
+    if _postgres():
+        communities = communities.alias(_vector=_vector(), _name=Fold(F("name")))
+        for word in query.words:
+            communities = communities.filter(
+                Q(_vector=_tsquery(word)) | Q(_name__contains=fold(word))
+            )
+        for phrase in query.phrases:
+            communities = communities.filter(
+                Q(_vector=_tsquery(phrase, phrase=True)) | Q(_name__contains=fold(phrase))
+            )
+        rank = SearchRank(F("_vector"), _tsquery(" ".join(query.terms())))
+        return communities.annotate(rank=rank).order_by("-rank", "-members_count", "name", "pk")
+    fields = ["name", "description"]
+    communities = _with_folds(communities, fields)
+    for word in query.words:
+        communities = communities.filter(_folded_contains(fields, word))
+    for phrase in query.phrases:
+        pattern = _phrase_pattern(phrase)
+        communities = communities.filter(
+            Q(_fold_name__regex=pattern) | Q(_fold_description__regex=pattern)
+        )
+    return communities.order_by("-members_count", "name", "pk")
+
+
+# Posts.
+
+
+@dataclass(frozen=True)
+class PostFilters:
+    community: str = ""  # slug
+    author: str = ""  # username
+    tag: str = ""  # slug
+    since: date | None = None
+    until: date | None = None
+
+
+def _matching_tags(names: list[str]) -> Q:
+    """Tags named like one of `names` (slug, or case and accents aside)."""
+    conditions = [
+        Q(slug=slugify(name)) | Q(_fold_name=fold(name.replace("-", " "))) for name in names
+    ]
+    return reduce(or_, conditions)
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def search_posts(viewer, query: ParsedQuery, filters: PostFilters | None = None):
+    """Posts `viewer` may read, containing every word and phrase and carrying every
+    #tag asked for; by relevance then recency on PostgreSQL, by recency on SQLite."""
+    posts = posts_readable_by(viewer)
+    if not (query.general or query.tags):
+        return posts.none()
+    filters = filters or PostFilters()
+    for name in query.tags:
+        tags = Tag.objects.alias(_fold_name=Fold(F("name"))).filter(_matching_tags([name]))
+        posts = posts.filter(
+            Exists(TaggedPost.objects.filter(content_object=OuterRef("pk"), tag__in=tags))
+        )
+    if filters.community:
+        posts = posts.filter(community__slug=filters.community)
+    if filters.author:
+        posts = posts.filter(author__username__iexact=filters.author)
+    if filters.tag:
+        posts = posts.filter(
+            Exists(TaggedPost.objects.filter(content_object=OuterRef("pk"), tag__slug=filters.tag))
+        )
+    if filters.since:
+        posts = posts.filter(created_at__gte=_day_start(filters.since))
+    if filters.until:
+        posts = posts.filter(created_at__lt=_day_start(filters.until + timedelta(days=1)))
+    ordering = ["-created_at", "-id"]
+    if _postgres():
+        tsquery = _all_terms(query)
+        if tsquery is not None:
+            posts = (
+                posts.alias(_vector=_vector())
+                .filter(_vector=tsquery)
+                .annotate(rank=SearchRank(F("_vector"), tsquery))
+            )
+            ordering = ["-rank", *ordering]
+    else:
+        posts = posts.alias(_fold_body=Fold(F("body")))
+        for word in query.words:
+            posts = posts.filter(_fold_body__contains=stem(fold(word)))
+        for phrase in query.phrases:
+            posts = posts.filter(_fold_body__regex=_phrase_pattern(phrase))
+    return posts.select_related("author", "community").order_by(*ordering)
+
+
+# Tags.
+
+
+def tags_visible_to(viewer) -> QuerySet[Tag]:
+    """Tags on at least one post `viewer` may read, with that number of posts."""
+    readable = posts_readable_by(viewer).values("pk")
+    links = TaggedPost.objects.filter(tag=OuterRef("pk"), content_object__in=readable)
+    count = links.order_by().values("tag").annotate(n=Count("pk")).values("n")
+    return Tag.objects.filter(Exists(links)).annotate(posts_count=Coalesce(Subquery(count), 0))
+
+
+def search_tags(viewer, query: ParsedQuery, filters=None):
+    """Tags `viewer` may see (used on a post they may read), named like a #tag asked for
+    or containing every word; most used first."""
+    tags = tags_visible_to(viewer).alias(_fold_name=Fold(F("name")))
+    conditions = []
+    if query.tags:
+        conditions.append(_matching_tags(list(query.tags)))
+    searched = [*query.words, *(word for phrase in query.phrases for word in phrase.split())]
+    words = [Q(_fold_name__contains=stem(fold(word))) for word in searched]
+    if words:
+        conditions.append(reduce(and_, words))
+    if not conditions:
+        return tags.none()
+    return tags.filter(reduce(or_, conditions)).order_by("-posts_count", "name", "pk")
+
+
+SECTIONS = {
+    "people": search_people,
+    "communities": search_communities,
+    "posts": search_posts,
+    "tags": search_tags,
+}
