@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
+# A page slower than this is reported as timed out; the server's statements stop too.
+TIMEOUT_SECONDS = 10
 
 
 # Database and server ---------------------------------------------------------------
@@ -104,7 +106,7 @@ class Server:
                 "warning",
             ],
             cwd=ROOT,
-            env=env,
+            env={**env, "PGOPTIONS": f"-c statement_timeout={TIMEOUT_SECONDS}s"},
         )
 
     def wait(self) -> None:
@@ -119,7 +121,11 @@ class Server:
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=20)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a worker still busy with a timed-out page
+            self.process.kill()
+            self.process.wait(timeout=20)
 
 
 # A signed-in person ----------------------------------------------------------------
@@ -146,7 +152,7 @@ class Browser:
 
     def get(self, path: str) -> tuple[int, dict, bytes]:
         try:
-            with self.raw.open(self.base + path, timeout=30) as response:
+            with self.raw.open(self.base + path, timeout=TIMEOUT_SECONDS) as response:
                 return response.status, dict(response.headers), response.read()
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read()
@@ -157,13 +163,13 @@ class Browser:
             self.base + path, data=body, headers={"Referer": self.base + path}
         )
         try:
-            with self.raw.open(request, timeout=30) as response:
+            with self.raw.open(request, timeout=TIMEOUT_SECONDS) as response:
                 return response.status, dict(response.headers), response.read()
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read()
 
     def sign_in(self, email: str, password: str) -> None:
-        with self.opener.open(self.base + "/accounts/login/", timeout=30) as response:
+        with self.opener.open(self.base + "/accounts/login/", timeout=TIMEOUT_SECONDS) as response:
             response.read()
         status, headers, _ = self.post("/accounts/login/", {"login": email, "password": password})
         if status != 302:
@@ -201,13 +207,25 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(ordered, n=100, method="inclusive")[int(q) - 1]
 
 
+TIMED_OUT = 504
+
+
 def measure(browser: Browser, page: str, who: str, path: str, reps: int, warmup: int):
-    for _ in range(warmup):
-        browser.get(path)
+    """Timings of `reps` requests after `warmup` ones. A page that does not answer
+    within the client's timeout is reported as timed out (status 504, the timeout as
+    its figures) instead of stopping the run."""
     timings, server, db, queries, status = [], [], [], [], 200
+    try:
+        for _ in range(warmup):
+            browser.get(path)
+    except (TimeoutError, urllib.error.URLError):
+        return _timed_out(page, who, path)
     for _ in range(reps):
         started = time.perf_counter()
-        status, headers, _ = browser.get(path)
+        try:
+            status, headers, _ = browser.get(path)
+        except (TimeoutError, urllib.error.URLError):
+            return _timed_out(page, who, path)
         timings.append((time.perf_counter() - started) * 1000)
         queries.append(int(headers.get("X-Bench-Queries", 0)))
         server.append(float(headers.get("X-Bench-Total-ms", 0)))
@@ -226,6 +244,11 @@ def measure(browser: Browser, page: str, who: str, path: str, reps: int, warmup:
         status=status,
         server_p95_ms=round(percentile(server, 95), 2),
     )
+
+
+def _timed_out(page: str, who: str, path: str) -> PageResult:
+    ms = TIMEOUT_SECONDS * 1000.0
+    return PageResult(page, who, path, 0, ms, ms, ms, 0, 0.0, status=TIMED_OUT, server_p95_ms=ms)
 
 
 def saturation(base: str, browser: Browser, path: str, clients: int, seconds: float) -> float:

@@ -170,7 +170,12 @@ def _home_parts(user) -> dict[str, Q]:
             )
         )
     )
-    return {"communities": communities, "people": people, "tags": tags, "mine": Q(author_id=user.pk)}
+    return {
+        "communities": communities,
+        "people": people,
+        "tags": tags,
+        "mine": Q(author_id=user.pk),
+    }
 
 
 def home_stream(user, which: str = "all") -> QuerySet[Post]:
@@ -367,9 +372,7 @@ def suggestions_for(user, limit: int = 5) -> dict:
         # ordering runs. Same people, same order, without sorting every profile.
         popular = Profile.objects.order_by("-followers_count", "user__last_name", "user_id")
         window = limit * 20
-        people = list(
-            candidates.filter(pk__in=popular.values("user_id")[:window])[:limit]
-        )
+        people = list(candidates.filter(pk__in=popular.values("user_id")[:window])[:limit])
         if len(people) < limit:
             people = list(candidates[:limit])
     return {"communities": communities, "people": people}
