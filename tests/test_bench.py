@@ -131,3 +131,17 @@ def test_query_stats_headers_count_the_queries():
     response = QueryStatsMiddleware(view)(RequestFactory().get("/"))
     assert response["X-Bench-Queries"] == "2"
     assert float(response["X-Bench-DB-ms"]) <= float(response["X-Bench-Total-ms"])
+
+
+@pytest.mark.postgres
+def test_the_generated_company_can_be_searched(company, client):
+    """The bulk load skips triggers: the generator fills the search columns itself."""
+    with connection.cursor() as cursor:
+        for table in ("posts_post", "communities_community", "profiles_user"):
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE search_vector IS NULL")  # noqa: S608
+            assert cursor.fetchone()[0] == 0, table
+    person = User.objects.filter(kind="employee").first()
+    client.force_login(person)
+    response = client.get("/search/", {"q": "sécurité", "section": "posts"})
+    assert response.status_code == 200
+    assert "sécurité" in response.content.decode().lower()
