@@ -70,6 +70,15 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             pytest.skip(reason)
 
 
+@pytest.fixture
+def tasks_run_here(monkeypatch):
+    """Celery tasks run in the test process, even when REDIS_URL makes Celery use a
+    broker (for tests that look at the e-mails the tasks send)."""
+    from rse.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
 @pytest.fixture(autouse=True)
 def _english_after_each_test():
     """A request in French leaves French active on this worker: start the next test

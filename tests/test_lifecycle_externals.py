@@ -43,6 +43,7 @@ def fresh(user) -> User:
     return User.objects.get(pk=user.pk)
 
 
+@pytest.mark.usefixtures("tasks_run_here")
 def test_window_opens_exactly_after_the_period_with_reminders_to_both(
     django_capture_on_commit_callbacks,
 ):

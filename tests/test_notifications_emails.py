@@ -26,15 +26,7 @@ from .factories import UserFactory
 from .notifications_factories import NotificationFactory
 from .posts_factories import CommentFactory, PostFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _tasks_run_here(monkeypatch):
-    """Tasks run in the test process, even when REDIS_URL makes Celery use a broker."""
-    from rse.celery import app
-
-    monkeypatch.setitem(app.conf, "task_always_eager", True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_run_here")]
 
 
 def prefer(user, kind, mode):
