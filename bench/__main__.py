@@ -174,6 +174,7 @@ def run(args) -> dict:
 
     cast, targets = cast_and_targets()
     env = server_env(name)
+    measured = commit()  # the code the server loads now, whatever is committed meanwhile
     server = Server(env, workers=args.workers)
     results: list[PageResult] = []
     try:
@@ -218,7 +219,7 @@ def run(args) -> dict:
 
     return {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": commit(),
+        "commit": measured,
         "machine": machine(),
         "dataset": {"size": args.size, "seed": args.seed, **asdict(SIZES[args.size]), **dataset},
         "settings": {
