@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint format messages frontend constraints clean
+.PHONY: run test bench lint format messages frontend constraints clean
 
 # The environment is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml constraints.txt
@@ -29,10 +29,16 @@ run: $(BIN)/.installed
 test: $(BIN)/.installed frontend
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The benchmark (PostgreSQL needed): builds the generated company, serves it with
+# gunicorn and times the main pages. `make bench BENCH_ARGS="--size small"`.
+BENCH_ARGS ?= --size large
+bench: $(BIN)/.installed
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy rse profiles audit charter communities posts notifications moderation lifecycle search
+	$(BIN)/mypy rse profiles audit charter communities posts notifications moderation lifecycle search bench
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -112,7 +113,13 @@ def queue(request):
     params = request.GET.copy()
     params.pop("page", None)
     if permissions.is_site_moderator(request.user):
-        communities = Community.objects.order_by("name")
+        # Communities that have cases: the others would only filter to an empty list
+        # (and listing every community of a large company weighed on each view).
+        communities = (
+            Community.objects.filter(Exists(Case.objects.filter(community=OuterRef("pk"))))
+            .only("slug", "name")
+            .order_by("name")
+        )
     else:
         communities = selectors.communities_moderated_by(request.user).order_by("name")
     return render(

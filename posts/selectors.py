@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 from taggit.models import Tag
 
@@ -23,15 +24,27 @@ def _is_person(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def posts_readable_by(user, *, statuses: tuple[str, ...] = (Status.PUBLISHED,)) -> QuerySet[Post]:
+def posts_readable_by(
+    user,
+    *,
+    statuses: tuple[str, ...] = (Status.PUBLISHED,),
+    readable_community_ids: list[int] | None = None,
+) -> QuerySet[Post]:
     """Published posts `user` may read: those of the communities they may read, and,
     for employees, posts on people's profiles (never shown to externals).
 
     `statuses` widens the set to, say, deleted posts the user could read, so that a
-    page can say "this post was deleted" instead of a bare 404."""
+    page can say "this post was deleted" instead of a bare 404.
+    `readable_community_ids` is `communities_readable_by(user)` already read as a list
+    by the caller (the planner estimates a list better than a subquery)."""
     if not _is_person(user):
         return Post.objects.none()
-    readable = Q(community__in=communities_readable_by(user).values("pk"))
+    communities = (
+        readable_community_ids
+        if readable_community_ids is not None
+        else communities_readable_by(user).values("pk")
+    )
+    readable = Q(community__in=communities)
     if user.kind == "employee" or user.is_superuser:
         readable |= Q(community__isnull=True)
     return Post.objects.filter(readable, status__in=statuses)
@@ -89,13 +102,47 @@ def with_cards(posts: QuerySet[Post], viewer) -> QuerySet[Post]:
     )
 
 
-def stream_page(posts: QuerySet[Post], viewer, cursor: str | None = None) -> StreamPage:
-    """One page of `posts` (already restricted to readable ones), after `cursor`."""
+def _after(posts: QuerySet[Post], key: tuple[datetime, int] | None) -> QuerySet[Post]:
+    if key is None:
+        return posts
+    created_at, pk = key
+    return posts.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+
+
+def stream_page(
+    posts: QuerySet[Post],
+    viewer,
+    cursor: str | None = None,
+    sources: list[QuerySet[Post]] | None = None,
+) -> StreamPage:
+    """One page of `posts` (already restricted to readable ones), after `cursor`.
+
+    `sources`, when given, are querysets whose union is `posts` (the home stream's
+    communities, people, tags...): the next rows of each are read on its own index,
+    LIMITed, and the page is taken among those few candidates, still filtered by
+    `posts` itself. The newest rows of a union are among the newest rows of its parts,
+    so the page is the same as without `sources` — without walking the whole post
+    index when the sources are sparse (a newcomer) or large (a popular tag)."""
     size = settings.RSE_STREAM_PAGE_SIZE
     key = decode_cursor(cursor)
-    if key is not None:
-        created_at, pk = key
-        posts = posts.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+    posts = _after(posts, key)
+    if sources:
+        parts = [
+            _after(source, key)
+            .order_by("-created_at", "-id")
+            .values_list("pk", flat=True)[: size + 1]
+            for source in sources
+        ]
+        if len(parts) == 1:
+            candidates = parts[0]
+        elif connection.features.supports_slicing_ordering_in_compound:
+            candidates = parts[0].union(*parts[1:], all=True)
+        else:  # SQLite: the LIMITed parts as subqueries, still one query
+            either = Q()
+            for part in parts:
+                either |= Q(pk__in=part)
+            candidates = Post.objects.filter(either).values_list("pk", flat=True)
+        posts = posts.filter(pk__in=set(candidates))
     rows = list(with_cards(posts, viewer).order_by("-created_at", "-id")[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
@@ -105,9 +152,7 @@ def stream_page(posts: QuerySet[Post], viewer, cursor: str | None = None) -> Str
 STREAM_FILTERS = ("all", "communities", "people", "tags")
 
 
-def home_stream(user, which: str = "all") -> QuerySet[Post]:
-    """Readable posts from my communities and followed communities, followed people,
-    followed tags, and my own — each post once."""
+def _home_parts(user) -> dict[str, Q]:
     from communities.models import Membership
     from profiles.models import Follow
 
@@ -125,10 +170,69 @@ def home_stream(user, which: str = "all") -> QuerySet[Post]:
             )
         )
     )
-    chosen = {"communities": communities, "people": people, "tags": tags}.get(which)
+    return {
+        "communities": communities,
+        "people": people,
+        "tags": tags,
+        "mine": Q(author_id=user.pk),
+    }
+
+
+def home_stream(user, which: str = "all") -> QuerySet[Post]:
+    """Readable posts from my communities and followed communities, followed people,
+    followed tags, and my own — each post once."""
+    parts = _home_parts(user)
+    chosen = parts.get(which) if which in STREAM_FILTERS else None
     if chosen is None:
-        chosen = communities | people | tags | Q(author_id=user.pk)
+        chosen = parts["communities"] | parts["people"] | parts["tags"] | parts["mine"]
     return posts_readable_by(user).filter(chosen)
+
+
+def home_sources(user, which: str = "all") -> list[QuerySet[Post]]:
+    """Querysets whose union is `home_stream(user, which)` (for
+    `stream_page(..., sources=...)`), with the user's communities, people and tags read
+    first as plain lists, so that each part walks its own index: the posts of a few
+    communities or people are found directly, not by filtering the whole post index.
+
+    Every part is `posts_readable_by(user)`, given the readable communities as a list
+    read in the same query as the sources."""
+    from communities.models import Community, Membership
+    from profiles.models import Follow
+
+    def ids(kind: str, queryset, field: str = "pk") -> QuerySet:
+        return queryset.order_by().annotate(kind=Value(kind)).values_list("kind", field)
+
+    mine = Membership.objects.filter(user_id=user.pk, status=Membership.Status.ACTIVE)
+    followed = CommunityFollow.objects.filter(user_id=user.pk)
+    found: dict[str, list[int]] = {"readable": [], "communities": [], "people": [], "tags": []}
+    rows = ids("readable", communities_readable_by(user).order_by()).union(
+        ids(
+            "communities",
+            Community.objects.filter(
+                Q(pk__in=mine.values("community_id")) | Q(pk__in=followed.values("community_id"))
+            ),
+        ),
+        ids("people", Follow.objects.filter(follower_id=user.pk), "followed_id"),
+        ids("tags", TagFollow.objects.filter(user_id=user.pk), "tag_id"),
+        all=True,
+    )
+    for kind, pk in rows:
+        found[kind].append(pk)
+    readable = posts_readable_by(user, readable_community_ids=found["readable"])
+    parts: dict[str, QuerySet[Post]] = {"mine": readable.filter(author_id=user.pk)}
+    communities = set(found["communities"]) & set(found["readable"])
+    if communities:
+        parts["communities"] = readable.filter(community_id__in=sorted(communities))
+    if found["people"]:
+        parts["people"] = readable.filter(author_id__in=found["people"])
+    # One part per followed tag: a popular tag is found walking the newest posts, a
+    # rare one through its links; the planner can choose only when it sees one tag.
+    tags = [readable.filter(tag_links__tag_id=tag_id) for tag_id in found["tags"]]
+    if which == "tags":
+        return tags or [Post.objects.none()]
+    if which in ("communities", "people"):
+        return [parts[which]] if which in parts else [Post.objects.none()]
+    return [*parts.values(), *tags]
 
 
 def tag_posts(user, tag: Tag) -> QuerySet[Post]:
@@ -147,8 +251,11 @@ def tags_readable_by(user) -> QuerySet[Tag]:
 
 
 def get_tag_or_404(user, slug: str) -> Tag:
-    tag = tags_readable_by(user).filter(slug=slug).first()
-    if tag is None:
+    """The tag if it is carried by a post `user` may read (as `tags_readable_by`), read
+    as the tag then one EXISTS: the planner stops at the first readable post of the tag
+    instead of hashing every post of a popular one."""
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None or not posts_readable_by(user).filter(tag_links__tag=tag).exists():
         raise Http404
     return tag
 
@@ -237,7 +344,7 @@ def suggestions_for(user, limit: int = 5) -> dict:
     """What a newcomer could follow: communities they may read or join, and people."""
     from communities.models import Community, Membership
     from communities.selectors import communities_discoverable_by
-    from profiles.models import Follow
+    from profiles.models import Follow, Profile
     from profiles.selectors import users_visible_to
 
     mine = Membership.objects.filter(
@@ -252,14 +359,22 @@ def suggestions_for(user, limit: int = 5) -> dict:
     )
     people = []
     if user.kind == "employee":
-        people = list(
+        candidates = (
             users_visible_to(user)
             .filter(is_active=True)
             .exclude(pk=user.pk)
             .exclude(pk__in=Follow.objects.filter(follower_id=user.pk).values("followed_id"))
             .select_related("profile")
-            .order_by("-profile__followers_count", "last_name", "pk")[:limit]
+            .order_by("-profile__followers_count", "last_name", "pk")
         )
+        # The most followed profiles, read on their index, hold the answer unless the
+        # viewer already follows (or may not see) almost all of them: then the full
+        # ordering runs. Same people, same order, without sorting every profile.
+        popular = Profile.objects.order_by("-followers_count", "user__last_name", "user_id")
+        window = limit * 20
+        people = list(candidates.filter(pk__in=popular.values("user_id")[:window])[:limit])
+        if len(people) < limit:
+            people = list(candidates[:limit])
     return {"communities": communities, "people": people}
 
 

@@ -59,9 +59,9 @@ def _own_comment(request, pk: int) -> Comment:
     )
 
 
-def render_stream(request, template: str, context: dict, stream, **extra):
+def render_stream(request, template: str, context: dict, stream, *, sources=None, **extra):
     """A page with a stream, or only its next page (cards + "Load more") for scripts."""
-    page = selectors.stream_page(stream, request.user, request.GET.get("cursor"))
+    page = selectors.stream_page(stream, request.user, request.GET.get("cursor"), sources)
     params = request.GET.copy()
     params.pop("cursor", None)
     if page.next_cursor:

@@ -148,6 +148,8 @@ class Profile(models.Model):
     class Meta:
         verbose_name = _("profile")
         verbose_name_plural = _("profiles")
+        # "People to follow" reads the most followed profiles first.
+        indexes = [models.Index(fields=["-followers_count"], name="profile_most_followed")]
 
     def __str__(self) -> str:
         return str(self.user)
@@ -205,6 +207,21 @@ class UserSkill(models.Model):
     class Meta:
         verbose_name = _("skill of a person")
         verbose_name_plural = _("skills of people")
+        # The directory's "people with this skill, best first" reads this index in order.
+        indexes = [
+            models.Index(
+                models.F("skill"),
+                models.Case(
+                    models.When(level="notions", then=models.Value(1)),
+                    models.When(level="practitioner", then=models.Value(2)),
+                    models.When(level="expert", then=models.Value(3)),
+                    default=models.Value(0),
+                    output_field=models.IntegerField(),
+                ).desc(),
+                models.F("endorsements_count").desc(),
+                name="userskill_ranked",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["user", "skill"], name="userskill_once_per_person"),
             models.CheckConstraint(

@@ -2,7 +2,18 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
+from django.core.cache import cache
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from .models import LEVEL_RANK, Follow, Skill, User, UserSkill, normalize_skill_name
@@ -89,7 +100,25 @@ def directory_search(viewer, query: DirectoryQuery) -> QuerySet[User]:
         people = people.filter(profile__languages__icontains=query.language.strip())
     ordering = ["last_name", "first_name", "pk"]
     key = normalize_skill_name(query.skill)
+    skills: list[int] = []
     if key:
+        skills = list(Skill.objects.filter(normalized__contains=key).values_list("pk", flat=True))
+    if len(skills) == 1:
+        # One skill matches (the usual case): one row per person, no grouping, and the
+        # ranking is the order of the userskill_ranked index.
+        people = people.filter(user_skills__skill_id=skills[0]).annotate(
+            skill_rank=Case(
+                *(
+                    When(user_skills__level=level, then=Value(rank))
+                    for level, rank in LEVEL_RANK.items()
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            skill_endorsements=F("user_skills__endorsements_count"),
+        )
+        ordering = ["-skill_rank", "-skill_endorsements", *ordering]
+    elif key:
         # The filter comes before the annotations, so they read the matching skill only.
         people = people.filter(user_skills__skill__normalized__contains=key).annotate(
             skill_rank=Max(
@@ -114,14 +143,32 @@ def directory_search(viewer, query: DirectoryQuery) -> QuerySet[User]:
     )
 
 
+CHOICES_CACHE_SECONDS = 300
+
+
 def directory_choices(viewer) -> tuple[list[str], list[str]]:
-    """Departments and sites present among the people `viewer` may find."""
-    people = users_visible_to(viewer).filter(is_active=True)
-    departments = (
-        people.exclude(department="").order_by("department").values_list("department", flat=True)
+    """Departments and sites present among the people `viewer` may find.
+
+    Read in one pass over the people, and kept a few minutes for this viewer only
+    (never shared between viewers: what an external may find depends on them)."""
+    key = f"profiles:directory-choices:{viewer.pk}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    pairs = (
+        users_visible_to(viewer)
+        .filter(is_active=True)
+        .order_by()
+        .values_list("department", "site")
+        .distinct()
     )
-    sites = people.exclude(site="").order_by("site").values_list("site", flat=True)
-    return list(departments.distinct()), list(sites.distinct())
+    departments, sites = set(), set()
+    for department, site in pairs:
+        departments.add(department)
+        sites.add(site)
+    choices = (sorted(departments - {""}), sorted(sites - {""}))
+    cache.set(key, choices, CHOICES_CACHE_SECONDS)
+    return choices
 
 
 def followed_ids(viewer, people) -> set[int]:

@@ -108,6 +108,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and not env_bool("DATABASE_JIT", False):
+    # Web pages read a handful of rows: PostgreSQL's JIT (50-60 ms compiling any plan
+    # it estimates expensive) and parallel workers (started for a LIMIT 21 scan) only
+    # add latency there. DATABASE_JIT=true keeps the server's settings.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = (
+        f"{options.get('options', '')} -c jit=off -c max_parallel_workers_per_gather=0".strip()
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis serves as Celery broker and as the shared cache (sign-in rate limits must be
@@ -355,3 +363,10 @@ RSE_ATTACHMENTS_PER_POST = env_int("RSE_ATTACHMENTS_PER_POST", 5)
 RSE_TAGS_PER_POST = env_int("RSE_TAGS_PER_POST", 10)
 RSE_TAG_MAX_CHARS = env_int("RSE_TAG_MAX_CHARS", 50)
 RSE_STREAM_PAGE_SIZE = env_int("RSE_STREAM_PAGE_SIZE", 20)
+
+# Benchmark mode (bench/): floors served by the app and per-request SQL figures in
+# response headers. Never on in production.
+RSE_BENCH = env_bool("RSE_BENCH", False) and not PRODUCTION
+if RSE_BENCH:
+    INSTALLED_APPS.append("bench")
+    MIDDLEWARE.insert(0, "bench.middleware.QueryStatsMiddleware")

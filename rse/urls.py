@@ -30,3 +30,6 @@ urlpatterns = [
     path("skills/suggest/", profile_views.skills_suggest, name="skills_suggest"),
     path("admin/", admin.site.urls),
 ]
+
+if settings.RSE_BENCH:
+    urlpatterns += [path("", include("bench.floors"))]

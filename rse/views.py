@@ -28,7 +28,11 @@ def home(request):
     if not request.GET.get("cursor"):
         context["suggestions"] = post_selectors.suggestions_for(request.user)
     return render_stream(
-        request, "home.html", context, post_selectors.home_stream(request.user, which)
+        request,
+        "home.html",
+        context,
+        post_selectors.home_stream(request.user, which),
+        sources=post_selectors.home_sources(request.user, which),
     )
 
 

@@ -43,7 +43,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from communities.selectors import communities_discoverable_by
+from communities.selectors import communities_discoverable_by, communities_readable_by
 from posts.models import TaggedPost
 from posts.selectors import posts_readable_by
 from profiles.models import User, UserSkill
@@ -304,8 +304,12 @@ def search_posts(viewer, query: ParsedQuery, filters: PostFilters | None = None)
 
 
 def tags_visible_to(viewer) -> QuerySet[Tag]:
-    """Tags on at least one post `viewer` may read, with that number of posts."""
-    readable = posts_readable_by(viewer).values("pk")
+    """Tags on at least one post `viewer` may read, with that number of posts.
+
+    The communities `viewer` may read are read first as a list: the per-tag checks
+    and counts then probe each tag's links instead of hashing every readable post."""
+    communities = list(communities_readable_by(viewer).values_list("pk", flat=True))
+    readable = posts_readable_by(viewer, readable_community_ids=communities).values("pk")
     links = TaggedPost.objects.filter(tag=OuterRef("pk"), content_object__in=readable)
     count = links.order_by().values("tag").annotate(n=Count("pk")).values("n")
     return Tag.objects.filter(Exists(links)).annotate(posts_count=Coalesce(Subquery(count), 0))

@@ -532,3 +532,15 @@ def test_unknown_kinds_answer_404(client, cast):
     client.force_login(cast.member)
     assert client.get(f"/moderation/report/poll/{post.pk}/").status_code == 404
     assert client.post("/moderation/mine/thing/1/appeal/", {"message": "x"}).status_code == 404
+
+
+def test_a_site_moderator_filters_among_communities_that_have_cases(client, cast, site_moderator):
+    from .communities_factories import CommunityFactory
+
+    reported_post(cast, body="A reported post")
+    quiet = CommunityFactory(name="Quiet corner")
+    client.force_login(site_moderator)
+    response = client.get("/moderation/")
+    listed = list(response.context["communities"])
+    assert cast.community in listed
+    assert quiet not in listed

@@ -1,0 +1,365 @@
+"""`python -m bench` — build a company, serve it with gunicorn, time the main pages.
+
+python -m bench --size large            # the full-size company (see README)
+python -m bench --size tiny --quick     # the CI smoke test
+python -m bench --scale small,medium,large
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from .runner import (
+    RESULTS,
+    Browser,
+    PageResult,
+    Server,
+    commit,
+    machine,
+    measure,
+    prepare_database,
+    saturation,
+    server_env,
+    time_job,
+)
+
+FLOOR = "floor: fortunes"
+SEARCH_QUERIES = ["sécurité", "cloud données", "Dupont"]
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def setup_django(name: str) -> None:
+    os.environ.update(server_env(name))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rse.settings")
+    import django
+
+    django.setup()
+
+
+def _one(queryset):
+    """The first row, or stop with a clear message if the dataset lacks it."""
+    row = queryset.first()
+    if row is None:
+        raise SystemExit(f"the generated company has no {queryset.model._meta.verbose_name}")
+    return row
+
+
+def cast_and_targets() -> tuple[dict, dict]:
+    """People of different profiles and the pages to open, read from the database."""
+    from urllib.parse import urlencode
+
+    from django.contrib.auth.models import Group
+    from django.db.models import Count, Q
+    from taggit.models import Tag
+
+    from communities.models import Community, Membership
+    from posts.models import Post, TaggedPost
+    from profiles.models import Follow, Skill, User
+
+    active = Q(community_memberships__status=Membership.Status.ACTIVE)
+    employees = User.objects.filter(kind="employee", is_active=True)
+    ranked = employees.annotate(n=Count("community_memberships", filter=active)).order_by("n", "pk")
+    newcomer = _one(ranked)
+    busy = _one(ranked.reverse())
+    largest = _one(Community.objects.order_by("-members_count", "pk"))
+    manager = _one(
+        Membership.objects.filter(community=largest, role="manager", status="active")
+    ).user
+    external = (
+        User.objects.filter(kind="external", community_memberships__status="active")
+        .order_by("pk")
+        .first()
+    )
+    moderator = _one(employees.exclude(pk__in=[newcomer.pk, busy.pk, manager.pk]).order_by("pk"))
+    moderators, _ = Group.objects.get_or_create(name="Site moderators")
+    moderator.groups.add(moderators)
+    small = (
+        Community.objects.filter(memberships__user=busy, memberships__status="active")
+        .order_by("members_count", "pk")
+        .first()
+    )
+    top = _one(TaggedPost.objects.values("tag_id").annotate(n=Count("pk")).order_by("-n", "tag_id"))
+    tag = Tag.objects.get(pk=top["tag_id"])
+    # A post on a profile (every employee reads it) with about 50 comments.
+    profile_posts = Post.objects.filter(community__isnull=True, status="published")
+    thread = profile_posts.filter(comments_count__gte=40).order_by("comments_count", "pk").first()
+    thread = thread or _one(profile_posts.order_by("-comments_count", "pk"))
+    skill = _one(Skill.objects.annotate(n=Count("user_skills")).order_by("-n", "pk"))
+    link = Follow.objects.filter(followed=busy).select_related("follower").first()
+    follower = link.follower if link else newcomer
+    if link is None:
+        from profiles.services import follow_create
+
+        follow_create(actor=newcomer, user=busy)
+    cast = {
+        "follower": follower.email,
+        "newcomer": newcomer.email,
+        "member of many communities": busy.email,
+        "manager": manager.email,
+        "external": external.email if external else None,
+        "site moderator": moderator.email,
+    }
+    targets = {
+        "large community": f"/communities/{largest.slug}/",
+        "small community": f"/communities/{small.slug}/" if small else None,
+        "tag": f"/tags/{tag.slug}/",
+        "skill": "/people/?" + urlencode({"skill": skill.name}),
+        "name": "/people/?" + urlencode({"q": manager.last_name}),
+        "post with comments": f"/posts/{thread.pk}/",
+        "thread_comments": thread.comments_count,
+        "pk": newcomer.pk,
+        "large_members": largest.members_count,
+    }
+    return cast, targets
+
+
+def pages_for(cast: dict, targets: dict) -> list[tuple[str, str, str]]:
+    """(page, who, path) to time."""
+    from urllib.parse import quote
+
+    pages = [
+        ("floor: empty", "newcomer", "/bench/floor/empty/"),
+        ("floor: primary key", "newcomer", f"/bench/floor/pk/{targets['pk']}/"),
+        (FLOOR, "newcomer", "/bench/floor/fortunes/"),
+    ]
+    for who in ("newcomer", "member of many communities", "manager", "external"):
+        if cast.get(who):
+            pages.append(("home", who, "/"))
+    pages += [
+        ("large community", "manager", targets["large community"]),
+        ("tag", "member of many communities", targets["tag"]),
+        ("people by skill", "member of many communities", targets["skill"]),
+        ("people by name", "member of many communities", targets["name"]),
+        ("post with comments", "member of many communities", targets["post with comments"]),
+        ("moderation queue", "site moderator", "/moderation/"),
+    ]
+    if targets["small community"]:
+        pages.append(("small community", "member of many communities", targets["small community"]))
+    for query in SEARCH_QUERIES:
+        pages.append(
+            (f"search: {query}", "member of many communities", f"/search/?q={quote(query)}")
+        )
+    return pages
+
+
+def deep_home_path(browser: Browser, depth: int) -> str | None:
+    """Follow the stream's "more" link `depth - 1` times; the keyset cursor of page
+    `depth`, or None if the stream is shorter."""
+    import html
+    import re
+
+    path = "/"
+    for _ in range(depth - 1):
+        _, _, body = browser.get(path)
+        match = re.search(rb'href="([^"]*cursor=[^"]*)"', body)
+        if not match:
+            return None
+        path = html.unescape(match.group(1).decode())
+    return path
+
+
+def run(args) -> dict:
+    name = args.database or f"bench_{args.size}"
+    dataset = prepare_database(name, args.size, args.seed, args.reuse, log)
+    setup_django(name)
+    from bench.generate import BENCH_PASSWORD
+
+    cast, targets = cast_and_targets()
+    env = server_env(name)
+    measured = commit()  # the code the server loads now, whatever is committed meanwhile
+    server = Server(env, workers=args.workers)
+    results: list[PageResult] = []
+    try:
+        server.wait()
+        browsers = {}
+        for who, email in cast.items():
+            if email:
+                browsers[who] = Browser(server.base)
+                browsers[who].sign_in(email, BENCH_PASSWORD)
+        log(f"signed in: {', '.join(browsers)}")
+        pages = pages_for(cast, targets)
+        deep = deep_home_path(browsers["member of many communities"], 20)
+        if deep:
+            pages.insert(4, ("home, page 20", "member of many communities", deep))
+        for page, who, path in pages:
+            result = measure(browsers[who], page, who, path, args.reps, args.warmup)
+            if args.saturation and result.status == 200:
+                result.rps = saturation(
+                    server.base, browsers[who], path, args.clients, args.saturation
+                )
+            results.append(result)
+            log(
+                f"{page:32} {who:28} {result.status} p50 {result.p50_ms:7.1f} "
+                f"p95 {result.p95_ms:7.1f} ms  {result.queries:3} queries"
+            )
+        write = write_path(browsers)
+    finally:
+        server.stop()
+    jobs = []
+    if args.jobs:
+        for job in ("communities_dormant", "externals"):
+            for attempt in ("first run", "second run"):
+                jobs.append({**time_job(env, job), "run": attempt})
+                log(
+                    f"job {job} ({attempt}): {jobs[-1]['seconds']} s, "
+                    f"{jobs[-1]['peak_memory_mib']} MiB"
+                )
+    floor = next(r for r in results if r.page == FLOOR)
+    for result in results:
+        result.ratio_to_floor = round(result.p95_ms / floor.p95_ms, 2) if floor.p95_ms else None
+    from bench.generate import SIZES
+
+    return {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": measured,
+        "machine": machine(),
+        "dataset": {"size": args.size, "seed": args.seed, **asdict(SIZES[args.size]), **dataset},
+        "settings": {
+            "reps": args.reps,
+            "warmup": args.warmup,
+            "clients": args.clients,
+            "saturation_seconds": args.saturation,
+            "gunicorn_workers": args.workers,
+        },
+        "targets": {k: v for k, v in targets.items() if not isinstance(v, str)},
+        "pages": [asdict(r) for r in results],
+        "write_path": write,
+        "jobs": jobs,
+    }
+
+
+def write_path(browsers: dict, rounds: int = 5) -> dict:
+    """Publish a post on one's profile (the real form) and poll a follower's stream
+    until it shows there: the time to publish and the delay until it is seen."""
+    author, follower = browsers["member of many communities"], browsers["follower"]
+    marker = f"bench-{time.time_ns()}"
+    publish, seen = [], []
+    for index in range(rounds):
+        text = f"{marker}-{index}"
+        started = time.perf_counter()
+        status, _, _ = author.post("/posts/new/", {"body": f"Timing {text}.", "community": ""})
+        published = time.perf_counter()
+        if status != 302:
+            return {"error": f"publishing answered HTTP {status}"}
+        deadline = published + 30
+        while text.encode() not in follower.get("/")[2]:
+            if time.perf_counter() > deadline:
+                return {"error": "the post never reached the follower's stream"}
+        seen.append((time.perf_counter() - published) * 1000)
+        publish.append((published - started) * 1000)
+    from posts.models import Post
+
+    Post.objects.filter(body__contains=marker).delete()
+    return {
+        "rounds": rounds,
+        "publish_p50_ms": round(statistics.median(publish), 2),
+        "publish_max_ms": round(max(publish), 2),
+        "in_follower_stream_p50_ms": round(statistics.median(seen), 2),
+        "in_follower_stream_max_ms": round(max(seen), 2),
+    }
+
+
+def table(report: dict) -> str:
+    lines = [
+        f"RSE benchmark — size {report['dataset']['size']} — commit {report['commit']} — "
+        f"{report['machine']['cores']} cores {report['machine']['cpu']}",
+        f"{'page':32} {'as':28} {'p50':>7} {'p95':>7} {'p99':>7} {'rps':>7} "
+        f"{'SQL':>4} {'db%':>5} {'×floor':>7}",
+    ]
+    for page in report["pages"]:
+        rps = f"{page['rps']:7.1f}" if page["rps"] is not None else "      —"
+        ratio = (
+            f"{page['ratio_to_floor']:7.2f}" if page["ratio_to_floor"] is not None else "      —"
+        )
+        mark = "" if page["status"] == 200 else f"  (HTTP {page['status']})"
+        lines.append(
+            f"{page['page']:32} {page['who']:28} {page['p50_ms']:7.1f} {page['p95_ms']:7.1f} "
+            f"{page['p99_ms']:7.1f} {rps} {page['queries']:4} {page['db_share'] * 100:5.0f} "
+            f"{ratio}{mark}"
+        )
+    return "\n".join(lines)
+
+
+def scale(args) -> int:
+    """The same pages at several sizes: per-page p95 should stay flat."""
+    from .plot import line_chart
+
+    sizes = args.scale.split(",")
+    reports = []
+    for size in sizes:
+        args.size, args.database = size, None
+        log(f"== size {size}")
+        reports.append(run(args))
+    names = [p["page"] + " (" + p["who"] + ")" for p in reports[0]["pages"]]
+    series: dict[str, list[float | None]] = {}
+    lines = [f"{'page':60} " + " ".join(f"{s:>9}" for s in sizes)]
+    for name in names:
+        row = []
+        for report in reports:
+            found = [p for p in report["pages"] if p["page"] + " (" + p["who"] + ")" == name]
+            row.append(found[0]["p95_ms"] if found and found[0]["status"] == 200 else None)
+        series[name] = row
+        lines.append(
+            f"{name:60} " + " ".join(f"{v:9.1f}" if v is not None else "        —" for v in row)
+        )
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    base = RESULTS / f"{stamp}-scaling-{reports[-1]['commit']}"
+    base.with_suffix(".json").write_text(
+        json.dumps({"sizes": sizes, "p95_ms": series, "reports": reports}, indent=2) + "\n"
+    )
+    pages = {k: v for k, v in series.items() if not k.startswith("floor") and any(v)}
+    base.with_suffix(".svg").write_text(line_chart("p95 by dataset size (ms)", sizes, pages))
+    print("\n".join(["", "p95 (ms) by dataset size", *lines]))
+    print(f"\nwritten: {base.with_suffix('.json').name}, {base.with_suffix('.svg').name}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--size", default="large", choices=["tiny", "small", "medium", "large"])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database", help="PostgreSQL database name (default bench_<size>)")
+    parser.add_argument("--reuse", action="store_true", help="reuse an existing database")
+    parser.add_argument("--reps", type=int, default=40)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--saturation", type=float, default=5.0, help="seconds per page, 0: off")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--quick", action="store_true", help="smoke test: few repetitions")
+    parser.add_argument("--scale", help="comma-separated sizes, e.g. small,medium,large")
+    parser.add_argument("--jobs", action="store_true", help="also time the lifecycle jobs")
+    parser.add_argument("--no-save", action="store_true", help="print only (CI smoke test)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.reps, args.warmup, args.saturation = 5, 1, 0.0
+    if args.scale:
+        return scale(args)
+    report = run(args)
+    if args.no_save:
+        print(table(report))
+        print(f"write path: {report['write_path']}")
+        return 0
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = RESULTS / f"{stamp}-{args.size}-{report['commit']}.json"
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print()
+    print(table(report))
+    print(f"write path: {report['write_path']}")
+    for job in report["jobs"]:
+        print(f"job {job['job']} ({job['run']}): {job['seconds']} s, {job['peak_memory_mib']} MiB")
+    print(f"\nwritten: {path.relative_to(RESULTS.parent.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

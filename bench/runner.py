@@ -1,0 +1,331 @@
+"""The benchmark runner: builds (or reuses) a generated company in PostgreSQL, serves
+the app with gunicorn on 127.0.0.1, signs in through the real sign-in page as a few
+kinds of people, and times the pages people open every day against the floors.
+
+Everything goes over HTTP through the same access rules as a user; the app only adds
+(in benchmark mode) three floor views and response headers with its SQL figures.
+"""
+
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+# A page slower than this is reported as timed out; the server's statements stop too.
+TIMEOUT_SECONDS = 10
+
+
+# Database and server ---------------------------------------------------------------
+
+
+def database_url(name: str) -> str:
+    base = os.environ.get("RSE_BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
+    return f"{base}/{name}"
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def server_env(name: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url(name),
+        RSE_BENCH="true",
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECRET_KEY=env.get("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40),
+        RSE_LOGIN_FAILED_LIMIT="1000/m/ip,1000/m/key",
+    )
+    return env
+
+
+def prepare_database(name: str, size: str, seed: int, reuse: bool, log) -> dict:
+    """Create the database and the company, or reuse one built with the same size."""
+    import psycopg2
+
+    server = database_url("postgres")
+    connection = psycopg2.connect(server)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        exists = cursor.fetchone() is not None
+        if exists and not reuse:
+            cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = False
+        if not exists:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    env = server_env(name)
+    if exists:
+        log(f"reusing database {name}")
+        return {"reused": True, "generation_seconds": None}
+    manage(env, "migrate", "--no-input", "-v0")
+    started = time.monotonic()
+    manage(env, "generate_company", "--size", size, "--seed", str(seed))
+    return {"reused": False, "generation_seconds": round(time.monotonic() - started, 1)}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn serving the app (not the development server)."""
+
+    def __init__(self, env: dict, workers: int):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [
+                str(Path(PYTHON).with_name("gunicorn")),
+                "rse.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "/dev/null",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env={**env, "PGOPTIONS": f"-c statement_timeout={TIMEOUT_SECONDS}s"},
+        )
+
+    def wait(self) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.base}/healthz", timeout=10).read()
+                return
+            except OSError:  # not listening yet, or still booting
+                time.sleep(0.3)
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a worker still busy with a timed-out page
+            self.process.kill()
+            self.process.wait(timeout=20)
+
+
+# A signed-in person ----------------------------------------------------------------
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """A person with their own cookies, talking HTTP to the server."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.cookies = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+        self.raw = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), NoRedirect()
+        )
+
+    def csrf(self) -> str:
+        return next((c.value or "" for c in self.cookies if c.name == "csrftoken"), "")
+
+    def get(self, path: str) -> tuple[int, dict, bytes]:
+        try:
+            with self.raw.open(self.base + path, timeout=TIMEOUT_SECONDS) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    def post(self, path: str, data: dict) -> tuple[int, dict, bytes]:
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.csrf()}).encode()
+        request = urllib.request.Request(
+            self.base + path, data=body, headers={"Referer": self.base + path}
+        )
+        try:
+            with self.raw.open(request, timeout=TIMEOUT_SECONDS) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    def sign_in(self, email: str, password: str) -> None:
+        with self.opener.open(self.base + "/accounts/login/", timeout=TIMEOUT_SECONDS) as response:
+            response.read()
+        status, headers, _ = self.post("/accounts/login/", {"login": email, "password": password})
+        if status != 302:
+            raise RuntimeError(f"sign-in of {email} failed ({status})")
+        status, headers, _ = self.get("/")
+        if status != 200:
+            raise RuntimeError(f"{email} is not signed in: / answered {status}")
+
+
+# Measuring -------------------------------------------------------------------------
+
+
+@dataclass
+class PageResult:
+    page: str
+    who: str
+    path: str
+    samples: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    queries: int
+    db_share: float
+    rps: float | None = None
+    ratio_to_floor: float | None = None
+    status: int = 200
+    server_p95_ms: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    return statistics.quantiles(ordered, n=100, method="inclusive")[int(q) - 1]
+
+
+TIMED_OUT = 504
+
+
+def measure(browser: Browser, page: str, who: str, path: str, reps: int, warmup: int):
+    """Timings of `reps` requests after `warmup` ones. A page that does not answer
+    within the client's timeout is reported as timed out (status 504, the timeout as
+    its figures) instead of stopping the run."""
+    timings, server, db, queries, status = [], [], [], [], 200
+    try:
+        for _ in range(warmup):
+            browser.get(path)
+    except (TimeoutError, urllib.error.URLError):
+        return _timed_out(page, who, path)
+    for _ in range(reps):
+        started = time.perf_counter()
+        try:
+            status, headers, _ = browser.get(path)
+        except (TimeoutError, urllib.error.URLError):
+            return _timed_out(page, who, path)
+        timings.append((time.perf_counter() - started) * 1000)
+        queries.append(int(headers.get("X-Bench-Queries", 0)))
+        server.append(float(headers.get("X-Bench-Total-ms", 0)))
+        db.append(float(headers.get("X-Bench-DB-ms", 0)))
+    total_server = sum(server) or 1.0
+    return PageResult(
+        page=page,
+        who=who,
+        path=path,
+        samples=reps,
+        p50_ms=round(percentile(timings, 50), 2),
+        p95_ms=round(percentile(timings, 95), 2),
+        p99_ms=round(percentile(timings, 99), 2),
+        queries=max(queries),
+        db_share=round(sum(db) / total_server, 3),
+        status=status,
+        server_p95_ms=round(percentile(server, 95), 2),
+    )
+
+
+def _timed_out(page: str, who: str, path: str) -> PageResult:
+    ms = TIMEOUT_SECONDS * 1000.0
+    return PageResult(page, who, path, 0, ms, ms, ms, 0, 0.0, status=TIMED_OUT, server_p95_ms=ms)
+
+
+def saturation(base: str, browser: Browser, path: str, clients: int, seconds: float) -> float:
+    """Requests per second with `clients` closed-loop clients sharing one session."""
+    done = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def loop(index: int) -> None:
+        worker = Browser(base)
+        worker.cookies = browser.cookies
+        worker.raw = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(browser.cookies), NoRedirect()
+        )
+        while time.monotonic() < stop:
+            worker.get(path)
+            done[index] += 1
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return round(sum(done) / (time.monotonic() - started), 1)
+
+
+def machine() -> dict:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        memory = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
+        memory_gib = round(int(memory) / 1024 / 1024, 1)
+    except OSError:
+        memory_gib = 0
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "memory_gib": memory_gib,
+        "python": platform.python_version(),
+        "system": platform.platform(),
+    }
+
+
+def commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+
+
+def first_link(html: bytes, pattern: str) -> str | None:
+    match = re.search(pattern.encode(), html)
+    return match.group(1).decode() if match else None
+
+
+def time_job(env: dict, name: str) -> dict:
+    """Run one lifecycle job as `manage.py run_job`: wall time and peak memory."""
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [PYTHON, "manage.py", "run_job", name],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    output = process.stdout.read().decode() if process.stdout else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return {
+        "job": name,
+        "seconds": round(time.monotonic() - started, 2),
+        "peak_memory_mib": round(usage.ru_maxrss / 1024, 1),
+        "exit": process.returncode,
+        "output": output.strip().splitlines()[-3:],
+    }

@@ -1,0 +1,147 @@
+"""The benchmark's generated company looks exactly as the services would leave it."""
+
+import pytest
+from django.db import connection
+from django.db.models import Count, F, Max, Q
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from bench.generate import BENCH_PASSWORD, SIZES, generate
+from bench.middleware import QueryStatsMiddleware
+from communities.models import Community, Membership
+from posts.models import Comment, Like, Post
+from posts.selectors import posts_readable_by
+from profiles.models import Follow, Profile, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def company():
+    return generate("tiny", seed=7, progress=lambda _: None)
+
+
+def test_the_tiny_company_has_about_the_announced_size(company):
+    size = SIZES["tiny"]
+    assert company["people"] == size.people
+    assert company["communities"] == size.communities
+    for name in ("memberships", "posts", "comments", "likes", "post_tags", "person_follows"):
+        assert getattr(size, name) * 0.75 <= company[name] <= getattr(size, name) * 1.25, name
+
+
+def test_the_same_seed_gives_the_same_company(company):
+    first = list(Post.objects.order_by("pk").values_list("community_id", "author_id", "body")[:50])
+    Post.objects.all().delete()
+    User.objects.all().delete()
+    Community.objects.all().delete()
+    generate("tiny", seed=7, progress=lambda _: None)
+    again = list(Post.objects.order_by("pk").values_list("community_id", "author_id", "body")[:50])
+    assert [row[2] for row in again] == [row[2] for row in first]
+
+
+def test_stored_counters_match_the_rows(company):
+    assert not Post.objects.annotate(
+        n_likes=Count("likes", distinct=True), n_comments=Count("comments", distinct=True)
+    ).exclude(likes_count=F("n_likes"), comments_count=F("n_comments"))
+    assert not Comment.objects.annotate(n=Count("likes")).exclude(likes_count=F("n"))
+    assert not Community.objects.annotate(
+        n=Count("memberships", filter=Q(memberships__status="active"))
+    ).exclude(members_count=F("n"))
+    assert not Profile.objects.annotate(n=Count("user__follower_links")).exclude(
+        followers_count=F("n")
+    )
+    assert Profile.objects.count() == User.objects.count()
+
+
+def test_people_only_act_where_they_may_read(company):
+    assert not Follow.objects.filter(follower=F("followed")).exists()
+    for comment in Comment.objects.select_related("author", "post")[:200]:
+        assert posts_readable_by(comment.author).filter(pk=comment.post_id).exists()
+    for like in Like.objects.filter(post__isnull=False).select_related("user")[:200]:
+        assert posts_readable_by(like.user).filter(pk=like.post_id).exists()
+    assert not Membership.objects.filter(
+        user__kind="external", community__access__in=["free", "open"]
+    ).exists()
+
+
+def test_open_moderation_cases_are_as_reports_leave_them(company):
+    from charter.selectors import report_reasons
+    from moderation.common import severity_of
+    from moderation.models import Case, Report
+
+    assert company["moderation_cases"] >= 5
+    assert Case.objects.count() == company["moderation_cases"]
+    assert Report.objects.count() == company["moderation_reports"]
+    cases = Case.objects.annotate(
+        n=Count("reports", distinct=True),
+        distinct_reporters=Count("reports__reporter", distinct=True),
+        top=Max("reports__severity"),
+        events_n=Count("events", filter=Q(events__code="reported"), distinct=True),
+    ).select_related("post")
+    reasons = {section.pk: section for section in report_reasons()}
+    for case in cases:
+        assert case.status == Case.Status.OPEN and case.comment_id is None
+        assert case.n == case.reporters_count == case.distinct_reporters == case.events_n
+        assert case.top == case.severity
+        assert case.reporters_count < 3 and not case.auto_hidden
+        assert case.post.status == "published"
+        assert (case.author_id, case.community_id) == (case.post.author_id, case.post.community_id)
+    for report in Report.objects.select_related("case", "reporter"):
+        assert report.post_id == report.case.post_id
+        assert report.reporter_id != report.case.author_id
+        assert report.reason_id in reasons
+        assert report.severity == severity_of(reasons[report.reason_id])
+        assert posts_readable_by(report.reporter).filter(pk=report.post_id).exists()
+        assert report.created_at >= report.case.opened_at
+
+
+def test_the_moderation_queue_lists_the_generated_cases(company, client):
+    from django.contrib.auth.models import Group
+
+    from moderation.models import Case
+
+    moderator = User.objects.filter(kind="employee").first()
+    moderator.groups.add(Group.objects.get_or_create(name="Site moderators")[0])
+    client.force_login(moderator)
+    response = client.get("/moderation/")
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.paginator.count == Case.objects.exclude(author=moderator).count() > 0
+
+
+def test_generated_people_sign_in_through_the_real_form(company, client):
+    person = User.objects.filter(kind="employee").first()
+    response = client.post("/accounts/login/", {"login": person.email, "password": BENCH_PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_the_floors_are_not_served_outside_benchmark_mode(client, employee):
+    client.force_login(employee)
+    assert client.get("/bench/floor/empty/").status_code == 404
+
+
+def test_query_stats_headers_count_the_queries():
+    def view(request):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.execute("SELECT 2")
+        return HttpResponse("ok")
+
+    response = QueryStatsMiddleware(view)(RequestFactory().get("/"))
+    assert response["X-Bench-Queries"] == "2"
+    assert float(response["X-Bench-DB-ms"]) <= float(response["X-Bench-Total-ms"])
+
+
+@pytest.mark.postgres
+def test_the_generated_company_can_be_searched(company, client):
+    """The bulk load skips triggers: the generator fills the search columns itself."""
+    with connection.cursor() as cursor:
+        for table in ("posts_post", "communities_community", "profiles_user"):
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE search_vector IS NULL")  # noqa: S608
+            assert cursor.fetchone()[0] == 0, table
+    person = User.objects.filter(kind="employee").first()
+    client.force_login(person)
+    response = client.get("/search/", {"q": "sécurité", "section": "posts"})
+    assert response.status_code == 200
+    assert "sécurité" in response.content.decode().lower()
