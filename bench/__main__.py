@@ -37,11 +37,22 @@ def log(message: str) -> None:
 
 
 def setup_django(name: str) -> None:
+    """Django in this process, on database `name` (switched over when --scale moves on
+    to the next size: settings are read once per process)."""
     os.environ.update(server_env(name))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rse.settings")
     import django
+    from django.apps import apps
 
-    django.setup()
+    if not apps.ready:
+        django.setup()
+        return
+    from django.conf import settings
+    from django.db import connections
+
+    connections.close_all()
+    settings.DATABASES["default"]["NAME"] = name
+    connections["default"].settings_dict["NAME"] = name
 
 
 def _one(queryset):

@@ -337,6 +337,9 @@ class Company:
                     "Partner Co" if external else "",
                     sponsor,
                     self.when(3 * 365, 30),
+                    # Externals in good standing: re-confirmed within the last quarter
+                    # (from the id, so the random sequence, hence the company, is kept).
+                    self.now - timedelta(days=pk % 80) if external else None,
                 )
             )
         Loader(
@@ -354,6 +357,7 @@ class Company:
                 "organisation",
                 "sponsor_id",
                 "date_joined",
+                "reconfirmed_at",
             ],
         ).write(rows)
         self.counts["people"] = n

@@ -145,3 +145,13 @@ def test_the_generated_company_can_be_searched(company, client):
     response = client.get("/search/", {"q": "sécurité", "section": "posts"})
     assert response.status_code == 200
     assert "sécurité" in response.content.decode().lower()
+
+
+def test_generated_externals_are_in_good_standing(company):
+    from django.utils import timezone
+
+    from lifecycle.services import reconfirm_deadline
+
+    externals = list(User.objects.filter(kind="external"))
+    assert externals
+    assert all(reconfirm_deadline(person) > timezone.now() for person in externals)
