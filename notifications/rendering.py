@@ -8,6 +8,7 @@ sentence HTML fragment with a link. A kind whose template is missing falls back 
 
 import html
 import re
+from urllib.parse import urlencode
 
 from django.template.loader import select_template
 from django.utils.html import strip_tags
@@ -23,10 +24,30 @@ def kind_templates(kind: str) -> list[str]:
     return [*names, GENERIC_TEMPLATE]
 
 
+# A link to a page of this site, in a rendered sentence (not "//host/…").
+LOCAL_LINK = re.compile(r'href="(/(?!/)[^"]*)"')
+
+
 def render_notification(n: Notification, base_url: str = "") -> SafeString:
-    """The HTML sentence of `n` (auto-escaped by its template)."""
+    """The HTML sentence of `n` (auto-escaped by its template). In the app, every link
+    goes through the notification's "open" link, so following it marks it read."""
     template = select_template(kind_templates(n.kind))
-    return mark_safe(template.render({"n": n, "base_url": base_url}).strip())  # noqa: S308
+    fragment = template.render({"n": n, "base_url": base_url}).strip()
+    if not base_url:
+        fragment = _through_open_link(n, fragment)
+    return mark_safe(fragment)  # noqa: S308
+
+
+def _through_open_link(n: Notification, fragment: str) -> str:
+    own = n.get_absolute_url()
+
+    def route(match: re.Match) -> str:
+        target = html.unescape(match.group(1))
+        if target.split("?")[0] == own:
+            return match.group(0)
+        return f'href="{html.escape(own + "?" + urlencode({"to": target}))}"'
+
+    return LOCAL_LINK.sub(route, fragment)
 
 
 def as_text(fragment: str) -> str:

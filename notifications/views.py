@@ -83,12 +83,16 @@ def mark_all_read(request):
 @login_required
 @require_GET
 def open_notification(request, pk: int):
-    """Follow a notification's link: it is marked read on the way."""
+    """Follow a notification's link: it is marked read on the way. `to` is the link of
+    the sentence that was followed (a path on this site only), else its target."""
     notification = get_object_or_404(
         selectors.notifications_visible_to(request.user).select_related("actor", "community"),
         pk=pk,
     )
     services.notification_mark_read(actor=request.user, notification=notification)
+    to = request.GET.get("to", "")
+    if to.startswith("/") and url_has_allowed_host_and_scheme(to, allowed_hosts=None):
+        return redirect(to)
     return redirect(notification.target_url())
 
 

@@ -305,6 +305,38 @@ def test_opening_a_notification_marks_it_read_and_leads_to_its_target(client, em
     assert notification.read_at is not None
 
 
+def test_every_link_of_a_sentence_in_the_app_marks_it_read_on_the_way(client, employee):
+    """A governance sentence links to its own page (here: my moderation history);
+    following that link from the inbox marks the notification read too."""
+    notification = NotificationFactory(
+        recipient=employee,
+        actor=None,
+        kind=Kind.MODERATION,
+        data={"event": "report_outcome", "case": 7, "item": "post", "outcome": "kept"},
+    )
+    html = render_notification(notification)
+    opened = reverse("notifications:open", args=[notification.pk])
+    assert f'href="{opened}?to=%2Fmoderation%2Fmine%2F%23reports"' in html
+    client.force_login(employee)
+
+    response = client.get(f"{opened}?to=%2Fmoderation%2Fmine%2F%23reports")
+
+    assert response["Location"] == "/moderation/mine/#reports"
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+@pytest.mark.parametrize("to", ["https://evil.example/", "//evil.example/x", "/\\evil.example"])
+def test_opening_never_leads_off_the_site(client, employee, to):
+    follower = UserFactory()
+    notification = NotificationFactory(recipient=employee, actor=follower)
+    client.force_login(employee)
+
+    response = client.get(reverse("notifications:open", args=[notification.pk]), {"to": to})
+
+    assert response["Location"] == reverse("people:detail", args=[follower.username])
+
+
 def test_link_targets():
     community = CommunityFactory()
     post = PostFactory(community=community)
