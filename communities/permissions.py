@@ -2,13 +2,17 @@
 
 Manager and moderator rights are django-guardian object permissions, checked with
 the usual `has_perm(perm, obj)` API; site administrators hold every right.
+
+The checks that depend on the person's membership take an optional `standing`
+(`selectors.Standing`): a page asking several of them passes one, so that the
+membership and the reading rule are looked up once.
 """
 
 from charter.selectors import charter_status
 from moderation.selectors import is_muted
 
-from . import selectors
 from .models import Community, Membership
+from .selectors import Standing
 
 MANAGE = "communities.manage_community"
 MODERATE = "communities.moderate_community"
@@ -24,11 +28,6 @@ def _employee(user) -> bool:
     return _person(user) and user.kind == "employee"
 
 
-def _status(user, community: Community) -> str | None:
-    membership = selectors.membership_of(user, community)
-    return membership.status if membership else None
-
-
 def can_manage(user, community: Community) -> bool:
     """Edit, invite, decide requests, set roles, remove and ban."""
     return _person(user) and (user.is_superuser or user.has_perm(MANAGE, community))
@@ -39,31 +38,33 @@ def can_moderate(user, community: Community) -> bool:
     return can_manage(user, community) or (_person(user) and user.has_perm(MODERATE, community))
 
 
-def can_join(user, community: Community) -> bool:
+def can_join(user, community: Community, standing: Standing | None = None) -> bool:
     """Free communities: an employee subscribes (no approval)."""
+    standing = standing or Standing(user, community)
     return (
         _employee(user)
         and community.access == Community.Access.FREE
         and not community.is_archived
-        and _status(user, community) not in {Membership.Status.ACTIVE, Membership.Status.BANNED}
-        and selectors.is_discoverable_by(user, community)
+        and standing.status not in {Membership.Status.ACTIVE, Membership.Status.BANNED}
+        and standing.discoverable
     )
 
 
-def can_request(user, community: Community) -> bool:
+def can_request(user, community: Community, standing: Standing | None = None) -> bool:
     """Open communities: an employee who can see it asks to join."""
+    standing = standing or Standing(user, community)
     return (
         _employee(user)
         and community.access == Community.Access.OPEN
         and not community.is_archived
-        and _status(user, community)
+        and standing.status
         not in {
             Membership.Status.ACTIVE,
             Membership.Status.REQUESTED,
             Membership.Status.BANNED,
             Membership.Status.INVITED,
         }
-        and selectors.is_discoverable_by(user, community)
+        and standing.discoverable
     )
 
 
@@ -85,17 +86,17 @@ def can_approve(user, community: Community) -> bool:
     )
 
 
-def can_read(user, community: Community) -> bool:
-    return _person(user) and selectors.is_readable_by(user, community)
+def can_read(user, community: Community, standing: Standing | None = None) -> bool:
+    return _person(user) and (standing or Standing(user, community)).readable
 
 
-def can_post(user, community: Community) -> bool:
+def can_post(user, community: Community, standing: Standing | None = None) -> bool:
     """Contribute (rule 4): may read, charter accepted, not muted, community not
     archived. Posting, commenting, liking and reporting all ask this."""
     return (
         _person(user)
         and not community.is_archived
-        and selectors.is_readable_by(user, community)
+        and (standing or Standing(user, community)).readable
         and charter_status(user)["accepted"]
         and not is_muted(user, community)
     )

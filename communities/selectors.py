@@ -4,6 +4,8 @@ Every page, list, count, search, autocomplete, profile, notification and e-mail 
 shows communities starts from these querysets.
 """
 
+from functools import cached_property
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -92,6 +94,33 @@ def membership_of(user, community: Community) -> Membership | None:
     if not _is_person(user):
         return None
     return Membership.objects.filter(user=user, community=community).first()
+
+
+class Standing:
+    """Where one person stands with one community, each fact read at most once.
+
+    A page that asks several permission questions (read? join? post?) shares one, so
+    that each lookup runs once. It is a snapshot: build a new one after a change."""
+
+    def __init__(self, user, community: Community):
+        self.user = user
+        self.community = community
+
+    @cached_property
+    def membership(self) -> Membership | None:
+        return membership_of(self.user, self.community)
+
+    @cached_property
+    def status(self) -> str | None:
+        return self.membership.status if self.membership else None
+
+    @cached_property
+    def readable(self) -> bool:
+        return is_readable_by(self.user, self.community)
+
+    @cached_property
+    def discoverable(self) -> bool:
+        return is_discoverable_by(self.user, self.community)
 
 
 def communities_directory(

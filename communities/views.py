@@ -145,16 +145,18 @@ def archive(request, slug):
 
 def _viewer_context(request, community) -> dict:
     user = request.user
-    membership = selectors.membership_of(user, community)
+    # It was found through `communities_discoverable_by`: no need to ask again.
+    standing = selectors.Standing(user, community)
+    standing.discoverable = True
     return {
         "community": community,
-        "membership": membership,
+        "membership": standing.membership,
         "managers": list(selectors.managers_of(community)),
-        "may_read": permissions.can_read(user, community),
-        "may_join": permissions.can_join(user, community),
-        "may_request": permissions.can_request(user, community),
+        "may_read": permissions.can_read(user, community, standing),
+        "may_join": permissions.can_join(user, community, standing),
+        "may_request": permissions.can_request(user, community, standing),
         "may_manage": permissions.can_manage(user, community),
-        "may_post": permissions.can_post(user, community),
+        "may_post": permissions.can_post(user, community, standing),
         "request_form": RequestForm(),
     }
 
