@@ -252,6 +252,10 @@ RSE_PHOTO_SIZE = env_int("RSE_PHOTO_SIZE", 512)
 RSE_DIRECTORY_PAGE_SIZE = env_int("RSE_DIRECTORY_PAGE_SIZE", 20)
 # Search: results per page of a section ("show more").
 RSE_SEARCH_PAGE_SIZE = env_int("RSE_SEARCH_PAGE_SIZE", 20)
+# Search counts stop past this number ("1,000+"), and posts are ranked among the newest
+# this many matches: a broad word matches tens of thousands of readable posts, and
+# counting or ranking all of them would take seconds.
+RSE_SEARCH_MAX_RESULTS = env_int("RSE_SEARCH_MAX_RESULTS", 1000)
 # Tag addresses stay ASCII ("réunion" → /tags/reunion/), as the URL patterns expect.
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 

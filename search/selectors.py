@@ -7,6 +7,8 @@ then matches, ranks and counts. No other visibility rule is written here.
 
 PostgreSQL: stored search vectors (French and English, unaccented, see the migration)
 with GIN indexes, ranked by relevance then recency; trigram similarity on names.
+Posts are ranked among the newest `RSE_SEARCH_MAX_RESULTS` matches, and counts stop
+just past that number (`capped_count`, `CappedCount`): the pages say "1,000+".
 SQLite: case- and accent-folded substring matching (`rse_fold`), with a light stemming
 of plurals; same result shapes, same access rules.
 """
@@ -17,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 from functools import reduce
 from operator import and_, or_
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
@@ -25,11 +28,12 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import (
-    Count,
+    Case,
     Exists,
     Expression,
     F,
     Func,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -37,14 +41,15 @@ from django.db.models import (
     Subquery,
     TextField,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
 from communities.selectors import communities_discoverable_by, communities_readable_by
-from posts.models import TaggedPost
+from posts.models import Post, TaggedPost
 from posts.selectors import posts_readable_by
 from profiles.models import User, UserSkill
 from profiles.selectors import user_skills_ranked, users_visible_to
@@ -56,6 +61,22 @@ LANGUAGES = ("french", "english")
 
 def _postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+def _cap() -> int:
+    return settings.RSE_SEARCH_MAX_RESULTS
+
+
+def capped_count(queryset: QuerySet) -> int:
+    """The number of rows, counted no further than one past the cap."""
+    return queryset.order_by().values("pk")[: _cap() + 1].count()
+
+
+class CappedCount(Subquery):
+    """The number of rows of a subquery given already sliced (one past its cap)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) capped)"
+    output_field = IntegerField()
 
 
 class Fold(Func):
@@ -70,6 +91,13 @@ class Fold(Func):
         return self.as_sql(
             compiler, connection, template="rse_unaccent(lower(%(expressions)s))", **extra
         )
+
+
+class NotIndexed(Func):
+    """The same date, as an expression no index covers (`created_at + '0 s'`)."""
+
+    template = "(%(expressions)s + interval '0 s')"
+    arity = 1
 
 
 class Unaccent(Func):
@@ -282,42 +310,59 @@ def search_posts(viewer, query: ParsedQuery, filters: PostFilters | None = None)
     if filters.until:
         posts = posts.filter(created_at__lt=_day_start(filters.until + timedelta(days=1)))
     ordering = ["-created_at", "-id"]
-    if _postgres():
-        tsquery = _all_terms(query)
-        if tsquery is not None:
-            posts = (
-                posts.alias(_vector=_vector())
-                .filter(_vector=tsquery)
-                .annotate(rank=SearchRank(F("_vector"), tsquery))
-            )
-            ordering = ["-rank", *ordering]
-    else:
+    tsquery = _all_terms(query) if _postgres() else None
+    if tsquery is not None:
+        posts = posts.alias(_vector=_vector()).filter(_vector=tsquery)
+    elif not _postgres():
         posts = posts.alias(_fold_body=Fold(F("body")))
         for word in query.words:
             posts = posts.filter(_fold_body__contains=stem(fold(word)))
         for phrase in query.phrases:
             posts = posts.filter(_fold_body__regex=_phrase_pattern(phrase))
+    # The newest matches, read once as a list of ids: counting the section, showing its
+    # top and paging through it then read only these rows.
+    window = ordering
+    if tsquery is not None:
+        # Sorted on a copy of the date, not the date's index: walking that index newest
+        # first and testing each post's vector takes seconds for a broad word, reading
+        # its matches from the search index and sorting them takes milliseconds.
+        window = [NotIndexed(F("created_at")).desc(), "-id"]
+    newest = list(posts.order_by(*window).values_list("pk", flat=True)[: _cap() + 1])
+    posts = Post.objects.filter(pk__in=newest)
+    if tsquery is not None:
+        posts = posts.alias(_vector=_vector()).annotate(rank=SearchRank(F("_vector"), tsquery))
+        ordering = ["-rank", *ordering]
     return posts.select_related("author", "community").order_by(*ordering)
 
 
 # Tags.
 
 
+# A tag's posts are counted up to this ("100+ posts"): each is checked for access, and a
+# popular tag is on a quarter of a million posts.
+TAG_COUNT_CAP = 100
+
+
 def tags_visible_to(viewer) -> QuerySet[Tag]:
-    """Tags on at least one post `viewer` may read, with that number of posts.
+    """Tags on at least one post `viewer` may read, with that number of posts (counted
+    no further than one past `TAG_COUNT_CAP`).
 
     The communities `viewer` may read are read first as a list: the per-tag checks
     and counts then probe each tag's links instead of hashing every readable post."""
     communities = list(communities_readable_by(viewer).values_list("pk", flat=True))
     readable = posts_readable_by(viewer, readable_community_ids=communities).values("pk")
     links = TaggedPost.objects.filter(tag=OuterRef("pk"), content_object__in=readable)
-    count = links.order_by().values("tag").annotate(n=Count("pk")).values("n")
-    return Tag.objects.filter(Exists(links)).annotate(posts_count=Coalesce(Subquery(count), 0))
+    count = CappedCount(links.order_by().values("pk")[: TAG_COUNT_CAP + 1])
+    return Tag.objects.filter(Exists(links)).annotate(posts_count=count)
 
 
 def search_tags(viewer, query: ParsedQuery, filters=None):
     """Tags `viewer` may see (used on a post they may read), named like a #tag asked for
-    or containing every word; most used first."""
+    or containing every word; closest names first: the name itself, then names that
+    start with it, then the shortest.
+
+    Not the most used first: that would count every matching tag's posts, hundreds of
+    thousands of links for a broad word; only the tags shown are counted."""
     tags = tags_visible_to(viewer).alias(_fold_name=Fold(F("name")))
     conditions = []
     if query.tags:
@@ -328,7 +373,13 @@ def search_tags(viewer, query: ParsedQuery, filters=None):
         conditions.append(reduce(and_, words))
     if not conditions:
         return tags.none()
-    return tags.filter(reduce(or_, conditions)).order_by("-posts_count", "name", "pk")
+    closest = fold(query.tags[0].replace("-", " ")) if query.tags else stem(fold(searched[0]))
+    closeness = Case(
+        When(_fold_name=closest, then=Value(0)),
+        When(_fold_name__startswith=closest, then=Value(1)),
+        default=Value(2),
+    )
+    return tags.filter(reduce(or_, conditions)).order_by(closeness, Length("name"), "name", "pk")
 
 
 SECTIONS = {

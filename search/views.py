@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -59,15 +60,31 @@ def _decorate(name: str, items: Iterable, query: ParsedQuery) -> Iterable:
             item.hl_excerpt = excerpt(plain_text(item.body), terms)
         else:
             item.hl_name = highlight(item.name, terms)
+            item.count_label = _count_label(item.posts_count, selectors.TAG_COUNT_CAP)
     return items
+
+
+def _count_label(count: int, cap: int) -> str:
+    """1,234 — or "1,000+" past the cap, where counting stops."""
+    if count > cap:
+        return gettext("%(count)s+") % {"count": number_format(cap, force_grouping=True)}
+    return number_format(count, force_grouping=True)
 
 
 @dataclass
 class Section:
     name: str
     title: Any
-    count: int
+    count: int  # counted no further than one past the cap
     items: Any
+
+    @property
+    def capped(self) -> bool:
+        return self.count > settings.RSE_SEARCH_MAX_RESULTS
+
+    @property
+    def count_label(self) -> str:
+        return _count_label(self.count, settings.RSE_SEARCH_MAX_RESULTS)
 
 
 @login_required
@@ -80,7 +97,7 @@ def results(request):
             if not _applies(name, query):
                 continue
             found = search(request.user, query)
-            count = found.count()
+            count = selectors.capped_count(found)
             items = list(found[:PREVIEW_SIZE]) if count else []
             sections.append(Section(name, TITLES[name], count, _decorate(name, items, query)))
     return render(
@@ -104,7 +121,9 @@ def section(request, name: str):
     found = selectors.SECTIONS[name](request.user, query, filters)
     if not _applies(name, query):
         found = found.none()
-    paginator = Paginator(found, settings.RSE_SEARCH_PAGE_SIZE, allow_empty_first_page=True)
+    # Pages go no further than the cap (the count says "1,000+": narrow the search).
+    capped = found[: settings.RSE_SEARCH_MAX_RESULTS + 1]
+    paginator = Paginator(capped, settings.RSE_SEARCH_PAGE_SIZE, allow_empty_first_page=True)
     page = paginator.get_page(request.GET.get("page"))
     _decorate(name, page.object_list, query)
     params = request.GET.copy()
@@ -159,8 +178,8 @@ def suggest(request):
                 {
                     "label": f"#{tag.name}",
                     "kind": gettext("Tag"),
-                    "detail": ngettext("%(count)d post", "%(count)d posts", tag.posts_count)
-                    % {"count": tag.posts_count},
+                    "detail": ngettext("%(count)s post", "%(count)s posts", tag.posts_count)
+                    % {"count": _count_label(tag.posts_count, selectors.TAG_COUNT_CAP)},
                     "url": reverse("tag_detail", args=[tag.slug]),
                 }
                 for tag in tags[:SUGGESTIONS_SIZE]

@@ -276,3 +276,52 @@ def test_the_stored_vectors_follow_edits(reader):
 def test_tags_are_found_whatever_the_plural(reader):
     PostFactory(community=None, tags=["réunion"])
     assert [t.name for t in search_tags(reader, parse_query("Réunions"))] == ["réunion"]
+
+
+def test_tags_come_closest_name_first(reader):
+    PostFactory(community=None, tags=["clean"])
+    PostFactory(community=None, tags=["lean-startup", "leaner"])
+    PostFactory(community=None, tags=["lean"])
+    found = [t.name for t in search_tags(reader, parse_query("lean"))]
+    assert found == ["lean", "leaner", "lean-startup", "clean"]
+    assert [t.name for t in search_tags(reader, parse_query("#lean-startup"))][0] == "lean-startup"
+
+
+def test_tag_counts_stop_past_the_cap(client, reader, monkeypatch):
+    monkeypatch.setattr("search.selectors.TAG_COUNT_CAP", 2)
+    for n in range(3):
+        PostFactory(community=None, tags=["budget"])
+    PostFactory(community=None, tags=["budgets-q1"])
+    found = {t.name: t.posts_count for t in search_tags(reader, parse_query("budget"))}
+    assert found == {"budget": 3, "budgets-q1": 1}  # counted up to one past the cap
+    client.force_login(reader)
+    content = client.get("/search/", {"q": "#budget"}).content.decode()
+    assert "2+ posts" in content
+    suggested = client.get("/search/suggest/", {"q": "budget"}).json()["tags"]
+    assert [t["detail"] for t in suggested] == ["2+ posts", "1 post"]
+
+
+def test_section_counts_stop_past_the_cap(client, reader, settings):
+    settings.RSE_SEARCH_MAX_RESULTS = 3
+    for n in range(5):
+        PostFactory(community=None, body=f"rapport {n}")
+    PostFactory(community=None, body="rien")
+    client.force_login(reader)
+    content = client.get("/search/", {"q": "rapport"}).content.decode()
+    assert "Posts (3+)" in content
+    assert "Show more results in Posts" in content
+    page = client.get("/search/posts/", {"q": "rapport"})
+    assert page.context["section"].capped
+    assert "3+ results" in page.content.decode()
+    assert "Only the newest matching posts are listed" in page.content.decode()
+
+
+def test_posts_are_taken_among_the_newest_matches(reader, settings):
+    settings.RSE_SEARCH_MAX_RESULTS = 2
+    now = timezone.now()
+    posts = [
+        PostFactory(community=None, body=f"budget {n}", created_at=now - timezone.timedelta(days=n))
+        for n in range(5)
+    ]
+    found = set(search_posts(reader, parse_query("budget")))
+    assert found == set(posts[:3])  # the newest, up to one past the cap
