@@ -39,12 +39,10 @@ def posts_readable_by(
     by the caller (the planner estimates a list better than a subquery)."""
     if not _is_person(user):
         return Post.objects.none()
-    communities = (
-        readable_community_ids
-        if readable_community_ids is not None
-        else communities_readable_by(user).values("pk")
-    )
-    readable = Q(community__in=communities)
+    if readable_community_ids is not None:
+        readable = Q(community_id__any=readable_community_ids)
+    else:
+        readable = Q(community__in=communities_readable_by(user).values("pk"))
     if user.kind == "employee" or user.is_superuser:
         readable |= Q(community__isnull=True)
     return Post.objects.filter(readable, status__in=statuses)
@@ -222,9 +220,9 @@ def home_sources(user, which: str = "all") -> list[QuerySet[Post]]:
     parts: dict[str, QuerySet[Post]] = {"mine": readable.filter(author_id=user.pk)}
     communities = set(found["communities"]) & set(found["readable"])
     if communities:
-        parts["communities"] = readable.filter(community_id__in=sorted(communities))
+        parts["communities"] = readable.filter(community_id__any=sorted(communities))
     if found["people"]:
-        parts["people"] = readable.filter(author_id__in=found["people"])
+        parts["people"] = readable.filter(author_id__any=found["people"])
     # One part per followed tag: a popular tag is found walking the newest posts, a
     # rare one through its links; the planner can choose only when it sees one tag.
     tags = [readable.filter(tag_links__tag_id=tag_id) for tag_id in found["tags"]]
