@@ -85,13 +85,9 @@ def directory_search(viewer, query: DirectoryQuery) -> QuerySet[User]:
     With a skill, people holding a matching skill come first by level, then by
     endorsements; otherwise by name.
     """
-    people = users_visible_to(viewer).filter(is_active=True)
-    for word in query.name.split():
-        people = people.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(username__icontains=word)
-        )
+    from search.selectors import people_named  # (search reads profiles: import here)
+
+    people = people_named(users_visible_to(viewer).filter(is_active=True), query.name)
     if query.department:
         people = people.filter(department=query.department)
     if query.site:

@@ -43,7 +43,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Length
+from django.db.models.functions import Concat, Length
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
@@ -227,6 +227,17 @@ def search_people(viewer, query: ParsedQuery, filters: PeopleFilters | None = No
     return people.select_related("profile").prefetch_related(
         Prefetch("user_skills", queryset=user_skills_ranked(), to_attr="ranked_skills")
     )
+
+
+def people_named(people: QuerySet[User], text: str) -> QuerySet[User]:
+    """`people` whose full name or username contains every word of `text`, case and
+    accents aside (the directory's name box). On PostgreSQL, the full name is read from
+    the folded column kept by the search migration, through its trigram index."""
+    full_name = Concat("first_name", Value(" "), "last_name")
+    people = people.alias(_name=_search_name() if _postgres() else Fold(full_name))
+    for word in text.split():
+        people = people.filter(Q(_name__contains=fold(word)) | Q(username__icontains=word))
+    return people
 
 
 # Communities.

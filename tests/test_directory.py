@@ -52,6 +52,15 @@ def test_directory_lists_active_people_by_name(client, employee, company, former
     assert former_employee.last_name not in found
 
 
+@pytest.mark.parametrize("typed", ["muller", "MÜLLER", "hélène mül", "Helene Muller", "h.mull"])
+def test_name_search_ignores_case_and_accents(client, employee, typed):
+    UserFactory(first_name="Hélène", last_name="Müller", username="h.muller")
+    UserFactory(first_name="Hélène", last_name="Arnaud", username="h.arnaud")
+    client.force_login(employee)
+
+    assert names_found(client, q=typed) == ["Müller"]
+
+
 @pytest.mark.parametrize("typed", ["comptabilite", "COMPTABILITÉ", "  comptabilité ", "compta"])
 def test_skill_search_ignores_case_and_accents(client, employee, company, typed):
     client.force_login(employee)

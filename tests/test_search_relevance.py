@@ -289,7 +289,7 @@ def test_tags_come_closest_name_first(reader):
 
 def test_tag_counts_stop_past_the_cap(client, reader, monkeypatch):
     monkeypatch.setattr("search.selectors.TAG_COUNT_CAP", 2)
-    for n in range(3):
+    for _ in range(3):
         PostFactory(community=None, tags=["budget"])
     PostFactory(community=None, tags=["budgets-q1"])
     found = {t.name: t.posts_count for t in search_tags(reader, parse_query("budget"))}
