@@ -34,12 +34,14 @@ class Post(models.Model):  # type: ignore[django-manager-missing]
         on_delete=models.CASCADE,
         related_name="posts",
         help_text=_("Empty: a post on the author's own profile."),
+        db_index=False,  # the stream index below starts with it
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
         on_delete=models.CASCADE,
         related_name="posts",
+        db_index=False,  # the stream index below starts with it
     )
     body = models.TextField(_("text"))
     status = models.CharField(
@@ -59,7 +61,9 @@ class Post(models.Model):  # type: ignore[django-manager-missing]
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         ordering = ["-created_at", "-id"]
-        # Streams page by the keyset (created_at, id), newest first.
+        # Streams page by the keyset (created_at, id), newest first. No separate index on
+        # the community or the author: it would duplicate these, and with it the planner
+        # sorted a part of the home stream instead of walking its index in order.
         indexes = [
             models.Index(fields=["community", "-created_at", "-id"], name="post_community_stream"),
             models.Index(fields=["author", "-created_at", "-id"], name="post_author_stream"),
@@ -96,7 +100,11 @@ class Comment(models.Model):
     """A comment on a post, or a reply to a comment (one level: `parent` is top-level)."""
 
     post = models.ForeignKey(
-        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="comments"
+        Post,
+        verbose_name=_("post"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+        db_index=False,  # the thread index below starts with it
     )
     parent = models.ForeignKey(
         "self",
