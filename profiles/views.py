@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from communities.selectors import communities_of_member
+from rse.pagination import CappedPaginator
 
 from . import permissions, selectors, services
 from .forms import DirectorySearchForm, ProfileForm, SkillAddForm, SkillLevelForm
@@ -55,7 +56,9 @@ def directory(request):
             language=data["language"],
         )
     people = selectors.directory_search(request.user, query)
-    paginator = Paginator(people, settings.RSE_DIRECTORY_PAGE_SIZE, allow_empty_first_page=True)
+    paginator = CappedPaginator(
+        people, settings.RSE_DIRECTORY_PAGE_SIZE, allow_empty_first_page=True
+    )
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

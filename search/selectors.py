@@ -8,7 +8,7 @@ then matches, ranks and counts. No other visibility rule is written here.
 PostgreSQL: stored search vectors (French and English, unaccented, see the migration)
 with GIN indexes, ranked by relevance then recency; trigram similarity on names.
 Posts are ranked among the newest `RSE_SEARCH_MAX_RESULTS` matches, and counts stop
-just past that number (`capped_count`, `CappedCount`): the pages say "1,000+".
+just past that number (`rse.pagination`, `CappedCount`): the pages say "1,000+".
 SQLite: case- and accent-folded substring matching (`rse_fold`), with a light stemming
 of plurals; same result shapes, same access rules.
 """
@@ -65,11 +65,6 @@ def _postgres() -> bool:
 
 def _cap() -> int:
     return settings.RSE_SEARCH_MAX_RESULTS
-
-
-def capped_count(queryset: QuerySet) -> int:
-    """The number of rows, counted no further than one past the cap."""
-    return queryset.order_by().values("pk")[: _cap() + 1].count()
 
 
 class CappedCount(Subquery):

@@ -7,14 +7,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
+
+from rse.pagination import CappedPaginator, capped_count, count_label
 
 from . import selectors
 from .forms import PeopleFilterForm, PostFilterForm
@@ -60,15 +60,8 @@ def _decorate(name: str, items: Iterable, query: ParsedQuery) -> Iterable:
             item.hl_excerpt = excerpt(plain_text(item.body), terms)
         else:
             item.hl_name = highlight(item.name, terms)
-            item.count_label = _count_label(item.posts_count, selectors.TAG_COUNT_CAP)
+            item.count_label = count_label(item.posts_count, selectors.TAG_COUNT_CAP)
     return items
-
-
-def _count_label(count: int, cap: int) -> str:
-    """1,234 — or "1,000+" past the cap, where counting stops."""
-    if count > cap:
-        return gettext("%(count)s+") % {"count": number_format(cap, force_grouping=True)}
-    return number_format(count, force_grouping=True)
 
 
 @dataclass
@@ -84,7 +77,7 @@ class Section:
 
     @property
     def count_label(self) -> str:
-        return _count_label(self.count, settings.RSE_SEARCH_MAX_RESULTS)
+        return count_label(self.count)
 
 
 @login_required
@@ -97,7 +90,7 @@ def results(request):
             if not _applies(name, query):
                 continue
             found = search(request.user, query)
-            count = selectors.capped_count(found)
+            count = capped_count(found)
             items = list(found[:PREVIEW_SIZE]) if count else []
             sections.append(Section(name, TITLES[name], count, _decorate(name, items, query)))
     return render(
@@ -121,9 +114,7 @@ def section(request, name: str):
     found = selectors.SECTIONS[name](request.user, query, filters)
     if not _applies(name, query):
         found = found.none()
-    # Pages go no further than the cap (the count says "1,000+": narrow the search).
-    capped = found[: settings.RSE_SEARCH_MAX_RESULTS + 1]
-    paginator = Paginator(capped, settings.RSE_SEARCH_PAGE_SIZE, allow_empty_first_page=True)
+    paginator = CappedPaginator(found, settings.RSE_SEARCH_PAGE_SIZE, allow_empty_first_page=True)
     page = paginator.get_page(request.GET.get("page"))
     _decorate(name, page.object_list, query)
     params = request.GET.copy()
@@ -179,7 +170,7 @@ def suggest(request):
                     "label": f"#{tag.name}",
                     "kind": gettext("Tag"),
                     "detail": ngettext("%(count)s post", "%(count)s posts", tag.posts_count)
-                    % {"count": _count_label(tag.posts_count, selectors.TAG_COUNT_CAP)},
+                    % {"count": count_label(tag.posts_count, selectors.TAG_COUNT_CAP)},
                     "url": reverse("tag_detail", args=[tag.slug]),
                 }
                 for tag in tags[:SUGGESTIONS_SIZE]

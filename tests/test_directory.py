@@ -209,3 +209,20 @@ def test_directory_speaks_french(client, employee, company):
         ).content.decode()
 
     assert "<h1>Personnes</h1>" in page and "2 personnes" in page and "Compétence" in page
+
+
+def test_directory_count_and_pages_stop_past_the_cap(client, employee, settings):
+    settings.RSE_SEARCH_MAX_RESULTS = 3
+    settings.RSE_DIRECTORY_PAGE_SIZE = 2
+    for _ in range(5):
+        UserFactory(last_name="Zed")
+    client.force_login(employee)
+
+    response = client.get(reverse("people:directory"), {"q": "zed"})
+
+    assert response.context["page"].paginator.capped
+    assert response.context["page"].paginator.num_pages == 2  # the first 4 rows
+    assert "3+ people: add a name, a skill" in response.content.decode()
+    assert names_found(client, q="zed", page=2) == ["Zed", "Zed"]
+    settings.RSE_SEARCH_MAX_RESULTS = 10
+    assert "5 people" in client.get(reverse("people:directory"), {"q": "zed"}).content.decode()
