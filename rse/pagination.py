@@ -16,8 +16,14 @@ def max_results() -> int:
 
 def capped_count(queryset: QuerySet, cap: int | None = None) -> int:
     """The number of rows, counted no further than one past `cap` (unordered: the
-    database stops at the first rows it finds)."""
+    database stops at the first rows it finds).
+
+    A queryset made from ids its selector has just read (the newest matches of a
+    search) carries their number as `known_count`: no need to ask again."""
     cap = max_results() if cap is None else cap
+    known = getattr(queryset, "known_count", None)
+    if known is not None:
+        return min(known, cap + 1)
     return queryset.order_by().values("pk")[: cap + 1].count()
 
 
@@ -34,7 +40,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return capped_count(self.object_list)
+        return capped_count(self.object_list)  # type: ignore[arg-type]  # a queryset
 
     @property
     def capped(self) -> bool:

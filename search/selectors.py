@@ -34,6 +34,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    OrderBy,
     OuterRef,
     Prefetch,
     Q,
@@ -207,8 +208,15 @@ def search_people(viewer, query: ParsedQuery, filters: PeopleFilters | None = No
     if filters.skill.strip():
         people = people.filter(_has_skill(filters.skill))
     if _postgres():
-        for term in terms:
-            people = people.filter(pk__in=_people_matching_on_postgres(term))
+        # Who matches every term, read first as a list of ids: joined to the people as
+        # subqueries, the planner expected thousands and read the whole table, twice
+        # (for the count, then for the top).
+        matching = reduce(
+            lambda both, term: both.intersection(_people_matching_on_postgres(term)),
+            terms[1:],
+            _people_matching_on_postgres(terms[0]),
+        )
+        people = people.filter(pk__any=[row["pk"] for row in matching])
         people = people.alias(_vector=_vector(), _name=_search_name())
         people = people.annotate(
             rank=TrigramWordSimilarity(fold(" ".join(terms)), F("_name"))
@@ -327,18 +335,20 @@ def search_posts(viewer, query: ParsedQuery, filters: PostFilters | None = None)
             posts = posts.filter(_fold_body__regex=_phrase_pattern(phrase))
     # The newest matches, read once as a list of ids: counting the section, showing its
     # top and paging through it then read only these rows.
-    window = ordering
+    window: list[str | OrderBy] = list(ordering)
     if tsquery is not None:
         # Sorted on a copy of the date, not the date's index: walking that index newest
         # first and testing each post's vector takes seconds for a broad word, reading
         # its matches from the search index and sorting them takes milliseconds.
         window = [NotIndexed(F("created_at")).desc(), "-id"]
     newest = list(posts.order_by(*window).values_list("pk", flat=True)[: _cap() + 1])
-    posts = Post.objects.filter(pk__in=newest)
+    posts = Post.objects.filter(pk__any=newest)
     if tsquery is not None:
         posts = posts.alias(_vector=_vector()).annotate(rank=SearchRank(F("_vector"), tsquery))
         ordering = ["-rank", *ordering]
-    return posts.select_related("author", "community").order_by(*ordering)
+    found = posts.select_related("author", "community").order_by(*ordering)
+    found.known_count = len(newest)  # type: ignore[attr-defined]  # see rse.pagination
+    return found
 
 
 # Tags.
