@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communities.selectors import communities_discoverable_by
+from communities.selectors import communities_readable_by
 from profiles.selectors import directory_choices
 
 from .selectors import PeopleFilters, PostFilters
@@ -45,7 +45,8 @@ class PostFilterForm(forms.Form):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        communities = communities_discoverable_by(viewer).order_by("name", "pk")
+        # Those whose posts the viewer may read: the others would find nothing.
+        communities = communities_readable_by(viewer).order_by("name", "pk")
         self.fields["community"].choices = [
             ("", _("Any community")),
             *communities.values_list("slug", "name"),
