@@ -325,3 +325,14 @@ def test_posts_are_taken_among_the_newest_matches(reader, settings):
     ]
     found = set(search_posts(reader, parse_query("budget")))
     assert found == set(posts[:3])  # the newest, up to one past the cap
+
+
+def test_post_filter_offers_the_communities_one_may_read(client, reader):
+    closed = CommunityFactory(name="Closed club", access="closed")
+    mine = CommunityFactory(name="My club", access="closed")
+    MembershipFactory(community=mine, user=reader)
+    client.force_login(reader)
+    form = client.get("/search/posts/", {"q": "budget"}).context["form"]
+    offered = dict(form.fields["community"].choices)
+    assert mine.slug in offered
+    assert closed.slug not in offered  # visible, but its posts are not readable
