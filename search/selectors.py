@@ -359,17 +359,19 @@ def search_posts(viewer, query: ParsedQuery, filters: PostFilters | None = None)
 TAG_COUNT_CAP = 100
 
 
-def tags_visible_to(viewer) -> QuerySet[Tag]:
-    """Tags on at least one post `viewer` may read, with that number of posts (counted
-    no further than one past `TAG_COUNT_CAP`).
+def _readable_links(viewer) -> QuerySet[TaggedPost]:
+    """The links of the tag of the outer query to posts `viewer` may read: a tag is
+    seen when it has one, and counted by them.
 
     The communities `viewer` may read are read first as a list: the per-tag checks
     and counts then probe each tag's links instead of hashing every readable post."""
     communities = list(communities_readable_by(viewer).values_list("pk", flat=True))
     readable = posts_readable_by(viewer, readable_community_ids=communities).values("pk")
-    links = TaggedPost.objects.filter(tag=OuterRef("pk"), content_object__in=readable)
-    count = CappedCount(links.order_by().values("pk")[: TAG_COUNT_CAP + 1])
-    return Tag.objects.filter(Exists(links)).annotate(posts_count=count)
+    return TaggedPost.objects.filter(tag=OuterRef("pk"), content_object__in=readable)
+
+
+def _posts_count(links: QuerySet[TaggedPost]) -> CappedCount:
+    return CappedCount(links.order_by().values("pk")[: TAG_COUNT_CAP + 1])
 
 
 def search_tags(viewer, query: ParsedQuery, filters=None):
@@ -378,8 +380,9 @@ def search_tags(viewer, query: ParsedQuery, filters=None):
     start with it, then the shortest.
 
     Not the most used first: that would count every matching tag's posts, hundreds of
-    thousands of links for a broad word; only the tags shown are counted."""
-    tags = tags_visible_to(viewer).alias(_fold_name=Fold(F("name")))
+    thousands of links for a broad word; only the tags shown are counted. The matching
+    tags are read first as a list of ids, so that whether each may be seen is checked
+    once, not again for the count and the page."""
     conditions = []
     if query.tags:
         conditions.append(_matching_tags(list(query.tags)))
@@ -388,14 +391,21 @@ def search_tags(viewer, query: ParsedQuery, filters=None):
     if words:
         conditions.append(reduce(and_, words))
     if not conditions:
-        return tags.none()
+        return Tag.objects.none()
     closest = fold(query.tags[0].replace("-", " ")) if query.tags else stem(fold(searched[0]))
     closeness = Case(
         When(_fold_name=closest, then=Value(0)),
         When(_fold_name__startswith=closest, then=Value(1)),
         default=Value(2),
     )
-    return tags.filter(reduce(or_, conditions)).order_by(closeness, Length("name"), "name", "pk")
+    ordering = [closeness, Length("name"), "name", "pk"]
+    links = _readable_links(viewer)
+    tags = Tag.objects.alias(_fold_name=Fold(F("name")))
+    matching = tags.filter(reduce(or_, conditions), Exists(links)).order_by(*ordering)
+    ids = list(matching.values_list("pk", flat=True)[: _cap() + 1])
+    found = tags.filter(pk__any=ids).annotate(posts_count=_posts_count(links)).order_by(*ordering)
+    found.known_count = len(ids)  # type: ignore[attr-defined]  # see rse.pagination
+    return found
 
 
 SECTIONS = {
