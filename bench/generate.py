@@ -600,7 +600,7 @@ class Company:
                 )
                 k = min(len(self.tag_ids), int(rng.expovariate(1 / tags_per_post) + 0.7))
                 for tag in {self.tag_ids[tag_rank.draw()] for _ in range(k)}:
-                    tagged_rows.append((tagged_id, tag, pk))
+                    tagged_rows.append((tagged_id, tag, pk, moment))
                     tagged_id += 1
                 yield (pk, community, author, body, "published", moment, n_comments, n_likes)
                 if len(tagged_rows) >= 50_000:
@@ -608,7 +608,7 @@ class Company:
                     tagged_rows = []
             self.tagged_loader.write(tagged_rows)
 
-        self.tagged_loader = Loader(Tagged, ["id", "tag_id", "content_object_id"])
+        self.tagged_loader = Loader(Tagged, ["id", "tag_id", "content_object_id", "created_at"])
         columns = ["id", "community_id", "author_id", "body", "status", "created_at"]
         Loader(Post, [*columns, "comments_count", "likes_count"]).write(rows())
         self.counts["posts"] = size.posts

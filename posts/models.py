@@ -5,6 +5,8 @@ employee may read it, never an external). Who may read what is decided in
 `posts.selectors`, never here.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -87,6 +89,11 @@ class TaggedPost(TaggedItemBase):
     content_object: "models.ForeignKey[Post, Post]" = models.ForeignKey(
         Post, on_delete=models.CASCADE, related_name="tag_links"
     )
+    # The post's publication time, copied (it never changes): a tag's posts are read
+    # newest first from its links alone, however many old posts carry it.
+    created_at: "models.DateTimeField[datetime, datetime]" = models.DateTimeField(
+        _("published at"), editable=False
+    )
 
     class Meta:
         verbose_name = _("tag of a post")
@@ -94,6 +101,14 @@ class TaggedPost(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["tag", "content_object"], name="tagged_post_once"),
         ]
+        indexes = [
+            models.Index(fields=["tag", "-created_at", "-content_object"], name="tag_stream"),
+        ]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.created_at is None:
+            self.created_at = self.content_object.created_at
+        super().save(*args, **kwargs)
 
 
 class Comment(models.Model):

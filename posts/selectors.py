@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 from taggit.models import Tag
 
@@ -68,6 +68,22 @@ class StreamPage:
     next_cursor: str | None
 
 
+@dataclass(frozen=True)
+class Source:
+    """A part of a stream, paged on its own index. `at` names the publication time it
+    is ordered by: the post's own, or the copy kept by the links of a tag (whose index
+    lists a tag's posts newest first)."""
+
+    posts: QuerySet[Post]
+    at: str = "created_at"
+
+
+def tag_source(posts: QuerySet[Post], tag_id: int) -> Source:
+    """The posts among `posts` that carry the tag, read through the tag's links."""
+    tagged = posts.filter(tag_links__tag_id=tag_id).alias(_at=F("tag_links__created_at"))
+    return Source(tagged, at="_at")
+
+
 def encode_cursor(post: Post) -> str:
     raw = f"{post.created_at.isoformat()}|{post.pk}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -100,18 +116,20 @@ def with_cards(posts: QuerySet[Post], viewer) -> QuerySet[Post]:
     )
 
 
-def _after(posts: QuerySet[Post], key: tuple[datetime, int] | None) -> QuerySet[Post]:
+def _after(
+    posts: QuerySet[Post], key: tuple[datetime, int] | None, at: str = "created_at"
+) -> QuerySet[Post]:
     if key is None:
         return posts
     created_at, pk = key
-    return posts.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+    return posts.filter(Q(**{f"{at}__lt": created_at}) | Q(**{at: created_at, "pk__lt": pk}))
 
 
 def stream_page(
     posts: QuerySet[Post],
     viewer,
     cursor: str | None = None,
-    sources: list[QuerySet[Post]] | None = None,
+    sources: list[Source] | None = None,
 ) -> StreamPage:
     """One page of `posts` (already restricted to readable ones), after `cursor`.
 
@@ -126,8 +144,8 @@ def stream_page(
     posts = _after(posts, key)
     if sources:
         parts = [
-            _after(source, key)
-            .order_by("-created_at", "-id")
+            _after(source.posts, key, source.at)
+            .order_by(f"-{source.at}", "-id")
             .values_list("pk", flat=True)[: size + 1]
             for source in sources
         ]
@@ -186,8 +204,8 @@ def home_stream(user, which: str = "all") -> QuerySet[Post]:
     return posts_readable_by(user).filter(chosen)
 
 
-def home_sources(user, which: str = "all") -> list[QuerySet[Post]]:
-    """Querysets whose union is `home_stream(user, which)` (for
+def home_sources(user, which: str = "all") -> list[Source]:
+    """Sources whose union is `home_stream(user, which)` (for
     `stream_page(..., sources=...)`), with the user's communities, people and tags read
     first as plain lists, so that each part walks its own index: the posts of a few
     communities or people are found directly, not by filtering the whole post index.
@@ -217,24 +235,29 @@ def home_sources(user, which: str = "all") -> list[QuerySet[Post]]:
     for kind, pk in rows:
         found[kind].append(pk)
     readable = posts_readable_by(user, readable_community_ids=found["readable"])
-    parts: dict[str, QuerySet[Post]] = {"mine": readable.filter(author_id=user.pk)}
+    parts: dict[str, Source] = {"mine": Source(readable.filter(author_id=user.pk))}
     communities = set(found["communities"]) & set(found["readable"])
     if communities:
-        parts["communities"] = readable.filter(community_id__any=sorted(communities))
+        parts["communities"] = Source(readable.filter(community_id__any=sorted(communities)))
     if found["people"]:
-        parts["people"] = readable.filter(author_id__any=found["people"])
-    # One part per followed tag: a popular tag is found walking the newest posts, a
-    # rare one through its links; the planner can choose only when it sees one tag.
-    tags = [readable.filter(tag_links__tag_id=tag_id) for tag_id in found["tags"]]
+        parts["people"] = Source(readable.filter(author_id__any=found["people"]))
+    # One part per followed tag, read newest first through the tag's links.
+    tags = [tag_source(readable, tag_id) for tag_id in found["tags"]]
+    nothing = [Source(Post.objects.none())]
     if which == "tags":
-        return tags or [Post.objects.none()]
+        return tags or nothing
     if which in ("communities", "people"):
-        return [parts[which]] if which in parts else [Post.objects.none()]
+        return [parts[which]] if which in parts else nothing
     return [*parts.values(), *tags]
 
 
 def tag_posts(user, tag: Tag) -> QuerySet[Post]:
     return posts_readable_by(user).filter(tag_links__tag=tag)
+
+
+def tag_sources(user, tag: Tag) -> list[Source]:
+    """`tag_posts` as a source read through the tag's links (see `stream_page`)."""
+    return [tag_source(posts_readable_by(user), tag.pk)]
 
 
 def tags_readable_by(user) -> QuerySet[Tag]:

@@ -356,6 +356,7 @@ def tag_detail(request, slug: str):
         "posts/tag.html",
         {"tag": tag, "follows": follows},
         selectors.tag_posts(request.user, tag),
+        sources=selectors.tag_sources(request.user, tag),
     )
 
 

@@ -95,3 +95,33 @@ def test_people_with_a_skill_come_best_first(company):
         )
         assert [p.pk for p in got] == [s.user_id for s in expected[:30]]
         assert [p.skill_rank for p in got] == [LEVEL_RANK[s.level] for s in expected[:30]]
+
+
+def _tag_pages(user, tag, sources):
+    cursor, pages = None, []
+    for _ in range(4):
+        page = selectors.stream_page(
+            selectors.tag_posts(user, tag),
+            user,
+            cursor,
+            selectors.tag_sources(user, tag) if sources else None,
+        )
+        pages.append([post.pk for post in page.posts])
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    return pages
+
+
+def test_a_tag_page_read_through_its_links_is_the_same_stream(company, settings):
+    settings.RSE_STREAM_PAGE_SIZE = 5
+    for tag in Tag.objects.order_by("pk")[:3]:
+        for user in _people():
+            assert _tag_pages(user, tag, sources=True) == _tag_pages(user, tag, sources=False)
+
+
+def test_tag_links_keep_their_post_time(company):
+    from posts.models import TaggedPost
+
+    links = TaggedPost.objects.select_related("content_object")[:50]
+    assert links and all(link.created_at == link.content_object.created_at for link in links)
