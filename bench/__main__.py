@@ -97,8 +97,17 @@ def cast_and_targets() -> tuple[dict, dict]:
         .order_by("members_count", "pk")
         .first()
     )
-    top = _one(TaggedPost.objects.values("tag_id").annotate(n=Count("pk")).order_by("-n", "tag_id"))
-    tag = Tag.objects.get(pk=top["tag_id"])
+    # The most used tag, and one of the less used (the 61st: about 0.4% of the posts at
+    # `large`), whose newest posts are further apart in time.
+    ranked = list(
+        TaggedPost.objects.values("tag_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "tag_id")
+        .values_list("tag_id", flat=True)[:61]
+    )
+    if not ranked:
+        raise SystemExit("the generated company has no tagged post")
+    tag, less_used = Tag.objects.get(pk=ranked[0]), Tag.objects.get(pk=ranked[-1])
     # A post on a profile (every employee reads it) with about 50 comments.
     profile_posts = Post.objects.filter(community__isnull=True, status="published")
     thread = profile_posts.filter(comments_count__gte=40).order_by("comments_count", "pk").first()
@@ -122,6 +131,7 @@ def cast_and_targets() -> tuple[dict, dict]:
         "large community": f"/communities/{largest.slug}/",
         "small community": f"/communities/{small.slug}/" if small else None,
         "tag": f"/tags/{tag.slug}/",
+        "less used tag": f"/tags/{less_used.slug}/",
         "skill": "/people/?" + urlencode({"skill": skill.name}),
         "name": "/people/?" + urlencode({"q": manager.last_name}),
         "post with comments": f"/posts/{thread.pk}/",
@@ -141,12 +151,13 @@ def pages_for(cast: dict, targets: dict) -> list[tuple[str, str, str]]:
         ("floor: primary key", "newcomer", f"/bench/floor/pk/{targets['pk']}/"),
         (FLOOR, "newcomer", "/bench/floor/fortunes/"),
     ]
-    for who in ("newcomer", "member of many communities", "manager", "external"):
+    for who in ("newcomer", "member of many communities", "manager", "external", "follower"):
         if cast.get(who):
             pages.append(("home", who, "/"))
     pages += [
         ("large community", "manager", targets["large community"]),
         ("tag", "member of many communities", targets["tag"]),
+        ("less used tag", "member of many communities", targets["less used tag"]),
         ("people by skill", "member of many communities", targets["skill"]),
         ("people by name", "member of many communities", targets["name"]),
         ("post with comments", "member of many communities", targets["post with comments"]),

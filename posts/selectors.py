@@ -133,12 +133,13 @@ def stream_page(
 ) -> StreamPage:
     """One page of `posts` (already restricted to readable ones), after `cursor`.
 
-    `sources`, when given, are querysets whose union is `posts` (the home stream's
-    communities, people, tags...): the next rows of each are read on its own index,
-    LIMITed, and the page is taken among those few candidates, still filtered by
-    `posts` itself. The newest rows of a union are among the newest rows of its parts,
-    so the page is the same as without `sources` — without walking the whole post
-    index when the sources are sparse (a newcomer) or large (a popular tag)."""
+    `sources`, when given, are parts whose union is the stream (the home stream's
+    communities, people, tags...), each within `posts`: the next rows of each are read
+    on its own index, LIMITed, and the page is taken among those few candidates, still
+    filtered by `posts` (at least the reading rule). The newest rows of a union are
+    among the newest rows of its parts, so the page is the same as reading the stream
+    whole — without walking the whole post index when the sources are sparse (a
+    newcomer) or large (a popular tag)."""
     size = settings.RSE_STREAM_PAGE_SIZE
     key = decode_cursor(cursor)
     posts = _after(posts, key)

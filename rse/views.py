@@ -27,11 +27,13 @@ def home(request):
     }
     if not request.GET.get("cursor"):
         context["suggestions"] = post_selectors.suggestions_for(request.user)
+    # The sources say which posts the stream holds; the page re-checks only the reading
+    # rule (repeating every source's condition made PostgreSQL hash each followed tag).
     return render_stream(
         request,
         "home.html",
         context,
-        post_selectors.home_stream(request.user, which),
+        post_selectors.posts_readable_by(request.user),
         sources=post_selectors.home_sources(request.user, which),
     )
 

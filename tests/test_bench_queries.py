@@ -26,8 +26,9 @@ def _people():
 def _pages(user, which, sources):
     cursor, pages = None, []
     for _ in range(4):
+        # As the home page reads it: the reading rule, and the sources; or the stream whole.
         page = selectors.stream_page(
-            selectors.home_stream(user, which),
+            selectors.posts_readable_by(user) if sources else selectors.home_stream(user, which),
             user,
             cursor,
             selectors.home_sources(user, which) if sources else None,
