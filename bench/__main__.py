@@ -99,15 +99,15 @@ def cast_and_targets() -> tuple[dict, dict]:
     )
     # The most used tag, and one of the less used (the 61st: about 0.4% of the posts at
     # `large`), whose newest posts are further apart in time.
-    ranked = list(
+    tags_by_use = list(
         TaggedPost.objects.values("tag_id")
         .annotate(n=Count("pk"))
         .order_by("-n", "tag_id")
         .values_list("tag_id", flat=True)[:61]
     )
-    if not ranked:
+    if not tags_by_use:
         raise SystemExit("the generated company has no tagged post")
-    tag, less_used = Tag.objects.get(pk=ranked[0]), Tag.objects.get(pk=ranked[-1])
+    tag, less_used = Tag.objects.get(pk=tags_by_use[0]), Tag.objects.get(pk=tags_by_use[-1])
     # A post on a profile (every employee reads it) with about 50 comments.
     profile_posts = Post.objects.filter(community__isnull=True, status="published")
     thread = profile_posts.filter(comments_count__gte=40).order_by("comments_count", "pk").first()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -558,6 +559,7 @@ class Company:
         self.post_first = post_first
         self.post_community: list[int | None] = []
         self.post_time: list[datetime] = []
+        self.post_author: list[int] = []
         self.last_activity: dict[int, datetime] = {}
         tags_per_post = size.post_tags / size.posts
         comments_mean = size.comments / size.posts
@@ -588,6 +590,7 @@ class Company:
                     moment = self.when(3 * 365)
                 self.post_community.append(community)
                 self.post_time.append(moment)
+                self.post_author.append(author)
                 n_comments = int(rng.expovariate(1 / comments_mean) + 0.5)
                 n_likes = min(
                     len(self._readers(community)), int(rng.expovariate(1 / post_likes_mean) + 0.5)
@@ -620,7 +623,7 @@ class Company:
 
     def comments_and_likes(self) -> None:
         size, rng = self.size, self.rng
-        self.say(f"{size.comments:,} comments, {size.likes:,} likes")
+        self.say(f"{size.comments:,} comments, {size.likes:,} likes, recent notifications")
         Comment = apps.get_model("posts", "Comment")
         Like = apps.get_model("posts", "Like")
         comment_first = _next_id(Comment)
@@ -630,9 +633,33 @@ class Company:
         like_loader = Loader(Like, ["id", "user_id", "post_id", "comment_id", "created_at"])
         like_id = like_first
         comment_id = comment_first
+        # Authors are told of the comments on their posts. Read notifications older
+        # than the retention are purged, so only the last RETENTION days are kept:
+        # read after a day, except those of the last week, left unread.
+        Notification = apps.get_model("notifications", "Notification")
+        notification_loader = Loader(
+            Notification,
+            [
+                "id",
+                "recipient_id",
+                "kind",
+                "actor_id",
+                "community_id",
+                "post_id",
+                "comment_id",
+                "created_at",
+                "read_at",
+                "emailed_at",
+                "data",
+            ],
+        )
+        notification_rows: list[tuple] = []
+        notification_id = _next_id(Notification)
+        kept_since = self.now - timedelta(days=settings.NOTIFICATIONS_READ_RETENTION_DAYS)
+        unread_since = self.now - timedelta(days=7)
 
         def comment_rows():
-            nonlocal like_id, comment_id, like_rows
+            nonlocal like_id, comment_id, like_rows, notification_id
             for i in range(size.posts):
                 post = self.post_first + i
                 community = self.post_community[i]
@@ -648,6 +675,14 @@ class Company:
                     likers = {readers[rng.randrange(len(readers))] for _ in range(likes)}
                     body = rng.choice(COMMENTS)
                     yield (comment_id, post, parent, author, body, "published", at, len(likers))
+                    recipient = self.post_author[i]
+                    if kept_since < at <= self.now and recipient != author:
+                        read = None if at > unread_since else at + timedelta(days=1)
+                        notification_rows.append(
+                            (notification_id, recipient, "commented", author, community, post)
+                            + (comment_id, at, read, at, "{}")
+                        )
+                        notification_id += 1
                     if parent is None:
                         top_level.append(comment_id)
                     for user in likers:
@@ -664,6 +699,9 @@ class Company:
                 if len(like_rows) >= 50_000:
                     like_loader.write(like_rows)
                     like_rows = []
+                if len(notification_rows) >= 50_000:
+                    notification_loader.write(notification_rows)
+                    notification_rows.clear()
 
         comment_loader = Loader(
             Comment,
@@ -680,8 +718,10 @@ class Company:
         )
         comment_loader.write(comment_rows())
         like_loader.write(like_rows)
+        notification_loader.write(notification_rows)
         self.counts["comments"] = comment_loader.rows
         self.counts["likes"] = like_loader.rows
+        self.counts["notifications"] = notification_loader.rows
 
     def follows(self) -> None:
         size, rng = self.size, self.rng
@@ -903,6 +943,7 @@ class Company:
             ("posts", "TaggedPost"),
             ("posts", "Comment"),
             ("posts", "Like"),
+            ("notifications", "Notification"),
             ("posts", "TagFollow"),
             ("posts", "CommunityFollow"),
             ("moderation", "Case"),
