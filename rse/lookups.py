@@ -1,4 +1,4 @@
-"""`field__any=[...]`: membership in a long list of values, cheap to build.
+"""`field__any=[...]`: membership in a long list of ids, cheap to build.
 
 `field__in=[...]` makes one placeholder per value, each prepared by Django and parsed by
 the database: with the several hundred communities a person may read, repeated in every
@@ -8,11 +8,11 @@ into anyway); elsewhere it is a plain `IN`.
 """
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Field, ForeignObject, Lookup
+from django.db.models import ForeignObject, IntegerField, Lookup
 
 
-@Field.register_lookup
-@ForeignObject.register_lookup  # (foreign keys do not inherit the lookups of Field)
+@IntegerField.register_lookup  # ids (AutoField and BigAutoField are integer fields)
+@ForeignObject.register_lookup  # foreign keys, which do not inherit the lookups of fields
 class AnyOf(Lookup):
     lookup_name = "any"
     prepare_rhs = False
