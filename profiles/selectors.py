@@ -14,6 +14,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Lower
 from django.http import Http404
 
 from .models import LEVEL_RANK, Follow, Skill, User, UserSkill, normalize_skill_name
@@ -94,7 +95,12 @@ def directory_search(viewer, query: DirectoryQuery) -> QuerySet[User]:
         people = people.filter(site=query.site)
     if query.language.strip():
         people = people.filter(profile__languages__icontains=query.language.strip())
-    ordering = ["last_name", "first_name", "pk"]
+    ordering: list = ["last_name", "first_name", "pk"]
+    if query.name.strip():
+        # The same order, case aside, read on no index: the few people named so are
+        # found through the name's trigram index, then sorted. (Walking the alphabetical
+        # index instead, the planner read 33,000 people to reach the Mullers.)
+        ordering = [Lower("last_name"), Lower("first_name"), "pk"]
     key = normalize_skill_name(query.skill)
     skills: list[int] = []
     if key:
