@@ -208,20 +208,25 @@ def search_people(viewer, query: ParsedQuery, filters: PeopleFilters | None = No
     if filters.skill.strip():
         people = people.filter(_has_skill(filters.skill))
     if _postgres():
-        # Who matches every term, read first as a list of ids: joined to the people as
-        # subqueries, the planner expected thousands and read the whole table, twice
-        # (for the count, then for the top).
+        # Who matches every term, read first as a list of ids (joined as subqueries, the
+        # planner expected thousands and read the whole table twice: for the count,
+        # then for the top); ranked by closeness of name and words. Past the cap (a
+        # skill half the company holds), relevance means little and ranking everyone
+        # takes seconds: those people come by name, as in the directory.
         matching = reduce(
             lambda both, term: both.intersection(_people_matching_on_postgres(term)),
             terms[1:],
             _people_matching_on_postgres(terms[0]),
         )
-        people = people.filter(pk__any=[row["pk"] for row in matching])
-        people = people.alias(_vector=_vector(), _name=_search_name())
-        people = people.annotate(
-            rank=TrigramWordSimilarity(fold(" ".join(terms)), F("_name"))
-            + SearchRank(F("_vector"), _tsquery(" ".join(terms), configs=("simple",)))
-        ).order_by("-rank", "last_name", "first_name", "pk")
+        ids = [row["pk"] for row in matching[: _cap() + 1]]
+        if len(ids) > _cap():
+            people = people.filter(pk__in=matching).order_by("last_name", "first_name", "pk")
+        else:
+            people = people.filter(pk__any=ids).alias(_vector=_vector(), _name=_search_name())
+            people = people.annotate(
+                rank=TrigramWordSimilarity(fold(" ".join(terms)), F("_name"))
+                + SearchRank(F("_vector"), _tsquery(" ".join(terms), configs=("simple",)))
+            ).order_by("-rank", "last_name", "first_name", "pk")
     else:
         people = _with_folds(people, PEOPLE_FOLDED)
         for term in terms:

@@ -336,3 +336,15 @@ def test_post_filter_offers_the_communities_one_may_read(client, reader):
     offered = dict(form.fields["community"].choices)
     assert mine.slug in offered
     assert closed.slug not in offered  # visible, but its posts are not readable
+
+
+@pytest.mark.postgres
+def test_people_past_the_cap_come_by_name(reader, settings):
+    skill = SkillFactory(name="Cartographie")
+    for last in ("Zola", "Abel", "Moreau"):
+        UserSkillFactory(user=UserFactory(last_name=last), skill=skill)
+    found = [p.last_name for p in search_people(reader, parse_query("cartographie"))]
+    assert sorted(found) == ["Abel", "Moreau", "Zola"]
+    settings.RSE_SEARCH_MAX_RESULTS = 2
+    found = [p.last_name for p in search_people(reader, parse_query("cartographie"))]
+    assert found == ["Abel", "Moreau", "Zola"]
