@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -26,7 +27,10 @@ def home(request):
         "form": PostForm(),
     }
     if not request.GET.get("cursor"):
-        context["suggestions"] = post_selectors.suggestions_for(request.user)
+        # Shown when the stream is empty only: read then, not on every visit.
+        context["suggestions"] = SimpleLazyObject(
+            lambda: post_selectors.suggestions_for(request.user)
+        )
     # The sources say which posts the stream holds; the page re-checks only the reading
     # rule (repeating every source's condition made PostgreSQL hash each followed tag).
     return render_stream(
