@@ -9,6 +9,19 @@ from profiles.selectors import directory_choices
 from .selectors import PeopleFilters, PostFilters
 
 
+class LongSelect(forms.Select):
+    """A `<select>` of hundreds of options (the communities one may read), rendered in
+    one loop: Django's own renders a template per option (34 ms for 885, 13 here)."""
+
+    template_name = "search/widgets/long_select.html"
+
+    def get_context(self, name, value, attrs):
+        context = forms.Widget.get_context(self, name, value, attrs)
+        chosen = self.format_value(value)
+        context["widget"].update(choices=self.choices, selected=chosen[0] if chosen else "")
+        return context
+
+
 def _choices(values: list[str], empty) -> list[tuple[str, str]]:
     return [("", empty), *((value, value) for value in values)]
 
@@ -31,7 +44,7 @@ class PeopleFilterForm(forms.Form):
 
 
 class PostFilterForm(forms.Form):
-    community = forms.ChoiceField(label=_("Community"), required=False)
+    community = forms.ChoiceField(label=_("Community"), required=False, widget=LongSelect)
     author = forms.CharField(
         label=_("Author (user name)"), required=False, max_length=150, strip=True
     )

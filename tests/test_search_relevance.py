@@ -348,3 +348,12 @@ def test_people_past_the_cap_come_by_name(reader, settings):
     settings.RSE_SEARCH_MAX_RESULTS = 2
     found = [p.last_name for p in search_people(reader, parse_query("cartographie"))]
     assert found == ["Abel", "Moreau", "Zola"]
+
+
+def test_post_filter_keeps_the_chosen_community(client, reader):
+    mine = CommunityFactory(name="Club <b>", access="closed")
+    MembershipFactory(community=mine, user=reader)
+    client.force_login(reader)
+    page = client.get("/search/posts/", {"q": "budget", "community": mine.slug}).content.decode()
+    assert f'<option value="{mine.slug}" selected>Club &lt;b&gt;</option>' in page
+    assert '<option value="">Any community</option>' in page
