@@ -38,7 +38,8 @@ bench: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy rse profiles audit charter communities posts notifications moderation lifecycle search bench
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy core access rse profiles audit charter communities posts notifications moderation lifecycle search bench
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
-from rse import requestmeta
+from core import requestmeta
 
 from . import content
 from .models import CharterAcceptance, CharterSection, CharterVersion

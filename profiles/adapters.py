@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from charter.selectors import charter_status
-from rse.requestmeta import client_ip
+from core.requestmeta import client_ip
 
 
 def email_domain_allowed(email: str) -> bool:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from communities.selectors import communities_of_member
-from rse.pagination import CappedPaginator
+from core.pagination import CappedPaginator
 
 from . import permissions, selectors, services
 from .forms import DirectorySearchForm, ProfileForm, SkillAddForm, SkillLevelForm

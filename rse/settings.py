@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "guardian",
     "taggit",
+    "core",
     "rse",
     "profiles",
     "communities",
@@ -62,7 +63,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "rse.requestmeta.RequestIdMiddleware",
+    "core.requestmeta.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,7 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "rse.context_processors.site",
+                "core.context_processors.site",
                 "charter.context_processors.charter",
                 "notifications.context_processors.notifications",
                 "moderation.context_processors.moderation",

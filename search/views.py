@@ -14,7 +14,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from rse.pagination import CappedPaginator, capped_count, count_label
+from core.pagination import CappedPaginator, capped_count, count_label
 
 from . import selectors
 from .forms import PeopleFilterForm, PostFilterForm
