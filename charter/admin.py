@@ -4,8 +4,8 @@ from django.db.models import Count, Q, Value
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from profiles.models import User
 from core.admin import ReadOnlyAdmin
+from profiles.models import User
 
 from . import services
 from .models import CharterAcceptance, CharterSection, CharterVersion
