@@ -16,10 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import communities as community_rules
 from audit import services as audit
 from profiles.models import User
 
-from . import permissions
 from .models import Community, ExternalInvitation, Membership
 
 
@@ -35,7 +35,7 @@ def external_invitation_create(
     request=None,
 ) -> ExternalInvitation:
     """A manager (an employee, who becomes the sponsor) invites a partner by e-mail."""
-    if not permissions.can_invite(actor, community) or actor.kind != User.Kind.EMPLOYEE:
+    if not community_rules.can_invite(actor, community) or actor.kind != User.Kind.EMPLOYEE:
         raise PermissionDenied
     if community.access != Community.Access.CLOSED:
         raise ValidationError(_("External members can only be invited into closed communities."))

@@ -17,13 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from access import communities as community_rules
+from access import viewer as viewer_rules
 from audit import services as audit
 from charter.permissions import ensure_charter_accepted
 from notifications.models import Kind
 from notifications.services import notify
 from profiles.models import User
 
-from . import permissions
 from .models import HIDDEN_OPEN_NEEDS_AUDIENCE, Community, Membership
 
 S = Membership.Status
@@ -31,8 +32,8 @@ R = Membership.Role
 # Statuses from which a person may be invited, or may ask, again.
 REOPENABLE = [S.LEFT, S.REJECTED, S.DECLINED, S.REMOVED, S.EXPIRED]
 ROLE_PERMISSIONS = {
-    R.MANAGER: permissions.MANAGE_CODENAME,
-    R.MODERATOR: permissions.MODERATE_CODENAME,
+    R.MANAGER: viewer_rules.MANAGE_CODENAME,
+    R.MODERATOR: viewer_rules.MODERATE_CODENAME,
     R.MEMBER: None,
 }
 COMMUNITY_FIELDS = ("name", "slug", "description", "purpose", "access", "visibility")
@@ -76,7 +77,7 @@ def record_activity(community: Community) -> None:
 
 def community_keep_active(*, actor: User, community: Community, request=None) -> Community:
     """A manager answers the inactivity question: the dormant community stays active."""
-    if not permissions.can_manage(actor, community):
+    if not community_rules.can_manage(actor, community):
         raise PermissionDenied
     with transaction.atomic():
         updated = Community.objects.filter(pk=community.pk, state=Community.State.DORMANT).update(
@@ -159,7 +160,7 @@ def community_create(
     *, actor: User, data: dict, audience=(), request=None, is_permanent: bool = False
 ) -> Community:
     """An employee starts a community and becomes its first manager."""
-    if not permissions.can_create_community(actor):
+    if not community_rules.can_create_community(actor):
         raise PermissionDenied(_("Only employees can create communities."))
     ensure_charter_accepted(actor)
     community = Community(
@@ -196,7 +197,7 @@ def community_create(
 def community_update(
     *, actor: User, community: Community, data: dict, audience=None, request=None
 ) -> Community:
-    if not permissions.can_manage(actor, community):
+    if not community_rules.can_manage(actor, community):
         raise PermissionDenied
     if community.is_archived:
         _refuse(_("This community is archived: it cannot be changed."))
@@ -224,7 +225,7 @@ def community_update(
 
 def community_archive(*, actor: User, community: Community, request=None) -> Community:
     """Make a community read-only (no joining, no posting)."""
-    if not permissions.can_archive(actor, community):
+    if not community_rules.can_archive(actor, community):
         raise PermissionDenied
     with transaction.atomic():
         updated = (
@@ -240,7 +241,7 @@ def community_archive(*, actor: User, community: Community, request=None) -> Com
 
 
 def community_restore(*, actor: User, community: Community, request=None) -> Community:
-    if not permissions.can_restore(actor, community):
+    if not community_rules.can_restore(actor, community):
         raise PermissionDenied
     with transaction.atomic():
         updated = Community.objects.filter(pk=community.pk, state=Community.State.ARCHIVED).update(
@@ -276,7 +277,7 @@ def _reopen_or_create(community: Community, user: User, **fields) -> Membership 
 def membership_join(*, actor: User, community: Community, request=None) -> Membership:
     """Subscribe to a free community (reading and posting need no membership)."""
     ensure_charter_accepted(actor)
-    if not permissions.can_join(actor, community):
+    if not community_rules.can_join(actor, community):
         raise PermissionDenied(_("You cannot join this community."))
     with transaction.atomic():
         _lock(community)
@@ -296,7 +297,7 @@ def membership_request(
 ) -> Membership:
     """Ask to join an open community; its managers decide."""
     ensure_charter_accepted(actor)
-    if not permissions.can_request(actor, community):
+    if not community_rules.can_request(actor, community):
         raise PermissionDenied(_("You cannot ask to join this community."))
     with transaction.atomic():
         membership = _reopen_or_create(
@@ -335,7 +336,7 @@ def membership_request_cancel(*, actor: User, community: Community, request=None
 def membership_approve(*, actor: User, membership: Membership, request=None) -> Membership:
     """A manager accepts a join request."""
     community = membership.community
-    if not permissions.can_approve(actor, community):
+    if not community_rules.can_approve(actor, community):
         raise PermissionDenied
     with transaction.atomic():
         _lock(community)
@@ -359,7 +360,7 @@ def membership_reject(
 ) -> Membership:
     """A manager turns a join request down; the reason is shown to the requester."""
     community = membership.community
-    if not permissions.can_approve(actor, community):
+    if not community_rules.can_approve(actor, community):
         raise PermissionDenied
     with transaction.atomic():
         updated = Membership.objects.filter(pk=membership.pk, status=S.REQUESTED).update(
@@ -388,7 +389,7 @@ def membership_invite(
 
     Externals only into closed communities, and only with an employee sponsor.
     """
-    if not permissions.can_invite(actor, community):
+    if not community_rules.can_invite(actor, community):
         raise PermissionDenied
     if not user.is_active:
         _refuse(_("%(name)s no longer has an account.") % {"name": user})
@@ -538,7 +539,7 @@ def membership_leave(*, actor: User, community: Community, request=None) -> Memb
 def membership_remove(
     *, actor: User, membership: Membership, reason: str = "", request=None
 ) -> Membership:
-    if not permissions.can_manage(actor, membership.community):
+    if not community_rules.can_manage(actor, membership.community):
         raise PermissionDenied
     return _end_active(
         actor=actor,
@@ -556,7 +557,7 @@ def membership_ban(
     """A banned person cannot request or join again until unbanned. A pending request
     or invitation can be turned into a ban as well as an active membership."""
     community = membership.community
-    if not permissions.can_manage(actor, community):
+    if not community_rules.can_manage(actor, community):
         raise PermissionDenied
     if membership.user_id == actor.pk:
         _refuse(_("You cannot ban yourself."))
@@ -590,7 +591,7 @@ def membership_ban(
 
 
 def membership_unban(*, actor: User, membership: Membership, request=None) -> Membership:
-    if not permissions.can_manage(actor, membership.community):
+    if not community_rules.can_manage(actor, membership.community):
         raise PermissionDenied
     with transaction.atomic():
         updated = Membership.objects.filter(pk=membership.pk, status=S.BANNED).update(
@@ -611,7 +612,7 @@ def membership_set_role(
 ) -> Membership:
     """Managers promote and demote; the last manager cannot be demoted."""
     community = membership.community
-    if not permissions.can_manage(actor, community):
+    if not community_rules.can_manage(actor, community):
         raise PermissionDenied
     if role not in R.values:
         _refuse(_("Choose a role from the list."))

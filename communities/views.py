@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import invitations, permissions, selectors, services
+from access import communities as community_rules
+
+from . import invitations, selectors, services
 from .forms import (
     CommunityForm,
     DirectoryForm,
@@ -56,14 +58,14 @@ def directory(request):
             "form": form,
             "page": page,
             "params": params.urlencode(),
-            "may_create": permissions.can_create_community(request.user),
+            "may_create": community_rules.can_create_community(request.viewer),
         },
     )
 
 
 @login_required
 def create(request):
-    if not permissions.can_create_community(request.user):
+    if not community_rules.can_create_community(request.viewer):
         raise Http404
     form = CommunityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -96,8 +98,8 @@ def _attach(form, error: ValidationError) -> None:
 
 @login_required
 def edit(request, slug: str):
-    community = selectors.get_community_or_404(request.user, slug)
-    if not permissions.can_manage(request.user, community) or community.is_archived:
+    community = community_rules.get_community_or_404(request.viewer, slug)
+    if not community_rules.can_manage(request.viewer, community) or community.is_archived:
         raise PermissionDenied
     form = CommunityForm(
         request.POST or None,
@@ -126,7 +128,7 @@ def edit(request, slug: str):
         {
             "form": form,
             "community": community,
-            "may_read": permissions.can_read(request.user, community),
+            "may_read": community_rules.can_read(request.viewer, community),
         },
         status=status,
     )
@@ -146,17 +148,17 @@ def archive(request, slug):
 def _viewer_context(request, community) -> dict:
     user = request.user
     # It was found through `communities_discoverable_by`: no need to ask again.
-    standing = selectors.Standing(user, community)
+    standing = community_rules.Standing(user, community)
     standing.discoverable = True
     return {
         "community": community,
         "membership": standing.membership,
         "managers": list(selectors.managers_of(community)),
-        "may_read": permissions.can_read(user, community, standing),
-        "may_join": permissions.can_join(user, community, standing),
-        "may_request": permissions.can_request(user, community, standing),
-        "may_manage": permissions.can_manage(user, community),
-        "may_post": permissions.can_post(user, community, standing),
+        "may_read": community_rules.can_read(user, community, standing),
+        "may_join": community_rules.can_join(user, community, standing),
+        "may_request": community_rules.can_request(user, community, standing),
+        "may_manage": community_rules.can_manage(user, community),
+        "may_post": community_rules.can_post(user, community, standing),
         "request_form": RequestForm(),
     }
 
@@ -164,11 +166,12 @@ def _viewer_context(request, community) -> dict:
 @login_required
 @require_GET
 def detail(request, slug: str):
-    community = selectors.get_community_or_404(request.user, slug)
+    community = community_rules.get_community_or_404(request.viewer, slug)
     context = _viewer_context(request, community)
     # The community's stream (posts app): readable posts only, page after page.
+    from access.posts import posts_readable_by
     from posts.forms import PostForm
-    from posts.selectors import followed_community_ids, posts_readable_by
+    from posts.selectors import followed_community_ids
     from posts.views import render_stream
 
     context.update(
@@ -179,27 +182,27 @@ def detail(request, slug: str):
             and community.pk in followed_community_ids(request.user)
         ),
     )
-    stream = posts_readable_by(request.user).filter(community=community)
+    stream = posts_readable_by(request.viewer).filter(community=community)
     return render_stream(request, "communities/detail.html", context, stream)
 
 
 @login_required
 @require_GET
 def members(request, slug: str):
-    community = selectors.get_community_or_404(request.user, slug)
+    community = community_rules.get_community_or_404(request.viewer, slug)
     context = _viewer_context(request, community)
     if not context["may_read"]:
         messages.error(request, _("Only members can see who belongs to this community."))
         return redirect("communities:detail", slug=slug)
     page = Paginator(
-        selectors.members_of(request.user, community), settings.RSE_COMMUNITIES_PAGE_SIZE
+        community_rules.members_of(request.viewer, community), settings.RSE_COMMUNITIES_PAGE_SIZE
     ).get_page(request.GET.get("page"))
     context.update(
         page=page,
         params="",
         pending=list(selectors.pending_of(community)) if context["may_manage"] else [],
-        may_invite=permissions.can_invite(request.user, community),
-        may_approve=permissions.can_approve(request.user, community),
+        may_invite=community_rules.can_invite(request.viewer, community),
+        may_approve=community_rules.can_approve(request.viewer, community),
         invite_form=InviteForm(),
         external_form=ExternalInviteForm(),
         roles=Membership.Role.choices,
@@ -215,7 +218,7 @@ def _membership(community, pk: int) -> Membership:
 
 def _act(request, slug: str, action, success: str, to_members: bool = False):
     """Load the community (404 if not discoverable), run the service, tell the outcome."""
-    community = selectors.get_community_or_404(request.user, slug)
+    community = community_rules.get_community_or_404(request.viewer, slug)
     try:
         action(community)
     except ValidationError as error:
@@ -302,8 +305,8 @@ def decline(request, slug):
 @login_required
 @require_POST
 def invite(request, slug):
-    community = selectors.get_community_or_404(request.user, slug)
-    if not permissions.can_invite(request.user, community):
+    community = community_rules.get_community_or_404(request.viewer, slug)
+    if not community_rules.can_invite(request.viewer, community):
         raise PermissionDenied
     form = InviteForm(request.POST)
     if not form.is_valid():
@@ -327,8 +330,8 @@ def invite(request, slug):
 
 
 def _manager_act(request, slug, pk, run, success):
-    community = selectors.get_community_or_404(request.user, slug)
-    if not permissions.can_manage(request.user, community):
+    community = community_rules.get_community_or_404(request.viewer, slug)
+    if not community_rules.can_manage(request.viewer, community):
         raise PermissionDenied
     membership = _membership(community, pk)
     return _act(request, slug, lambda c: run(membership), success % {"name": membership.user}, True)
@@ -422,8 +425,8 @@ def set_role(request, slug, pk):
 @require_POST
 def invite_external(request, slug):
     """Invite a partner without an account by e-mail (closed communities only)."""
-    community = selectors.get_community_or_404(request.user, slug)
-    if not permissions.can_invite(request.user, community):
+    community = community_rules.get_community_or_404(request.viewer, slug)
+    if not community_rules.can_invite(request.viewer, community):
         raise PermissionDenied
     form = ExternalInviteForm(request.POST)
     if not form.is_valid():

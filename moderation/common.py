@@ -8,11 +8,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import moderation as moderation_rules
 from charter.models import CharterSection
 from charter.selectors import report_reasons
 from posts.models import Comment, Post, Status
 
-from . import permissions
 from .models import Case, CaseEvent
 
 # How serious each report reason of the default charter is (section number → 1 to 3),
@@ -93,5 +93,5 @@ def set_item_status(item: Post | Comment, status: str) -> bool:
 
 
 def ensure_can_handle(actor, case: Case) -> None:
-    if not permissions.can_handle(actor, case):
+    if not moderation_rules.can_handle(actor, case):
         raise PermissionDenied

@@ -20,16 +20,15 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import moderation as moderation_rules
+from access.posts import can_contribute, comments_readable_by, posts_readable_by
 from audit import services as audit
 from communities import services as community_services
 from communities.models import Community
 from notifications.models import Kind
 from notifications.services import notify
 from posts.models import Comment, Post, Revision, Status
-from posts.permissions import can_contribute
-from posts.selectors import comments_readable_by, posts_readable_by
 
-from . import permissions
 from .common import (
     REASON_SEVERITY,
     ensure_can_handle,
@@ -190,7 +189,7 @@ def move_destinations(actor, case: Case) -> QuerySet[Community]:
     communities = Community.objects.exclude(state=Community.State.ARCHIVED)
     if case.community_id:
         communities = communities.exclude(pk=case.community_id)
-    if permissions.is_site_moderator(actor):
+    if moderation_rules.is_site_moderator(actor):
         return communities.order_by("name")
     return communities.filter(pk__in=communities_moderated_by(actor).values("pk")).order_by("name")
 

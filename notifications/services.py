@@ -22,8 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.selectors import is_discoverable_by
-from posts.selectors import comments_readable_by, is_post_readable_by
+from access.communities import is_discoverable_by
+from access.posts import comments_readable_by, is_post_readable_by
 
 from . import emails, selectors
 from .models import EmailMode, EmailSettings, Kind, Notification, NotificationPreference

@@ -12,52 +12,12 @@ from datetime import datetime
 from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
-from django.http import Http404
 from taggit.models import Tag
 
-from communities.selectors import communities_readable_by
+from access.communities import communities_readable_by
+from access.posts import comments_readable_by, posts_readable_by, tags_readable_by
 
-from .models import Comment, CommunityFollow, Like, Post, Revision, Status, TagFollow, TaggedPost
-
-
-def _is_person(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def posts_readable_by(
-    user,
-    *,
-    statuses: tuple[str, ...] = (Status.PUBLISHED,),
-    readable_community_ids: list[int] | None = None,
-) -> QuerySet[Post]:
-    """Published posts `user` may read: those of the communities they may read, and,
-    for employees, posts on people's profiles (never shown to externals).
-
-    `statuses` widens the set to, say, deleted posts the user could read, so that a
-    page can say "this post was deleted" instead of a bare 404.
-    `readable_community_ids` is `communities_readable_by(user)` already read as a list
-    by the caller (the planner estimates a list better than a subquery)."""
-    if not _is_person(user):
-        return Post.objects.none()
-    if readable_community_ids is not None:
-        readable = Q(community_id__any=readable_community_ids)
-    else:
-        readable = Q(community__in=communities_readable_by(user).values("pk"))
-    if user.kind == "employee" or user.is_superuser:
-        readable |= Q(community__isnull=True)
-    return Post.objects.filter(readable, status__in=statuses)
-
-
-def comments_readable_by(user) -> QuerySet[Comment]:
-    """Published comments on posts `user` may read."""
-    return Comment.objects.filter(
-        status=Status.PUBLISHED, post__in=posts_readable_by(user).values("pk")
-    )
-
-
-def is_post_readable_by(user, post: Post) -> bool:
-    return posts_readable_by(user).filter(pk=post.pk).exists()
-
+from .models import Comment, CommunityFollow, Like, Post, Revision, TagFollow, TaggedPost
 
 # --- Streams: keyset pagination on (created_at, id), newest first ---------------------
 
@@ -261,27 +221,6 @@ def tag_sources(user, tag: Tag) -> list[Source]:
     return [tag_source(posts_readable_by(user), tag.pk)]
 
 
-def tags_readable_by(user) -> QuerySet[Tag]:
-    """Tags carried by at least one post `user` may read: nothing else is ever named."""
-    return Tag.objects.filter(
-        Exists(
-            TaggedPost.objects.filter(
-                tag=OuterRef("pk"), content_object__in=posts_readable_by(user).values("pk")
-            )
-        )
-    )
-
-
-def get_tag_or_404(user, slug: str) -> Tag:
-    """The tag if it is carried by a post `user` may read (as `tags_readable_by`), read
-    as the tag then one EXISTS: the planner stops at the first readable post of the tag
-    instead of hashing every post of a popular one."""
-    tag = Tag.objects.filter(slug=slug).first()
-    if tag is None or not posts_readable_by(user).filter(tag_links__tag=tag).exists():
-        raise Http404
-    return tag
-
-
 def tags_suggested(user, text: str, limit: int = 10) -> list[str]:
     from .tags import normalize_tag, tag_slug
 
@@ -298,7 +237,7 @@ def tags_suggested(user, text: str, limit: int = 10) -> list[str]:
 
 def people_suggested(user, text: str, limit: int = 8) -> list[dict]:
     """People the author may see and mention, by name or username prefix."""
-    from profiles.selectors import users_visible_to
+    from access.people import users_visible_to
 
     text = (text or "").strip().lstrip("@")
     if not text or len(text) > 100:
@@ -318,7 +257,7 @@ def people_suggested(user, text: str, limit: int = 8) -> list[dict]:
 
 
 def likers_of(viewer, *, post: Post | None = None, comment: Comment | None = None):
-    from profiles.selectors import users_visible_to
+    from access.people import users_visible_to
 
     target: dict[str, Post | Comment | None] = (
         {"likes__post": post} if post is not None else {"likes__comment": comment}
@@ -364,10 +303,10 @@ def followed_community_ids(user) -> set[int]:
 
 def suggestions_for(user, limit: int = 5) -> dict:
     """What a newcomer could follow: communities they may read or join, and people."""
+    from access.communities import communities_discoverable_by
+    from access.people import users_visible_to
     from communities.models import Community, Membership
-    from communities.selectors import communities_discoverable_by
     from profiles.models import Follow, Profile
-    from profiles.selectors import users_visible_to
 
     mine = Membership.objects.filter(
         user_id=user.pk, status__in=[Membership.Status.ACTIVE, Membership.Status.BANNED]

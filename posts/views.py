@@ -14,9 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from communities.selectors import get_community_or_404
+from access import posts as post_rules
+from access.communities import get_community_or_404
 
-from . import permissions, selectors, services
+from . import selectors, services
 from .forms import CommentForm, PostForm
 from .models import Attachment, Comment, Post, Status, TagFollow
 
@@ -48,13 +49,13 @@ def wants_fragment(request) -> bool:
 
 def _readable_post(request, pk: int) -> Post:
     return get_object_or_404(
-        selectors.with_cards(selectors.posts_readable_by(request.user), request.user), pk=pk
+        selectors.with_cards(post_rules.posts_readable_by(request.viewer), request.user), pk=pk
     )
 
 
 def _own_comment(request, pk: int) -> Comment:
     return get_object_or_404(
-        selectors.comments_readable_by(request.user).select_related("post", "post__community"),
+        post_rules.comments_readable_by(request.viewer).select_related("post", "post__community"),
         pk=pk,
     )
 
@@ -79,7 +80,7 @@ def render_stream(request, template: str, context: dict, stream, *, sources=None
 @require_POST
 def post_create(request):
     slug = request.POST.get("community", "")
-    community = get_community_or_404(request.user, slug) if slug else None
+    community = get_community_or_404(request.viewer, slug) if slug else None
     default = reverse("communities:detail", args=[community.slug]) if community else reverse("home")
     form = PostForm(request.POST)
     if form.is_valid():
@@ -111,14 +112,14 @@ def post_create(request):
 def post_detail(request, pk: int):
     post = get_object_or_404(
         selectors.with_cards(
-            selectors.posts_readable_by(request.user, statuses=READABLE_OR_DELETED),
+            post_rules.posts_readable_by(request.viewer, statuses=READABLE_OR_DELETED),
             request.user,
         ),
         pk=pk,
     )
     if post.status == Status.DELETED:
         return render(request, "posts/deleted.html", {"post": post}, status=410)
-    may_moderate = permissions.can_moderate_post(request.user, post)
+    may_moderate = post_rules.can_moderate_post(request.viewer, post)
     comments = selectors.thread_of(request.user, post)
     if may_moderate:
         selectors.attach_comment_revisions(post, comments)
@@ -128,7 +129,7 @@ def post_detail(request, pk: int):
         {
             "post": post,
             "comments": comments,
-            "may_contribute": permissions.can_contribute(request.user, post.community),
+            "may_contribute": post_rules.can_contribute(request.viewer, post.community),
             "may_moderate": may_moderate,
             "revisions": selectors.revisions_of(post) if may_moderate else [],
             "comment_form": CommentForm(),
@@ -141,7 +142,7 @@ def post_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def post_edit(request, pk: int):
     post = _readable_post(request, pk)
-    if not permissions.can_edit(request.user, post):
+    if not post_rules.can_edit(request.viewer, post):
         messages.error(request, _("You may only edit your own published posts."))
         return redirect(post)
     initial = {"body": post.body, "tags": ", ".join(t.tag.name for t in post.tag_links.all())}
@@ -190,7 +191,7 @@ def _wanted(request) -> bool | None:
 @login_required
 @require_POST
 def post_like(request, pk: int):
-    post = get_object_or_404(selectors.posts_readable_by(request.user), pk=pk)
+    post = get_object_or_404(post_rules.posts_readable_by(request.viewer), pk=pk)
     try:
         liked, count = services.like_toggle(actor=request.user, post=post, liked=_wanted(request))
     except PermissionDenied as error:
@@ -204,7 +205,7 @@ def post_like(request, pk: int):
 @login_required
 @require_GET
 def post_likers(request, pk: int):
-    post = get_object_or_404(selectors.posts_readable_by(request.user), pk=pk)
+    post = get_object_or_404(post_rules.posts_readable_by(request.viewer), pk=pk)
     people = list(selectors.likers_of(request.user, post=post)[:200])
     return render(request, "posts/likers.html", {"post": post, "people": people})
 
@@ -216,7 +217,7 @@ def post_likers(request, pk: int):
 @require_POST
 def comment_create(request, pk: int):
     post = get_object_or_404(
-        selectors.posts_readable_by(request.user, statuses=READABLE_OR_DELETED).select_related(
+        post_rules.posts_readable_by(request.viewer, statuses=READABLE_OR_DELETED).select_related(
             "community", "author"
         ),
         pk=pk,
@@ -224,7 +225,7 @@ def comment_create(request, pk: int):
     parent = None
     if request.POST.get("parent"):
         parent = (
-            selectors.comments_readable_by(request.user)
+            post_rules.comments_readable_by(request.viewer)
             .filter(post=post, pk=request.POST["parent"])
             .select_related("author", "parent__author")
             .first()
@@ -255,7 +256,7 @@ def comment_create(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def comment_edit(request, pk: int):
     comment = _own_comment(request, pk)
-    if not permissions.can_edit(request.user, comment):
+    if not post_rules.can_edit(request.viewer, comment):
         messages.error(request, _("You may only edit your own published comments."))
         return redirect(f"{comment.post.get_absolute_url()}#comment-{comment.pk}")
     form = CommentForm(request.POST or None, initial={"body": comment.body})
@@ -324,7 +325,9 @@ def comment_likers(request, pk: int):
 @require_GET
 def attachment_download(request, pk: int, name: str):
     attachment = get_object_or_404(
-        Attachment.objects.filter(post__in=selectors.posts_readable_by(request.user).values("pk")),
+        Attachment.objects.filter(
+            post__in=post_rules.posts_readable_by(request.viewer).values("pk")
+        ),
         pk=pk,
     )
     try:
@@ -349,7 +352,7 @@ def attachment_download(request, pk: int, name: str):
 @login_required
 @require_GET
 def tag_detail(request, slug: str):
-    tag = selectors.get_tag_or_404(request.user, slug)
+    tag = post_rules.get_tag_or_404(request.viewer, slug)
     follows = TagFollow.objects.filter(user=request.user, tag=tag).exists()
     return render_stream(
         request,
@@ -370,11 +373,11 @@ def tag_follow(request, slug: str):
             .select_related("tag")
             .first()
         )
-        tag = follow.tag if follow else selectors.get_tag_or_404(request.user, slug)
+        tag = follow.tag if follow else post_rules.get_tag_or_404(request.viewer, slug)
         services.tag_unfollow(actor=request.user, tag=tag)
         messages.success(request, _("You no longer follow #%(tag)s.") % {"tag": tag.name})
     else:
-        tag = selectors.get_tag_or_404(request.user, slug)
+        tag = post_rules.get_tag_or_404(request.viewer, slug)
         services.tag_follow(actor=request.user, tag=tag)
         messages.success(
             request, _("You follow #%(tag)s: its posts come to your stream.") % {"tag": tag.name}
@@ -385,7 +388,7 @@ def tag_follow(request, slug: str):
 @login_required
 @require_POST
 def community_follow(request, slug: str):
-    community = get_community_or_404(request.user, slug)
+    community = get_community_or_404(request.viewer, slug)
     default = reverse("communities:detail", args=[community.slug])
     if request.POST.get("follow") == "0":
         services.community_unfollow(actor=request.user, community=community)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from charter.selectors import charter_status
+from access.viewer import as_viewer
 from core.requestmeta import client_ip
 
 
@@ -45,6 +45,6 @@ class CompanyAccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request) -> str:
         # A newcomer (or anyone after a major change) is shown the charter first.
         url = super().get_login_redirect_url(request)
-        if not charter_status(request.user)["accepted"]:
+        if not as_viewer(request.user).charter_accepted:
             return reverse("charter:current") + "?" + urlencode({"next": url})
         return url

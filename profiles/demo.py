@@ -4,14 +4,14 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.db import transaction
+
+from access import roles
 
 from . import services
 from .models import Endorsement, Follow, Profile, User, UserSkill
 
 DEMO_PASSWORD = "rse-demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
-SITE_MODERATORS_GROUP = "Site moderators"
 
 DEPARTMENTS = {
     "Finance": ["Contrôleur de gestion", "Financial analyst", "Comptable"],
@@ -192,7 +192,7 @@ def _ascii(name: str) -> str:
 def seed_people() -> tuple[int, int]:
     """Create or refresh the demo people. Returns (created, updated). Safe to re-run."""
     password_hash = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
-    moderators, _ = Group.objects.get_or_create(name=SITE_MODERATORS_GROUP)
+    moderators = roles.site_moderators_group()
     created = updated = 0
     by_role: dict[str, User] = {}
     for account in ROLE_ACCOUNTS + _generated_people():

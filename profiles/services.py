@@ -6,11 +6,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils.translation import gettext as _
 
+from access import people as people_rules
 from audit import services as audit
 from notifications.models import Kind
 from notifications.services import notify
 
-from . import permissions
 from .models import (
     LEVEL_RANK,
     Endorsement,
@@ -151,7 +151,7 @@ def endorsement_create(*, actor: User, user_skill: UserSkill) -> Endorsement:
     """A colleague endorses someone else's skill, once."""
     if actor.pk == user_skill.user_id:
         raise ValidationError(_("You cannot endorse your own skill."))
-    if not permissions.can_endorse(actor, user_skill):
+    if not people_rules.can_endorse(actor, user_skill):
         raise PermissionDenied
     with transaction.atomic():
         try:
@@ -184,7 +184,7 @@ def endorsement_withdraw(*, actor: User, user_skill: UserSkill) -> None:
 def follow_create(*, actor: User, user: User) -> Follow:
     if actor.pk == user.pk:
         raise ValidationError(_("You cannot follow yourself."))
-    if not permissions.can_follow(actor, user):
+    if not people_rules.can_follow(actor, user):
         raise PermissionDenied
     with transaction.atomic():
         try:

@@ -12,17 +12,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from communities.selectors import communities_of_member
+from access import people as people_rules
+from access.communities import communities_of_member
 from core.pagination import CappedPaginator
 
-from . import permissions, selectors, services
+from . import selectors, services
 from .forms import DirectorySearchForm, ProfileForm, SkillAddForm, SkillLevelForm
 from .models import Endorsement, UserSkill
 
 
 def _require_directory(user) -> None:
     """Externals never see the company directory: it does not exist for them (404)."""
-    if not permissions.can_use_directory(user):
+    if not people_rules.can_use_directory(user):
         raise Http404
 
 
@@ -79,7 +80,7 @@ def directory(request):
 @login_required
 @require_GET
 def profile_detail(request, username: str):
-    person = selectors.get_visible_user_or_404(request.user, username)
+    person = people_rules.get_visible_user_or_404(request.viewer, username)
     skills = list(selectors.user_skills_ranked().filter(user=person))
     endorsed = set(
         Endorsement.objects.filter(endorser=request.user, user_skill__in=skills).values_list(
@@ -87,9 +88,8 @@ def profile_detail(request, username: str):
         )
     )
     # The person's posts (posts app) that the viewer may read, page after page.
+    from access.posts import can_contribute, posts_readable_by
     from posts.forms import PostForm
-    from posts.permissions import can_contribute
-    from posts.selectors import posts_readable_by
     from posts.views import render_stream
 
     return render_stream(
@@ -97,7 +97,7 @@ def profile_detail(request, username: str):
         "profiles/profile_detail.html",
         {
             "form": PostForm(),
-            "may_post": person.pk == request.user.pk and can_contribute(request.user, None),
+            "may_post": person.pk == request.user.pk and can_contribute(request.viewer, None),
             "person": person,
             "profile": person.profile,
             "skills": skills,
@@ -105,14 +105,14 @@ def profile_detail(request, username: str):
             "is_me": person.pk == request.user.pk,
             "may_act": person.pk != request.user.pk and person.is_active,
             "follows": bool(selectors.followed_ids(request.user, [person])),
-            "member_of": list(communities_of_member(request.user, person)),
+            "member_of": list(communities_of_member(request.viewer, person)),
         },
-        posts_readable_by(request.user).filter(author=person),
+        posts_readable_by(request.viewer).filter(author=person),
     )
 
 
 def _people_list(request, username: str, which: str):
-    person = selectors.get_visible_user_or_404(request.user, username)
+    person = people_rules.get_visible_user_or_404(request.viewer, username)
     if which == "followers":
         people = selectors.followers_of(request.user, person)
         title = _("Followers of %(name)s") % {"name": person}
@@ -142,7 +142,7 @@ def following(request, username: str):
 @login_required
 @require_POST
 def follow(request, username: str):
-    person = selectors.get_visible_user_or_404(request.user, username)
+    person = people_rules.get_visible_user_or_404(request.viewer, username)
     try:
         services.follow_create(actor=request.user, user=person)
         messages.success(request, _("You now follow %(name)s.") % {"name": person})
@@ -154,7 +154,7 @@ def follow(request, username: str):
 @login_required
 @require_POST
 def unfollow(request, username: str):
-    person = selectors.get_visible_user_or_404(request.user, username)
+    person = people_rules.get_visible_user_or_404(request.viewer, username)
     try:
         services.follow_delete(actor=request.user, user=person)
         messages.success(request, _("You no longer follow %(name)s.") % {"name": person})
@@ -164,7 +164,7 @@ def unfollow(request, username: str):
 
 
 def _visible_user_skill(request, username: str, pk: int) -> UserSkill:
-    person = selectors.get_visible_user_or_404(request.user, username)
+    person = people_rules.get_visible_user_or_404(request.viewer, username)
     return get_object_or_404(UserSkill.objects.select_related("skill", "user"), pk=pk, user=person)
 
 
@@ -200,7 +200,7 @@ def unendorse(request, username: str, pk: int):
 @require_GET
 def photo(request, username: str):
     """The stored (re-encoded) photo, for whoever may see the profile."""
-    person = selectors.get_visible_user_or_404(request.user, username)
+    person = people_rules.get_visible_user_or_404(request.viewer, username)
     if not person.profile.photo:
         raise Http404
     content_type = "image/png" if person.profile.photo.name.endswith(".png") else "image/jpeg"

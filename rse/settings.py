@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "guardian",
     "taggit",
     "core",
+    "access",
     "rse",
     "profiles",
     "communities",
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "access.middleware.ViewerMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -93,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "access.context_processors.viewer",
                 "charter.context_processors.charter",
                 "notifications.context_processors.notifications",
                 "moderation.context_processors.moderation",
@@ -341,6 +344,11 @@ NOTIFICATIONS_READ_RETENTION_DAYS = env_int("NOTIFICATIONS_READ_RETENTION_DAYS",
 RSE_JOB_BATCH_SIZE = env_int("RSE_JOB_BATCH_SIZE", 200)
 RSE_JOB_BATCH_HOOK = env_str("RSE_JOB_BATCH_HOOK")
 REPORT_AUTO_HIDE_THRESHOLD = env_int("REPORT_AUTO_HIDE_THRESHOLD", 3)
+# Roles are groups (created by the migration access.0001_role_groups): members of the
+# first moderate everywhere; the second is for the communications team.
+RSE_SITE_MODERATORS_GROUP = env_str("RSE_SITE_MODERATORS_GROUP", "Site moderators")
+RSE_COMMUNICATIONS_GROUP = env_str("RSE_COMMUNICATIONS_GROUP", "Communications")
+
 # Moderation: a claim on a case lapses after this many minutes; mutes last at most
 # this many days; this many warnings within this many days suggest a mute.
 MODERATION_CLAIM_MINUTES = env_int("MODERATION_CLAIM_MINUTES", 30)

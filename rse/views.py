@@ -4,6 +4,8 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from access import posts as post_rules
+
 from . import health
 
 
@@ -12,7 +14,6 @@ from . import health
 def home(request):
     """The home stream: what my communities, the communities, people and tags I follow,
     and I myself posted — newest first, page after page (see posts.selectors)."""
-    from posts import permissions as post_permissions
     from posts import selectors as post_selectors
     from posts.forms import PostForm
     from posts.views import render_stream
@@ -23,7 +24,7 @@ def home(request):
     context = {
         "filter": which,
         "filters": post_selectors.STREAM_FILTERS,
-        "may_post": post_permissions.can_contribute(request.user, None),
+        "may_post": post_rules.can_contribute(request.viewer, None),
         "form": PostForm(),
     }
     if not request.GET.get("cursor"):
@@ -37,7 +38,7 @@ def home(request):
         request,
         "home.html",
         context,
-        post_selectors.posts_readable_by(request.user),
+        post_rules.posts_readable_by(request.viewer),
         sources=post_selectors.home_sources(request.user, which),
     )
 

@@ -49,11 +49,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from communities.selectors import communities_discoverable_by, communities_readable_by
+from access.communities import communities_discoverable_by, communities_readable_by
+from access.people import users_visible_to
+from access.posts import posts_readable_by
 from posts.models import Post, TaggedPost
-from posts.selectors import posts_readable_by
 from profiles.models import User, UserSkill
-from profiles.selectors import user_skills_ranked, users_visible_to
+from profiles.selectors import user_skills_ranked
 
 from .text import ParsedQuery, fold, stem
 

@@ -4,6 +4,7 @@ import pytest
 from django.http import Http404
 from taggit.models import Tag
 
+from access import posts as post_rules
 from bench.generate import generate
 from posts import selectors
 from posts.models import TagFollow
@@ -28,7 +29,7 @@ def _pages(user, which, sources):
     for _ in range(4):
         # As the home page reads it: the reading rule, and the sources; or the stream whole.
         page = selectors.stream_page(
-            selectors.posts_readable_by(user) if sources else selectors.home_stream(user, which),
+            post_rules.posts_readable_by(user) if sources else selectors.home_stream(user, which),
             user,
             cursor,
             selectors.home_sources(user, which) if sources else None,
@@ -67,13 +68,13 @@ def test_suggested_people_are_the_most_followed_ones_not_yet_followed(company):
 
 def test_a_tag_page_opens_exactly_for_the_tags_one_may_read(company):
     for user in _people():
-        readable = set(selectors.tags_readable_by(user).values_list("slug", flat=True))
+        readable = set(post_rules.tags_readable_by(user).values_list("slug", flat=True))
         for tag in Tag.objects.order_by("pk")[:40]:
             if tag.slug in readable:
-                assert selectors.get_tag_or_404(user, tag.slug) == tag
+                assert post_rules.get_tag_or_404(user, tag.slug) == tag
             else:
                 with pytest.raises(Http404):
-                    selectors.get_tag_or_404(user, tag.slug)
+                    post_rules.get_tag_or_404(user, tag.slug)
 
 
 def test_people_with_a_skill_come_best_first(company):

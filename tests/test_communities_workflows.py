@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
+from access import communities as community_rules
+from access.people import users_visible_to
 from audit.models import AuditEntry
-from communities import permissions, selectors, services
+from communities import services
 from communities.models import Community, Membership
-from profiles.selectors import users_visible_to
 
 from .communities_factories import CommunityFactory, MembershipFactory
 from .factories import ExternalFactory, UserFactory
@@ -172,7 +173,7 @@ def test_reject_tells_the_reason_and_the_person_may_ask_again(
     client.force_login(employee)
     page = client.get("/communities/python-guild/").content.decode()
     assert "Your request to join was rejected." in page and "Staff only" in page
-    assert permissions.can_request(employee, open_community)
+    assert community_rules.can_request(employee, open_community)
 
 
 def test_requester_cancels(client, open_community, employee):
@@ -277,9 +278,9 @@ def test_an_expired_invitation_no_longer_reveals_a_hidden_community(manager, emp
         actor=manager, data={**OPEN, "visibility": "hidden", "access": "closed"}, audience=[group]
     )
     services.membership_invite(actor=manager, community=hidden, user=employee)
-    assert selectors.is_discoverable_by(employee, hidden)
+    assert community_rules.is_discoverable_by(employee, hidden)
     with time_machine.travel(timezone.now() + timedelta(days=15)):
-        assert not selectors.is_discoverable_by(employee, hidden)
+        assert not community_rules.is_discoverable_by(employee, hidden)
 
 
 def test_externals_only_into_closed_communities(manager, open_community, closed_community):
@@ -288,7 +289,7 @@ def test_externals_only_into_closed_communities(manager, open_community, closed_
         services.membership_invite(actor=manager, community=open_community, user=partner)
     services.membership_invite(actor=manager, community=closed_community, user=partner)
     services.invitation_accept(actor=partner, community=closed_community)
-    assert list(selectors.communities_discoverable_by(partner)) == [closed_community]
+    assert list(community_rules.communities_discoverable_by(partner)) == [closed_community]
     # An external member now sees the people of their community, and nobody else.
     assert set(users_visible_to(partner)) == {partner, partner.sponsor, manager}
 
@@ -382,7 +383,7 @@ def test_a_manager_archives_from_the_page(client, manager, open_community):
 
 def test_archived_is_read_only_and_only_admins_restore(manager, open_community, admin_user):
     services.community_archive(actor=manager, community=open_community)
-    assert not permissions.can_post(manager, open_community)
+    assert not community_rules.can_post(manager, open_community)
     with pytest.raises(PermissionDenied):
         services.community_restore(actor=manager, community=open_community)
     services.community_restore(actor=admin_user, community=open_community)
@@ -520,5 +521,5 @@ def test_a_newcomer_must_accept_the_charter_before_joining_or_asking(manager, op
         services.membership_join(actor=newcomer, community=free)
     with pytest.raises(PermissionDenied, match="charter"):
         services.membership_request(actor=newcomer, community=open_community)
-    assert not permissions.can_post(newcomer, free)
+    assert not community_rules.can_post(newcomer, free)
     assert snapshot() == before

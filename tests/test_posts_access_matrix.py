@@ -5,9 +5,9 @@ HTTP, and the database tells whether the contribution happened."""
 
 import pytest
 
+from access.posts import can_contribute
 from communities.models import Community, Membership
 from posts.models import Comment, Like, Post
-from posts.permissions import can_contribute
 
 from .communities_factories import CommunityFactory, MembershipFactory
 from .factories import ExternalFactory, UserFactory
