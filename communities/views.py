@@ -145,8 +145,10 @@ def archive(request, slug):
     )
 
 
-def _viewer_context(request, community) -> dict:
-    user = request.user
+def page_context(request, community) -> dict:
+    """What every page of a community shows about the viewer's standing (the posts
+    app's community page uses it too)."""
+    user = request.viewer
     # It was found through `communities_discoverable_by`: no need to ask again.
     standing = community_rules.Standing(user, community)
     standing.discoverable = True
@@ -165,32 +167,9 @@ def _viewer_context(request, community) -> dict:
 
 @login_required
 @require_GET
-def detail(request, slug: str):
-    community = community_rules.get_community_or_404(request.viewer, slug)
-    context = _viewer_context(request, community)
-    # The community's stream (posts app): readable posts only, page after page.
-    from access.posts import posts_readable_by
-    from posts.forms import PostForm
-    from posts.selectors import followed_community_ids
-    from posts.views import render_stream
-
-    context.update(
-        form=PostForm(),
-        follows=bool(
-            context["may_read"]
-            and not (context["membership"] and context["membership"].status == "active")
-            and community.pk in followed_community_ids(request.user)
-        ),
-    )
-    stream = posts_readable_by(request.viewer).filter(community=community)
-    return render_stream(request, "communities/detail.html", context, stream)
-
-
-@login_required
-@require_GET
 def members(request, slug: str):
     community = community_rules.get_community_or_404(request.viewer, slug)
-    context = _viewer_context(request, community)
+    context = page_context(request, community)
     if not context["may_read"]:
         messages.error(request, _("Only members can see who belongs to this community."))
         return redirect("communities:detail", slug=slug)

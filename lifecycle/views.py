@@ -33,7 +33,7 @@ def reconfirm(request, token: str = ""):
                 _("Thank you: your access is re-confirmed until %(date)s.")
                 % {"date": services.reconfirm_due(user).date().isoformat()},
             )
-            return redirect("home")
+            return redirect("posts:home")
     return render(
         request,
         "lifecycle/reconfirm.html",

@@ -78,7 +78,7 @@ def report(request, kind: str, pk: int):
             )
             if posts_readable_by(request.viewer).filter(pk=post.pk).exists():
                 return redirect(post)
-            return redirect("home")
+            return redirect("posts:home")
     status = 400 if request.method == "POST" else 200
     return render(
         request,

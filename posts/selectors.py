@@ -14,10 +14,15 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from taggit.models import Tag
 
-from access.communities import communities_readable_by
+from access.communities import communities_discoverable_by, communities_readable_by
+from access.people import users_visible_to
 from access.posts import comments_readable_by, posts_readable_by, tags_readable_by
+from access.viewer import as_viewer
+from communities.models import Community, Membership
+from profiles.models import Follow, Profile
 
 from .models import Comment, CommunityFollow, Like, Post, Revision, TagFollow, TaggedPost
+from .tags import normalize_tag, tag_slug
 
 # --- Streams: keyset pagination on (created_at, id), newest first ---------------------
 
@@ -130,8 +135,6 @@ STREAM_FILTERS = ("all", "communities", "people", "tags")
 
 
 def _home_parts(user) -> dict[str, Q]:
-    from communities.models import Membership
-    from profiles.models import Follow
 
     my_communities = Membership.objects.filter(
         user_id=user.pk, status=Membership.Status.ACTIVE
@@ -173,8 +176,6 @@ def home_sources(user, which: str = "all") -> list[Source]:
 
     Every part is `posts_readable_by(user)`, given the readable communities as a list
     read in the same query as the sources."""
-    from communities.models import Community, Membership
-    from profiles.models import Follow
 
     def ids(kind: str, queryset, field: str = "pk") -> QuerySet:
         return queryset.order_by().annotate(kind=Value(kind)).values_list("kind", field)
@@ -222,7 +223,6 @@ def tag_sources(user, tag: Tag) -> list[Source]:
 
 
 def tags_suggested(user, text: str, limit: int = 10) -> list[str]:
-    from .tags import normalize_tag, tag_slug
 
     key = tag_slug(normalize_tag(text))
     if not key:
@@ -237,7 +237,6 @@ def tags_suggested(user, text: str, limit: int = 10) -> list[str]:
 
 def people_suggested(user, text: str, limit: int = 8) -> list[dict]:
     """People the author may see and mention, by name or username prefix."""
-    from access.people import users_visible_to
 
     text = (text or "").strip().lstrip("@")
     if not text or len(text) > 100:
@@ -257,7 +256,6 @@ def people_suggested(user, text: str, limit: int = 8) -> list[dict]:
 
 
 def likers_of(viewer, *, post: Post | None = None, comment: Comment | None = None):
-    from access.people import users_visible_to
 
     target: dict[str, Post | Comment | None] = (
         {"likes__post": post} if post is not None else {"likes__comment": comment}
@@ -301,27 +299,25 @@ def followed_community_ids(user) -> set[int]:
     )
 
 
-def suggestions_for(user, limit: int = 5) -> dict:
+def suggestions_for(who, limit: int = 5) -> dict:
     """What a newcomer could follow: communities they may read or join, and people."""
-    from access.communities import communities_discoverable_by
-    from access.people import users_visible_to
-    from communities.models import Community, Membership
-    from profiles.models import Follow, Profile
+    viewer = as_viewer(who)
+    user = viewer.user
 
     mine = Membership.objects.filter(
         user_id=user.pk, status__in=[Membership.Status.ACTIVE, Membership.Status.BANNED]
     ).values("community_id")
     communities = list(
-        communities_discoverable_by(user)
+        communities_discoverable_by(viewer)
         .exclude(pk__in=mine)
         .exclude(pk__in=CommunityFollow.objects.filter(user_id=user.pk).values("community_id"))
         .exclude(state=Community.State.ARCHIVED)
         .order_by("-members_count", "name")[:limit]
     )
     people = []
-    if user.kind == "employee":
+    if viewer.is_employee:
         candidates = (
-            users_visible_to(user)
+            users_visible_to(viewer)
             .filter(is_active=True)
             .exclude(pk=user.pk)
             .exclude(pk__in=Follow.objects.filter(follower_id=user.pk).values("followed_id"))

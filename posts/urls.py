@@ -2,7 +2,10 @@ from django.urls import path
 
 from . import views
 
+app_name = "posts"
+
 urlpatterns = [
+    path("", views.home, name="home"),
     path("posts/new/", views.post_create, name="post_create"),
     path("posts/<int:pk>/", views.post_detail, name="post_detail"),
     path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),

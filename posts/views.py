@@ -10,12 +10,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from access import communities as community_rules
+from access import people as people_rules
 from access import posts as post_rules
 from access.communities import get_community_or_404
+from communities import views as community_views
+from profiles import selectors as profile_selectors
+from profiles.models import Endorsement
 
 from . import selectors, services
 from .forms import CommentForm, PostForm
@@ -73,6 +79,89 @@ def render_stream(request, template: str, context: dict, stream, *, sources=None
     return render(request, template, context)
 
 
+# --- Home -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request):
+    """The home stream: what my communities, the communities, people and tags I follow,
+    and I myself posted — newest first, page after page (see posts.selectors)."""
+    which = request.GET.get("filter", "all")
+    if which not in selectors.STREAM_FILTERS:
+        which = "all"
+    context = {
+        "filter": which,
+        "filters": selectors.STREAM_FILTERS,
+        "may_post": post_rules.can_contribute(request.viewer, None),
+        "form": PostForm(),
+    }
+    if not request.GET.get("cursor"):
+        # Shown when the stream is empty only: read then, not on every visit.
+        context["suggestions"] = SimpleLazyObject(lambda: selectors.suggestions_for(request.viewer))
+    # The sources say which posts the stream holds; the page re-checks only the reading
+    # rule (repeating every source's condition made PostgreSQL hash each followed tag).
+    return render_stream(
+        request,
+        "posts/home.html",
+        context,
+        post_rules.posts_readable_by(request.viewer),
+        sources=selectors.home_sources(request.viewer, which),
+    )
+
+
+# --- Community and profile pages, with their streams -------------------------------------
+
+
+@login_required
+@require_GET
+def community_page(request, slug: str):
+    """A community's page (communities:detail) with its stream: readable posts only."""
+    community = community_rules.get_community_or_404(request.viewer, slug)
+    context = community_views.page_context(request, community)
+    context.update(
+        form=PostForm(),
+        follows=bool(
+            context["may_read"]
+            and not (context["membership"] and context["membership"].status == "active")
+            and community.pk in selectors.followed_community_ids(request.user)
+        ),
+    )
+    stream = post_rules.posts_readable_by(request.viewer).filter(community=community)
+    return render_stream(request, "communities/detail.html", context, stream)
+
+
+@login_required
+@require_GET
+def profile_page(request, username: str):
+    """A person's profile (people:detail) with the posts of theirs the viewer may read."""
+    person = people_rules.get_visible_user_or_404(request.viewer, username)
+    skills = list(profile_selectors.user_skills_ranked().filter(user=person))
+    endorsed = set(
+        Endorsement.objects.filter(endorser=request.user, user_skill__in=skills).values_list(
+            "user_skill_id", flat=True
+        )
+    )
+    return render_stream(
+        request,
+        "profiles/profile_detail.html",
+        {
+            "form": PostForm(),
+            "may_post": person.pk == request.user.pk
+            and post_rules.can_contribute(request.viewer, None),
+            "person": person,
+            "profile": person.profile,
+            "skills": skills,
+            "endorsed": endorsed,
+            "is_me": person.pk == request.user.pk,
+            "may_act": person.pk != request.user.pk and person.is_active,
+            "follows": bool(profile_selectors.followed_ids(request.user, [person])),
+            "member_of": list(community_rules.communities_of_member(request.viewer, person)),
+        },
+        post_rules.posts_readable_by(request.viewer).filter(author=person),
+    )
+
+
 # --- Posts ------------------------------------------------------------------------------
 
 
@@ -81,7 +170,9 @@ def render_stream(request, template: str, context: dict, stream, *, sources=None
 def post_create(request):
     slug = request.POST.get("community", "")
     community = get_community_or_404(request.viewer, slug) if slug else None
-    default = reverse("communities:detail", args=[community.slug]) if community else reverse("home")
+    default = (
+        reverse("communities:detail", args=[community.slug]) if community else reverse("posts:home")
+    )
     form = PostForm(request.POST)
     if form.is_valid():
         try:
@@ -174,7 +265,7 @@ def post_delete(request, pk: int):
         messages.error(request, _message(error))
         return redirect(post)
     messages.success(request, _("Your post is deleted."))
-    return redirect("home")
+    return redirect("posts:home")
 
 
 def _like_response(request, liked: bool, count: int, default: str):
@@ -382,7 +473,7 @@ def tag_follow(request, slug: str):
         messages.success(
             request, _("You follow #%(tag)s: its posts come to your stream.") % {"tag": tag.name}
         )
-    return redirect(_next(request, reverse("tag_detail", args=[tag.slug])))
+    return redirect(_next(request, reverse("posts:tag_detail", args=[tag.slug])))
 
 
 @login_required

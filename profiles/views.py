@@ -13,12 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from access import people as people_rules
-from access.communities import communities_of_member
 from core.pagination import CappedPaginator
 
 from . import selectors, services
 from .forms import DirectorySearchForm, ProfileForm, SkillAddForm, SkillLevelForm
-from .models import Endorsement, UserSkill
+from .models import UserSkill
 
 
 def _require_directory(user) -> None:
@@ -74,40 +73,6 @@ def directory(request):
             "following": selectors.followed_ids(request.user, page.object_list),
             "params": params.urlencode(),
         },
-    )
-
-
-@login_required
-@require_GET
-def profile_detail(request, username: str):
-    person = people_rules.get_visible_user_or_404(request.viewer, username)
-    skills = list(selectors.user_skills_ranked().filter(user=person))
-    endorsed = set(
-        Endorsement.objects.filter(endorser=request.user, user_skill__in=skills).values_list(
-            "user_skill_id", flat=True
-        )
-    )
-    # The person's posts (posts app) that the viewer may read, page after page.
-    from access.posts import can_contribute, posts_readable_by
-    from posts.forms import PostForm
-    from posts.views import render_stream
-
-    return render_stream(
-        request,
-        "profiles/profile_detail.html",
-        {
-            "form": PostForm(),
-            "may_post": person.pk == request.user.pk and can_contribute(request.viewer, None),
-            "person": person,
-            "profile": person.profile,
-            "skills": skills,
-            "endorsed": endorsed,
-            "is_me": person.pk == request.user.pk,
-            "may_act": person.pk != request.user.pk and person.is_active,
-            "follows": bool(selectors.followed_ids(request.user, [person])),
-            "member_of": list(communities_of_member(request.viewer, person)),
-        },
-        posts_readable_by(request.viewer).filter(author=person),
     )
 
 

@@ -210,7 +210,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # anonymous visitors, so guardian's stand-in anonymous user is not created.
 ANONYMOUS_USER_NAME = None
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "posts:home"
 
 # django-allauth: e-mail sign-in, verified addresses, company domains only.
 ACCOUNT_ADAPTER = "profiles.adapters.CompanyAccountAdapter"

@@ -171,7 +171,7 @@ def suggest(request):
                     "kind": gettext("Tag"),
                     "detail": ngettext("%(count)s post", "%(count)s posts", tag.posts_count)
                     % {"count": count_label(tag.posts_count, selectors.TAG_COUNT_CAP)},
-                    "url": reverse("tag_detail", args=[tag.slug]),
+                    "url": reverse("posts:tag_detail", args=[tag.slug]),
                 }
                 for tag in tags[:SUGGESTIONS_SIZE]
             ],
