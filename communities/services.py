@@ -21,8 +21,7 @@ from access import communities as community_rules
 from access import viewer as viewer_rules
 from audit import services as audit
 from charter.permissions import ensure_charter_accepted
-from notifications.models import Kind
-from notifications.services import notify
+from core.notices import notify
 from profiles.models import User
 
 from .models import HIDDEN_OPEN_NEEDS_AUDIENCE, Community, Membership
@@ -347,9 +346,7 @@ def membership_approve(*, actor: User, membership: Membership, request=None) -> 
             _refuse(_("This request was already decided."))
         _count(community, +1)
         _record("membership.approved", actor=actor, membership=membership, request=request)
-        notify(
-            recipient=membership.user, kind=Kind.REQUEST_APPROVED, actor=actor, community=community
-        )
+        notify(recipient=membership.user, kind="request_approved", actor=actor, community=community)
         record_activity(community)
     membership.refresh_from_db()
     return membership
@@ -444,7 +441,7 @@ def membership_invite(
             request=request,
             expires_at=expires.isoformat(),
         )
-        notify(recipient=user, kind=Kind.INVITED, actor=actor, community=community)
+        notify(recipient=user, kind="invited", actor=actor, community=community)
     return membership
 
 

@@ -60,6 +60,7 @@ def notify(
 ) -> Notification | None:
     """Tell `recipient` about something. Returns None (and creates nothing) when the
     recipient is the actor, is no longer active, or may not see what it is about."""
+    kind = Kind(kind)  # refuses a kind that does not exist
     if not recipient.is_active:
         return None
     if actor is not None and actor.pk == recipient.pk:

@@ -24,7 +24,7 @@ from audit import services as audit
 from charter.permissions import ensure_charter_accepted
 from communities.models import Community
 from communities.services import record_activity
-from notifications.services import notify
+from core.notices import notify
 from profiles.models import User
 
 from .models import (

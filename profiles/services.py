@@ -1,16 +1,19 @@
 """Writes about people: one function per business action."""
 
+from typing import Any, cast
+
 from allauth.usersessions.models import UserSession
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import people as people_rules
 from audit import services as audit
-from notifications.models import Kind
-from notifications.services import notify
+from core.notices import notify
 
+from .events import account_reactivated
 from .models import (
     LEVEL_RANK,
     Endorsement,
@@ -194,7 +197,7 @@ def follow_create(*, actor: User, user: User) -> Follow:
             raise ValidationError(_("You already follow %(name)s.") % {"name": user}) from None
         Profile.objects.filter(user=actor).update(following_count=F("following_count") + 1)
         Profile.objects.filter(user=user).update(followers_count=F("followers_count") + 1)
-        notify(recipient=user, kind=Kind.FOLLOWED, actor=actor)
+        notify(recipient=user, kind="followed", actor=actor)
     return follow
 
 
@@ -261,10 +264,6 @@ def account_reactivate(*, actor: User, user: User, request=None) -> User:
     """Undo a closing or a suspension. An external's frozen memberships come back and
     the reactivation counts as their re-confirmation; past their contract end date,
     the date must be moved first."""
-    from django.utils import timezone
-
-    from communities.services import memberships_restore
-
     now = timezone.now()
     if user.is_external and user.access_expires_at and user.access_expires_at <= now:
         raise ValidationError(
@@ -280,7 +279,11 @@ def account_reactivate(*, actor: User, user: User, request=None) -> User:
             raise ValidationError(_("The account of %(name)s is already active.") % {"name": user})
         for field, value in changes.items():
             setattr(user, field, value)
-        restored = memberships_restore(user=user)
+        # The communities app thaws the suspended memberships (each receiver returns
+        # the communities it restored).
+        restored: list[Any] = []
+        for _receiver, communities in account_reactivated.send(sender=User, user=user):
+            restored.extend(cast(list, communities))
         audit.record(
             "account.reactivated",
             actor=actor,
