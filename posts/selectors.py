@@ -134,42 +134,8 @@ def stream_page(
 STREAM_FILTERS = ("all", "communities", "people", "tags")
 
 
-def _home_parts(user) -> dict[str, Q]:
-
-    my_communities = Membership.objects.filter(
-        user_id=user.pk, status=Membership.Status.ACTIVE
-    ).values("community_id")
-    followed_communities = CommunityFollow.objects.filter(user_id=user.pk).values("community_id")
-    communities = Q(community_id__in=my_communities) | Q(community_id__in=followed_communities)
-    people = Q(author_id__in=Follow.objects.filter(follower_id=user.pk).values("followed_id"))
-    tags = Q(
-        Exists(
-            TaggedPost.objects.filter(
-                content_object=OuterRef("pk"),
-                tag_id__in=TagFollow.objects.filter(user_id=user.pk).values("tag_id"),
-            )
-        )
-    )
-    return {
-        "communities": communities,
-        "people": people,
-        "tags": tags,
-        "mine": Q(author_id=user.pk),
-    }
-
-
-def home_stream(user, which: str = "all") -> QuerySet[Post]:
-    """Readable posts from my communities and followed communities, followed people,
-    followed tags, and my own — each post once."""
-    parts = _home_parts(user)
-    chosen = parts.get(which) if which in STREAM_FILTERS else None
-    if chosen is None:
-        chosen = parts["communities"] | parts["people"] | parts["tags"] | parts["mine"]
-    return posts_readable_by(user).filter(chosen)
-
-
 def home_sources(user, which: str = "all") -> list[Source]:
-    """Sources whose union is `home_stream(user, which)` (for
+    """Sources whose union is the home stream (`which` part of it) (for
     `stream_page(..., sources=...)`), with the user's communities, people and tags read
     first as plain lists, so that each part walks its own index: the posts of a few
     communities or people are found directly, not by filtering the whole post index.

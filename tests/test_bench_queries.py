@@ -10,6 +10,8 @@ from posts import selectors
 from posts.models import TagFollow
 from profiles.models import Profile, User
 
+from .stream_oracle import home_stream
+
 pytestmark = pytest.mark.django_db
 
 
@@ -19,8 +21,8 @@ def company():
 
 
 def _people():
-    employees = User.objects.filter(kind="employee", is_active=True).order_by("pk")
-    externals = User.objects.filter(kind="external", is_active=True).order_by("pk")
+    employees = User.objects.filter(kind=User.Kind.EMPLOYEE, is_active=True).order_by("pk")
+    externals = User.objects.filter(kind=User.Kind.EXTERNAL, is_active=True).order_by("pk")
     return [*employees[:6], *externals[:3]]
 
 
@@ -29,7 +31,7 @@ def _pages(user, which, sources):
     for _ in range(4):
         # As the home page reads it: the reading rule, and the sources; or the stream whole.
         page = selectors.stream_page(
-            post_rules.posts_readable_by(user) if sources else selectors.home_stream(user, which),
+            post_rules.posts_readable_by(user) if sources else home_stream(user, which),
             user,
             cursor,
             selectors.home_sources(user, which) if sources else None,
@@ -81,7 +83,7 @@ def test_people_with_a_skill_come_best_first(company):
     from profiles.models import LEVEL_RANK, Skill, UserSkill
     from profiles.selectors import DirectoryQuery, directory_search
 
-    viewer = User.objects.filter(kind="employee").order_by("pk").first()
+    viewer = User.objects.filter(kind=User.Kind.EMPLOYEE).order_by("pk").first()
     for skill in Skill.objects.order_by("pk")[:5]:
         got = list(directory_search(viewer, DirectoryQuery(skill=skill.name))[:30])
         holders = UserSkill.objects.filter(skill=skill, user__is_active=True).select_related("user")
