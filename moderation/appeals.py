@@ -13,9 +13,10 @@ from audit import services as audit
 from communities.models import Membership
 from notifications.models import Kind
 from notifications.services import notify
-from posts.models import Post, Revision, Status
+from posts import moderated as posts_moderated
+from posts.models import Status
 
-from .common import record_event, set_item_status
+from .common import record_event
 from .models import Appeal, Case, Decision, Sanction
 
 
@@ -118,30 +119,16 @@ def _undo_decision(*, actor, case: Case) -> None:
     decision = case.decision
     item = case.item
     if decision.outcome in (Decision.Outcome.HIDE, Decision.Outcome.DELETE):
-        set_item_status(item, Status.PUBLISHED)
+        posts_moderated.item_status_set(item=item, status=Status.PUBLISHED)
     elif decision.outcome == Decision.Outcome.EDIT:
-        earlier = (
-            Revision.objects.filter(post=case.post, comment=case.comment, by_moderator=True)
-            .order_by("-created_at", "-id")
-            .first()
-        )
+        earlier = posts_moderated.last_moderator_revision(item)
         if earlier is not None:
-            now = timezone.now()
-            current = type(item).objects.get(pk=item.pk)
-            Revision.objects.create(
-                post=case.post,
-                comment=case.comment,
-                body=current.body,
-                edited_by=actor,
-                by_moderator=True,
-                created_at=now,
-            )
-            type(item).objects.filter(pk=item.pk).update(
-                body=earlier.body, edited_at=now, edited_by_moderator=False
+            posts_moderated.item_moderator_edit(
+                actor=actor, item=item, body=earlier.body, marked=False
             )
     elif decision.outcome == Decision.Outcome.MOVE:
         back = decision.previous_community
-        Post.objects.filter(pk=case.post_id).update(community=back)
+        posts_moderated.post_move(post_id=case.post_id, destination=back)
         Case.objects.filter(post_id=case.post_id).update(community=back)
 
 

@@ -4,14 +4,12 @@ refusals, case history, charter references, the status of moderated content."""
 from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import moderation as moderation_rules
 from charter.models import CharterSection
 from charter.selectors import report_reasons
-from posts.models import Comment, Post, Status
+from posts.models import Comment, Post
 
 from .models import Case, CaseEvent
 
@@ -66,30 +64,6 @@ def report_reason(reason) -> CharterSection:
     if section is None:
         refuse(_("Choose a reason from the list."))
     return section
-
-
-def set_item_status(item: Post | Comment, status: str) -> bool:
-    """Change the status of a post or comment, keeping the post's comment counter
-    (published comments) right. Returns False if it was already in that status."""
-    now = timezone.now()
-    fields: dict = {"status": status}
-    if status == Status.DELETED:
-        fields["deleted_at"] = now
-    elif status == Status.PUBLISHED:
-        fields["deleted_at"] = None
-    model = type(item)
-    previous = model.objects.select_for_update().filter(pk=item.pk).values_list("status", flat=True)
-    before = previous.first()
-    if before is None or before == status:
-        return False
-    model.objects.filter(pk=item.pk, status=before).update(**fields)
-    if isinstance(item, Comment):
-        if before == Status.PUBLISHED:
-            Post.objects.filter(pk=item.post_id).update(comments_count=F("comments_count") - 1)
-        elif status == Status.PUBLISHED:
-            Post.objects.filter(pk=item.post_id).update(comments_count=F("comments_count") + 1)
-    item.status = status
-    return True
 
 
 def ensure_can_handle(actor, case: Case) -> None:

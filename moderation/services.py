@@ -27,7 +27,8 @@ from communities import services as community_services
 from communities.models import Community
 from notifications.models import Kind
 from notifications.services import notify
-from posts.models import Comment, Post, Revision, Status
+from posts import moderated as posts_moderated
+from posts.models import Comment, Post, Status
 
 from .common import (
     REASON_SEVERITY,
@@ -37,7 +38,6 @@ from .common import (
     refuse,
     report_reason,
     section_data,
-    set_item_status,
     severity_of,
 )
 from .models import Case, Decision, Report
@@ -118,7 +118,9 @@ def report_create(
             data={"reason": section.number, "item": "comment" if comment else "post"},
         )
         threshold = settings.REPORT_AUTO_HIDE_THRESHOLD
-        if case.reporters_count >= threshold and set_item_status(item, Status.HIDDEN):
+        if case.reporters_count >= threshold and posts_moderated.item_status_set(
+            item=item, status=Status.HIDDEN
+        ):
             Case.objects.filter(pk=case.pk).update(auto_hidden=True)
             record_event(case, "auto_hidden", reporters=case.reporters_count)
             audit.record(
@@ -292,32 +294,21 @@ def case_decide(
 def _apply_outcome(*, actor, case: Case, item, outcome: str, body: str, destination) -> None:
     if outcome == OUT.KEEP:
         if case.auto_hidden:
-            set_item_status(item, Status.PUBLISHED)
+            posts_moderated.item_status_set(item=item, status=Status.PUBLISHED)
     elif outcome == OUT.HIDE:
-        set_item_status(item, Status.HIDDEN)
+        posts_moderated.item_status_set(item=item, status=Status.HIDDEN)
     elif outcome == OUT.DELETE:
-        set_item_status(item, Status.DELETED)
+        posts_moderated.item_status_set(item=item, status=Status.DELETED)
     elif outcome == OUT.EDIT:
-        now = timezone.now()
-        Revision.objects.create(
-            post=case.post,
-            comment=case.comment,
-            body=item.body,
-            edited_by=actor,
-            by_moderator=True,
-            created_at=now,
-        )
-        type(item).objects.filter(pk=item.pk).update(
-            body=body, edited_at=now, edited_by_moderator=True
-        )
+        posts_moderated.item_moderator_edit(actor=actor, item=item, body=body)
         if case.auto_hidden:
-            set_item_status(item, Status.PUBLISHED)
+            posts_moderated.item_status_set(item=item, status=Status.PUBLISHED)
     elif outcome == OUT.MOVE:
-        Post.objects.filter(pk=case.post_id).update(community=destination)
+        posts_moderated.post_move(post_id=case.post_id, destination=destination)
         Case.objects.filter(post_id=case.post_id).update(community=destination)
         case.community = destination
         if case.auto_hidden:
-            set_item_status(item, Status.PUBLISHED)
+            posts_moderated.item_status_set(item=item, status=Status.PUBLISHED)
         community_services.record_activity(destination)
 
 
