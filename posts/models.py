@@ -260,6 +260,10 @@ class Attachment(models.Model):
         Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    # Images: a re-encoded copy bounded in pixels, the only version shown inline.
+    preview = models.FileField(
+        _("preview"), upload_to="attachments/%Y/%m/", blank=True, editable=False
+    )
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size in bytes"))

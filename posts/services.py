@@ -103,6 +103,8 @@ def _store_attachments(post: Post, checked: list[CheckedUpload], stored: list) -
         )
         attachment.file.save(item.name, upload, save=False)
         stored.append(attachment)
+        if item.preview is not None:
+            attachment.preview.save(item.preview.name, item.preview, save=False)
         attachment.save()
 
 
@@ -135,6 +137,8 @@ def post_create(
     except Exception:
         for attachment in stored:
             attachment.file.delete(save=False)
+            if attachment.preview:
+                attachment.preview.delete(save=False)
         raise
     return post
 

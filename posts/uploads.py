@@ -1,7 +1,10 @@
 """Checks of uploaded attachments: extension AND content (magic bytes), size, count.
 
-Images are opened with Pillow; office documents are zip containers whose inner
-layout is checked; text must be UTF-8 without NUL bytes.
+Images are opened with Pillow, limited in pixels and given a small re-encoded preview
+(what pages show inline); office documents are zip containers whose inner layout is
+checked from the directory, with caps on members and on their unpacked sizes, the one
+member read (`mimetype`) in bounded chunks — never inflated whole; text must be UTF-8
+without NUL bytes.
 """
 
 import os
@@ -11,11 +14,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+
+from profiles.photos import reencode
 
 IMAGE_TYPES = {
     "jpg": ("JPEG", "image/jpeg"),
@@ -48,6 +54,7 @@ class CheckedUpload:
     content_type: str
     kind: str  # "image" or "document"
     size: int
+    preview: ContentFile | None = None  # images: what pages show inline
 
 
 def safe_filename(name: str) -> str:
@@ -69,27 +76,86 @@ def _head(upload: UploadedFile, size: int = 8) -> bytes:
     return head
 
 
-def _image_ok(upload: UploadedFile, expected: str) -> bool:
+def _image_ok(upload: UploadedFile, expected: str) -> tuple[int, int] | None:
+    """The image's size in pixels if it is a real image of the expected format."""
     try:
         upload.seek(0)
         with Image.open(upload) as image:
-            found = image.format
+            found, size = image.format, image.size
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return False
+        return None
     finally:
         upload.seek(0)
-    return found == expected
+    return size if found == expected else None
+
+
+def _image_preview(upload: UploadedFile, name: str) -> ContentFile:
+    """A re-encoded copy at most RSE_ATTACHMENT_PREVIEW_SIZE pixels on its longer side."""
+    side = settings.RSE_ATTACHMENT_PREVIEW_SIZE
+    try:
+        upload.seek(0)
+        with Image.open(upload) as decoded:
+            decoded.draft("RGB", (side, side))  # JPEG: decode at a reduced scale
+            decoded.load()
+            data, extension = reencode(decoded, side)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(
+            _("“%(name)s” is not an image we can read.") % {"name": name}
+        ) from None
+    finally:
+        upload.seek(0)
+    return ContentFile(data, name=f"preview.{extension}")
+
+
+class ArchiveTooLarge(ValueError):
+    pass
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, keep: int) -> bytes:
+    """The first `keep` bytes of a member, inflated chunk by chunk and stopped at the
+    per-member cap (a header that lies about the size stops there too)."""
+    cap = settings.RSE_ARCHIVE_MAX_MEMBER_BYTES
+    kept = bytearray()
+    seen = 0
+    with archive.open(info) as member:
+        while chunk := member.read(64 * 1024):
+            seen += len(chunk)
+            if seen > cap:
+                raise ArchiveTooLarge
+            if len(kept) < keep:
+                kept += chunk[: keep - len(kept)]
+            else:
+                break
+    return bytes(kept)
 
 
 def _zip_names(upload: UploadedFile) -> tuple[set[str], bytes] | None:
+    """Member names and the start of `mimetype`, or None when not a zip archive.
+
+    Raises ArchiveTooLarge past RSE_ARCHIVE_MAX_MEMBERS members or past the caps on
+    unpacked sizes (RSE_ARCHIVE_MAX_MEMBER_BYTES each, RSE_ARCHIVE_MAX_TOTAL_BYTES in
+    all), as the directory declares them — before any member is inflated."""
     try:
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+            members = archive.infolist()
+            if len(members) > settings.RSE_ARCHIVE_MAX_MEMBERS:
+                raise ArchiveTooLarge
+            if any(m.file_size > settings.RSE_ARCHIVE_MAX_MEMBER_BYTES for m in members):
+                raise ArchiveTooLarge
+            if sum(m.file_size for m in members) > settings.RSE_ARCHIVE_MAX_TOTAL_BYTES:
+                raise ArchiveTooLarge
+            names = {m.filename for m in members}
+            mimetype = (
+                _read_member(archive, archive.getinfo("mimetype"), 100)
+                if "mimetype" in names
+                else b""
+            )
             return names, mimetype
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+    except ArchiveTooLarge:
+        raise
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError):
         return None
     finally:
         upload.seek(0)
@@ -137,16 +203,42 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
         )
     if upload.size == 0:
         raise ValidationError(_("“%(name)s” is empty.") % {"name": name})
+    preview = None
     if ext in IMAGE_TYPES:
         pil_format, content_type = IMAGE_TYPES[ext]
-        if not _image_ok(upload, pil_format):
+        pixels = _image_ok(upload, pil_format)
+        if pixels is None:
             raise ValidationError(
                 _("“%(name)s” is not a valid %(type)s image.") % {"name": name, "type": ext.upper()}
             )
+        side = settings.RSE_PHOTO_MAX_PIXELS
+        if max(pixels) > side:
+            raise ValidationError(
+                _(
+                    "“%(name)s” is %(width)s×%(height)s pixels; "
+                    "images may be up to %(limit)s pixels on each side."
+                )
+                % {"name": name, "width": pixels[0], "height": pixels[1], "limit": side}
+            )
+        preview = _image_preview(upload, name)
         kind = "image"
     elif ext in DOCUMENT_TYPES:
         content_type = DOCUMENT_TYPES[ext]
-        if not _document_ok(upload, ext):
+        try:
+            valid = _document_ok(upload, ext)
+        except ArchiveTooLarge:
+            raise ValidationError(
+                _(
+                    "“%(name)s” unpacks to too many or too large parts (at most %(count)d parts, "
+                    "%(limit)s in all): it cannot be accepted."
+                )
+                % {
+                    "name": name,
+                    "count": settings.RSE_ARCHIVE_MAX_MEMBERS,
+                    "limit": filesizeformat(settings.RSE_ARCHIVE_MAX_TOTAL_BYTES),
+                }
+            ) from None
+        if not valid:
             raise ValidationError(
                 _("The content of “%(name)s” does not match a .%(ext)s file.")
                 % {"name": name, "ext": ext}
@@ -161,7 +253,12 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     if _extension(stored) != ext:
         stored = f"file.{ext}"
     return CheckedUpload(
-        upload=upload, name=stored, content_type=content_type, kind=kind, size=upload.size
+        upload=upload,
+        name=stored,
+        content_type=content_type,
+        kind=kind,
+        size=upload.size,
+        preview=preview,
     )
 
 
