@@ -169,7 +169,7 @@ def _settle_slug(actor: User, community: Community) -> None:
         raise ValidationError(
             {"slug": _("A community with this address already exists: choose another one.")}
         )
-    base = community.slug[: Community._meta.get_field("slug").max_length - 7]
+    base = community.slug[: (Community._meta.get_field("slug").max_length or 80) - 7]
     while Community.objects.filter(slug=community.slug).exists():
         community.slug = f"{base}-{secrets.token_hex(3)}"
 

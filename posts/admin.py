@@ -39,7 +39,7 @@ class AttachmentInline(ReadOnlyInline):
 
 class TaggedPostInline(ReadOnlyInline):
     model = TaggedPost
-    fields = readonly_fields = ("tag",)
+    fields = readonly_fields = ("tag", "name")
 
 
 @admin.register(Post)

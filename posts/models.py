@@ -94,6 +94,11 @@ class TaggedPost(TaggedItemBase):
     created_at: "models.DateTimeField[datetime, datetime]" = models.DateTimeField(
         _("published at"), editable=False
     )
+    # The tag as this post's author typed it (normalized): what the post shows. Empty
+    # on links older than it (the post shows the tag's own name).
+    name: "models.CharField[str, str]" = models.CharField(
+        _("spelling"), max_length=100, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("tag of a post")

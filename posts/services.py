@@ -38,7 +38,7 @@ from .models import (
     TagFollow,
 )
 from .selectors import comments_readable_by, is_post_readable_by
-from .tags import parse_tags, tags_get_or_create
+from .tags import parse_tags, post_tags_set
 from .uploads import CheckedUpload, check_uploads
 
 MENTION_RE = re.compile(r"(?<![\w@/])@([A-Za-z0-9_][A-Za-z0-9_.+-]{0,149})")
@@ -129,7 +129,7 @@ def post_create(
         with transaction.atomic():
             post = Post.objects.create(community=community, author=actor, body=body)
             if tag_names:
-                post.tags.set(tags_get_or_create(tag_names))
+                post_tags_set(post, tag_names)
             _mention(actor=actor, post=post, comment=None, body=body, already=set())
             if community is not None:
                 record_activity(community)
@@ -163,7 +163,7 @@ def post_edit(*, actor: User, post: Post, body: str, tags: str | None = None) ->
             locked.edited_at = timezone.now()
             locked.save(update_fields=["body", "edited_at"])
         if tag_names is not None:
-            locked.tags.set(tags_get_or_create(tag_names))
+            post_tags_set(locked, tag_names)
         _mention(actor=actor, post=locked, comment=None, body=body, already=already)
     return locked
 

@@ -144,7 +144,10 @@ def post_edit(request, pk: int):
     if not permissions.can_edit(request.user, post):
         messages.error(request, _("You may only edit your own published posts."))
         return redirect(post)
-    initial = {"body": post.body, "tags": ", ".join(t.tag.name for t in post.tag_links.all())}
+    initial = {
+        "body": post.body,
+        "tags": ", ".join(t.name or t.tag.name for t in post.tag_links.all()),
+    }
     form = PostForm(request.POST or None, initial=initial, with_files=False)
     if request.method == "POST" and form.is_valid():
         try:
