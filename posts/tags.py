@@ -17,6 +17,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from .models import TaggedPost
+
 
 def normalize_tag(name: str) -> str:
     """Lower case, trimmed, inner spaces collapsed; a leading # is dropped."""
@@ -77,8 +79,6 @@ def tags_get_or_create(names: list[str]) -> list[Tag]:
 
 def post_tags_set(post, names: list[str]) -> None:
     """Tag `post` with `names`, each link keeping the spelling its author typed."""
-    from .models import TaggedPost
-
     tags = tags_get_or_create(names)
     post.tags.set(tags)
     for tag, name in zip(tags, names, strict=True):

@@ -119,14 +119,11 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, keep: int) -> 
     kept = bytearray()
     seen = 0
     with archive.open(info) as member:
-        while chunk := member.read(64 * 1024):
+        while len(kept) < keep and (chunk := member.read(min(64 * 1024, keep))):
             seen += len(chunk)
             if seen > cap:
                 raise ArchiveTooLarge
-            if len(kept) < keep:
-                kept += chunk[: keep - len(kept)]
-            else:
-                break
+            kept += chunk[: keep - len(kept)]
     return bytes(kept)
 
 

@@ -263,6 +263,23 @@ def test_a_zip_bomb_is_refused_without_being_inflated(name, member, extra):
     assert stream.bytes_read < packed / 2
 
 
+def test_the_one_member_read_is_inflated_in_a_bounded_chunk(monkeypatch):
+    inflated = []
+    read = zipfile.ZipExtFile.read
+
+    def counting_read(self, n=-1):
+        data = read(self, n)
+        inflated.append(len(data))
+        return data
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", counting_read)
+    # Within the caps, but 20 MiB: only its first bytes are ever inflated.
+    data = _bomb("long.odt", "mimetype", 20 * 1024 * 1024, {})
+    with pytest.raises(ValidationError, match="does not match"):
+        check_upload(SimpleUploadedFile("long.odt", data))
+    assert sum(inflated) <= 64 * 1024
+
+
 @override_settings(RSE_ARCHIVE_MAX_MEMBERS=3)
 def test_an_archive_with_too_many_members_is_refused():
     entries = {"mimetype": b"application/vnd.oasis.opendocument.text"}
