@@ -319,3 +319,21 @@ def test_who_may_discover_a_hidden_community_is_told_its_address_is_taken(client
     assert response.status_code == 400
     assert "already exists" in " ".join(response.context["form"].errors["slug"])
     assert not Community.objects.filter(created_by=person).exists()
+
+
+@pytest.mark.django_db
+def test_names_are_not_unique_so_a_hidden_communitys_name_tells_nothing(client):
+    hidden, person = build("hidden-closed", "employee")
+    client.force_login(person)
+    response = client.post(
+        "/communities/new/",
+        {
+            "name": hidden.name,
+            "slug": "another-address",
+            "purpose": "professional",
+            "access": "open",
+            "visibility": "visible",
+        },
+    )
+    assert response.status_code == 302
+    assert Community.objects.filter(name=hidden.name).count() == 2
