@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -49,7 +49,7 @@ ALLOWED_EXTENSIONS = sorted([*IMAGE_TYPES, *DOCUMENT_TYPES])
 
 @dataclass(frozen=True)
 class CheckedUpload:
-    upload: UploadedFile
+    upload: File
     name: str
     content_type: str
     kind: str  # "image" or "document"
@@ -69,14 +69,14 @@ def _extension(name: str) -> str:
     return os.path.splitext(name or "")[1].lower().lstrip(".")
 
 
-def _head(upload: UploadedFile, size: int = 8) -> bytes:
+def _head(upload: File, size: int = 8) -> bytes:
     upload.seek(0)
     head = upload.read(size)
     upload.seek(0)
     return head
 
 
-def _image_ok(upload: UploadedFile, expected: str) -> tuple[int, int] | None:
+def _image_ok(upload: File, expected: str) -> tuple[int, int] | None:
     """The image's size in pixels if it is a real image of the expected format."""
     try:
         upload.seek(0)
@@ -90,7 +90,7 @@ def _image_ok(upload: UploadedFile, expected: str) -> tuple[int, int] | None:
     return size if found == expected else None
 
 
-def _image_preview(upload: UploadedFile, name: str) -> ContentFile:
+def _image_preview(upload: File, name: str) -> ContentFile:
     """A re-encoded copy at most RSE_ATTACHMENT_PREVIEW_SIZE pixels on its longer side."""
     side = settings.RSE_ATTACHMENT_PREVIEW_SIZE
     try:
@@ -127,7 +127,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, keep: int) -> 
     return bytes(kept)
 
 
-def _zip_names(upload: UploadedFile) -> tuple[set[str], bytes] | None:
+def _zip_names(upload: File) -> tuple[set[str], bytes] | None:
     """Member names and the start of `mimetype`, or None when not a zip archive.
 
     Raises ArchiveTooLarge past RSE_ARCHIVE_MAX_MEMBERS members or past the caps on
@@ -158,7 +158,7 @@ def _zip_names(upload: UploadedFile) -> tuple[set[str], bytes] | None:
         upload.seek(0)
 
 
-def _document_ok(upload: UploadedFile, ext: str) -> bool:
+def _document_ok(upload: File, ext: str) -> bool:
     if ext == "pdf":
         return _head(upload, 5) == b"%PDF-"
     if ext in OOXML_FOLDER:
@@ -188,7 +188,7 @@ def _document_ok(upload: UploadedFile, ext: str) -> bool:
     return True
 
 
-def check_upload(upload: UploadedFile) -> CheckedUpload:
+def check_upload(upload: File) -> CheckedUpload:
     """The upload as it will be stored, or ValidationError with a clear message."""
     name = upload.name or ""
     ext = _extension(name)
@@ -259,7 +259,7 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     )
 
 
-def check_uploads(uploads: list[UploadedFile]) -> list[CheckedUpload]:
+def check_uploads(uploads: list[File]) -> list[CheckedUpload]:
     limit = settings.RSE_ATTACHMENTS_PER_POST
     if len(uploads) > limit:
         raise ValidationError(_("A post may carry up to %(limit)d attachments.") % {"limit": limit})

@@ -350,3 +350,32 @@ def test_a_transparent_image_keeps_a_png_preview(member):
         uploads=[SimpleUploadedFile("logo.png", _png(40, 20, "RGBA"))],
     )
     assert post.attachments.get().preview.name.endswith(".png")
+
+
+def test_images_stored_before_previews_get_one_and_too_large_ones_stay_downloads(member):
+    from django.core.management import call_command
+
+    user, community = member
+    post = services.post_create(
+        actor=user,
+        community=community,
+        body="Old",
+        uploads=[SimpleUploadedFile("old.png", _png(2000, 100))],
+    )
+    old = post.attachments.get()
+    old.preview.delete(save=True)  # as stored before previews existed
+    huge = Attachment.objects.create(
+        post=post, original_name="huge.png", content_type="image/png", size=1, kind="image"
+    )
+    huge.file.save("huge.png", io.BytesIO(_png(7000, 10, "1")), save=True)
+    out = io.StringIO()
+    call_command("attachment_previews", "--dry-run", stdout=out)
+    assert "Previews made: 1, images refused: 1 (dry run)." in out.getvalue()
+    assert not Attachment.objects.get(pk=old.pk).preview
+    call_command("attachment_previews", stdout=io.StringIO())
+    with Image.open(Attachment.objects.get(pk=old.pk).preview) as preview:
+        assert preview.size == (1280, 64)
+    assert not Attachment.objects.get(pk=huge.pk).preview
+    out = io.StringIO()
+    call_command("attachment_previews", stdout=out)  # again: nothing more to do
+    assert "Previews made: 0, images refused: 1." in out.getvalue()
