@@ -34,7 +34,14 @@ class RevisionInline(ReadOnlyInline):
 
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
-    fields = readonly_fields = ("original_name", "kind", "content_type", "size", "created_at")
+    fields = readonly_fields = (
+        "original_name",
+        "kind",
+        "content_type",
+        "size",
+        "preview",
+        "created_at",
+    )
 
 
 class TaggedPostInline(ReadOnlyInline):
