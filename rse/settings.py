@@ -364,6 +364,14 @@ RSE_POST_MAX_CHARS = env_int("RSE_POST_MAX_CHARS", 10_000)
 RSE_COMMENT_MAX_CHARS = env_int("RSE_COMMENT_MAX_CHARS", 5_000)
 RSE_ATTACHMENT_MAX_BYTES = env_int("RSE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 RSE_ATTACHMENTS_PER_POST = env_int("RSE_ATTACHMENTS_PER_POST", 5)
+# Attached images: at most RSE_PHOTO_MAX_PIXELS on each side; pages show a re-encoded
+# preview of at most this many pixels on its longer side, the original is a download.
+RSE_ATTACHMENT_PREVIEW_SIZE = env_int("RSE_ATTACHMENT_PREVIEW_SIZE", 1280)
+# Office documents (zip archives): caps read from the archive's directory before any
+# part is unpacked, and enforced again while the one part read is inflated.
+RSE_ARCHIVE_MAX_MEMBERS = env_int("RSE_ARCHIVE_MAX_MEMBERS", 2000)
+RSE_ARCHIVE_MAX_MEMBER_BYTES = env_int("RSE_ARCHIVE_MAX_MEMBER_BYTES", 50 * 1024 * 1024)
+RSE_ARCHIVE_MAX_TOTAL_BYTES = env_int("RSE_ARCHIVE_MAX_TOTAL_BYTES", 100 * 1024 * 1024)
 RSE_TAGS_PER_POST = env_int("RSE_TAGS_PER_POST", 10)
 RSE_TAG_MAX_CHARS = env_int("RSE_TAG_MAX_CHARS", 50)
 RSE_STREAM_PAGE_SIZE = env_int("RSE_STREAM_PAGE_SIZE", 20)
