@@ -220,9 +220,20 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
-# Failed sign-ins: 10 a minute per address, 5 per 5 minutes per account.
+# Failed sign-ins (allauth's rate syntax: amount/period). Per account from one address
+# first: wrong passwords typed somewhere lock the account there only, not for everyone.
+# Then per client address (whatever the account), and per account from all addresses
+# together: a much higher ceiling, against guesses spread over many addresses. A
+# successful sign-in gives its attempt back. Wrong two-factor codes count per address
+# and per account too.
+RSE_LOGIN_FAILED_PER_ACCOUNT_AND_ADDRESS = env_str(
+    "RSE_LOGIN_FAILED_PER_ACCOUNT_AND_ADDRESS", "5/5m"
+)
+RSE_LOGIN_FAILED_PER_ADDRESS = env_str("RSE_LOGIN_FAILED_PER_ADDRESS", "10/m")
+RSE_LOGIN_FAILED_PER_ACCOUNT = env_str("RSE_LOGIN_FAILED_PER_ACCOUNT", "100/h")
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env_str("RSE_LOGIN_FAILED_LIMIT", "10/m/ip,5/300s/key"),
+    "login_failed": f"{RSE_LOGIN_FAILED_PER_ADDRESS}/ip,{RSE_LOGIN_FAILED_PER_ACCOUNT}/key",
+    "login_failed_from_address": f"{RSE_LOGIN_FAILED_PER_ACCOUNT_AND_ADDRESS}/key",
 }
 # Reverse proxies in front of the app (addresses or networks). Client addresses for the
 # audit trail and the sign-in rate limits come from X-Forwarded-For only behind them.

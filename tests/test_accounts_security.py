@@ -128,3 +128,94 @@ def test_wrong_totp_codes_are_throttled(client, admin_with_totp):
 
     assert "Too many failed login attempts" in response.text
     assert signed_in_as(client) is None
+
+
+# Lockout: wrong passwords from one address used to lock the account for everyone.
+
+
+@pytest.fixture
+def fast_hashing(settings):
+    """Dozens of sign-ins per test: a cheap hasher (the limits are what is tested)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def person(**kwargs):
+    from .factories import UserFactory
+
+    user = UserFactory(**kwargs)
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
+    return user
+
+
+def sign_in_from(address: str, email: str, password: str = PASSWORD):
+    client = Client(REMOTE_ADDR=address)
+    response = client.post(reverse("account_login"), {"login": email, "password": password})
+    return client, response
+
+
+def test_wrong_passwords_from_one_address_lock_the_account_there_only(fast_hashing):
+    victim = person()
+    for _ in range(5):
+        sign_in_from("203.0.113.66", victim.email, "wrong password")
+
+    attacker, refused = sign_in_from("203.0.113.66", victim.email)
+    owner, accepted = sign_in_from("198.51.100.7", victim.email)
+
+    assert "Too many failed login attempts" in refused.text
+    assert signed_in_as(attacker) is None
+    assert accepted.status_code == 302
+    assert signed_in_as(owner) == str(victim.pk)
+    entry = AuditEntry.objects.get(action="auth.login_rate_limited")
+    assert entry.data == {"identifier": victim.email, "limit": "account_from_address"}
+    assert entry.ip_address == "203.0.113.66"
+
+
+def test_one_address_trying_many_accounts_is_limited(fast_hashing):
+    people = [person() for _ in range(11)]
+    for someone in people[:10]:
+        sign_in_from("203.0.113.66", someone.email, "wrong password")
+
+    _, refused = sign_in_from("203.0.113.66", people[10].email)
+    elsewhere, accepted = sign_in_from("198.51.100.7", people[10].email)
+
+    assert "Too many failed login attempts" in refused.text
+    assert signed_in_as(elsewhere) == str(people[10].pk)
+    entry = AuditEntry.objects.get(action="auth.login_rate_limited")
+    assert entry.data["limit"] == "address"
+
+
+def test_guesses_spread_over_many_addresses_hit_the_account_ceiling(fast_hashing):
+    victim = person()
+    for n in range(20):  # 5 per address: none of them is locked on its own
+        for _ in range(5):
+            sign_in_from(f"203.0.113.{n + 1}", victim.email, "wrong password")
+
+    owner, refused = sign_in_from("198.51.100.7", victim.email)
+
+    assert "Too many failed login attempts" in refused.text
+    assert signed_in_as(owner) is None
+    entries = AuditEntry.objects.filter(action="auth.login_rate_limited")
+    assert [entry.data["limit"] for entry in entries] == ["account"]
+
+
+def test_a_successful_sign_in_gives_its_attempt_back(fast_hashing):
+    someone = person()
+    for _ in range(4):
+        sign_in_from("203.0.113.66", someone.email, "wrong password")
+    for _ in range(3):
+        client, _ = sign_in_from("203.0.113.66", someone.email)
+        assert signed_in_as(client) == str(someone.pk)
+
+    _, last_try = sign_in_from("203.0.113.66", someone.email, "wrong password")
+
+    assert "not correct" in last_try.text
+
+
+def test_the_limit_is_recorded_once_however_many_tries_follow(fast_hashing):
+    victim = person()
+    for _ in range(9):
+        sign_in_from("203.0.113.66", victim.email, "wrong password")
+
+    assert AuditEntry.objects.filter(action="auth.login_failed").count() == 5
+    assert AuditEntry.objects.filter(action="auth.login_rate_limited").count() == 1
