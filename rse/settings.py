@@ -214,6 +214,10 @@ ACCOUNT_ADAPTER = "profiles.adapters.CompanyAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "profiles.forms.RealNameSignupForm"
+ACCOUNT_FORMS = {"signup": "profiles.signup_forms.CompanySignupForm"}
+# Signing up (or resetting a password) with an address answers the same, costs the same
+# and sends one e-mail whether or not it has an account (allauth's default, kept explicit).
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

@@ -4,11 +4,14 @@ two-factor authentication, rate limits and the audit trail on every path."""
 import pytest
 import time_machine
 from allauth.mfa.totp.internal import auth as totp
+from django.contrib.auth.hashers import MD5PasswordHasher
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from profiles.models import User
 
 from .factories import PASSWORD
 
@@ -219,3 +222,64 @@ def test_the_limit_is_recorded_once_however_many_tries_follow(fast_hashing):
 
     assert AuditEntry.objects.filter(action="auth.login_failed").count() == 5
     assert AuditEntry.objects.filter(action="auth.login_rate_limited").count() == 1
+
+
+# Finding 7: sign-up answered ten times faster for an address that has an account.
+
+
+class CountingHasher(MD5PasswordHasher):
+    """Counts the passwords hashed: the costly step of a sign-up, timed without a clock."""
+
+    calls: list[str] = []
+
+    def encode(self, password, salt):
+        CountingHasher.calls.append(password)
+        return super().encode(password, salt)
+
+
+@pytest.fixture
+def counting_hasher(settings):
+    settings.PASSWORD_HASHERS = ["tests.test_accounts_security.CountingHasher"]
+    CountingHasher.calls.clear()
+    return CountingHasher.calls
+
+
+SIGNUP = {
+    "first_name": "Nadia",
+    "last_name": "Benali",
+    "password1": "un mot de passe solide",
+    "password2": "un mot de passe solide",
+}
+
+
+def sign_up(client, email):
+    mail.outbox.clear()
+    CountingHasher.calls.clear()
+    response = client.post(reverse("account_signup"), {**SIGNUP, "email": email})
+    return response, len(CountingHasher.calls), [m.to for m in mail.outbox]
+
+
+def test_sign_up_costs_the_same_for_a_known_and_a_new_address(client, employee, counting_hasher):
+    known, known_hashes, known_mails = sign_up(client, employee.email)
+    new, new_hashes, new_mails = sign_up(Client(), "nadia.benali@example.com")
+
+    assert (known.status_code, known.headers["Location"]) == (
+        new.status_code,
+        new.headers["Location"],
+    )
+    assert known_hashes == new_hashes == 1
+    assert known_mails == [[employee.email]]  # "you already have an account"
+    assert new_mails == [["nadia.benali@example.com"]]  # "confirm your address"
+    assert User.objects.filter(email=employee.email).count() == 1
+
+
+def test_sign_in_costs_the_same_for_a_known_and_an_unknown_address(client, counting_hasher):
+    someone = person()  # hashed with the counting hasher, as stored passwords are
+    counting_hasher.clear()
+
+    client.post(reverse("account_login"), {"login": someone.email, "password": "wrong"})
+    known = len(counting_hasher)
+    client.post(reverse("account_login"), {"login": "nobody@example.com", "password": "wrong"})
+
+    assert known >= 1
+    assert len(counting_hasher) == 2 * known
