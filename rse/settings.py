@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "guardian",
     "taggit",
+    "csp",
     "rse",
     "profiles",
     "communities",
@@ -64,13 +66,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "rse.requestmeta.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "rse.security.ControlCharactersMiddleware",
+    "rse.security.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rse.security.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -331,6 +337,46 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Content-Security-Policy (django-csp) on every response: scripts, styles, images, fonts
+# and requests from the site itself only (every asset is served by the app; no inline
+# script or style attribute is left in the templates), the two-factor QR code as a data:
+# image, no plugins, no framing. form-action is not restricted: signing in through the
+# company's identity provider follows a form POST with a redirect to it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy (django-permissions-policy): no page may use these browser features.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 # Audit trail: entries older than this are purged by the daily retention job.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 # Governance numbers, read by the code and quoted by the default charter alike.
@@ -383,6 +429,17 @@ RSE_ATTACHMENTS_PER_POST = env_int("RSE_ATTACHMENTS_PER_POST", 5)
 RSE_TAGS_PER_POST = env_int("RSE_TAGS_PER_POST", 10)
 RSE_TAG_MAX_CHARS = env_int("RSE_TAG_MAX_CHARS", 50)
 RSE_STREAM_PAGE_SIZE = env_int("RSE_STREAM_PAGE_SIZE", 20)
+
+# Request bodies: refused with 413 from their announced length, before any of it is read,
+# past RSE_REQUEST_MAX_BYTES (default: a post with all its attachments at their largest,
+# and 1 MB of text). Put the same cap on the reverse proxy (client_max_body_size). Form
+# fields without files are capped by DATA_UPLOAD_MAX_MEMORY_SIZE; uploads larger than
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file while they are checked.
+RSE_REQUEST_MAX_BYTES = env_int(
+    "RSE_REQUEST_MAX_BYTES", RSE_ATTACHMENTS_PER_POST * RSE_ATTACHMENT_MAX_BYTES + 1024 * 1024
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 
 # Benchmark mode (bench/): floors served by the app and per-request SQL figures in
 # response headers. Never on in production.
