@@ -215,6 +215,29 @@ def test_a_successful_sign_in_gives_its_attempt_back(fast_hashing):
     assert "not correct" in last_try.text
 
 
+def test_a_password_reset_unlocks_the_account_at_that_address(fast_hashing):
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    someone = person()
+    for _ in range(5):
+        sign_in_from("203.0.113.66", someone.email, "wrong password")
+    client = Client(REMOTE_ADDR="203.0.113.66")
+    url = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(someone),
+            "key": default_token_generator.make_token(someone),
+        },
+    )
+    form_url = client.get(url).headers["Location"]
+    client.post(form_url, {"password1": "a new passphrase", "password2": "a new passphrase"})
+
+    again, _ = sign_in_from("203.0.113.66", someone.email, "a new passphrase")
+
+    assert signed_in_as(again) == str(someone.pk)
+
+
 def test_the_limit_is_recorded_once_however_many_tries_follow(fast_hashing):
     victim = person()
     for _ in range(9):
