@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test bench lint format messages frontend constraints clean
+.PHONY: run test bench lint audit format messages frontend constraints clean
 
 # The environment is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml constraints.txt
@@ -39,6 +39,12 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy rse profiles audit charter communities posts notifications moderation lifecycle search bench
+
+# Known vulnerabilities in the pinned dependencies (pip-audit reads constraints.txt; it
+# needs PyPI's JSON API, or OSV with AUDIT_ARGS="-s osv"; README, "Security").
+AUDIT_ARGS ?=
+audit: $(BIN)/.installed
+	$(BIN)/pip-audit --strict --no-deps --disable-pip --progress-spinner off -r constraints.txt $(AUDIT_ARGS)
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .

@@ -8,6 +8,7 @@ ACTIONS = {
     "auth.login": _("Signed in"),
     "auth.login_failed": _("Sign-in failed"),
     "auth.login_failed_throttled": _("Further failed sign-ins from this address not recorded"),
+    "auth.login_rate_limited": _("Sign-in refused after too many failed attempts"),
     "auth.logout": _("Signed out"),
     "auth.password_changed": _("Password changed"),
     "auth.password_reset": _("Password reset by e-mail"),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "guardian",
     "taggit",
+    "csp",
     "rse",
     "profiles",
     "communities",
@@ -64,12 +66,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "rse.requestmeta.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "rse.security.ControlCharactersMiddleware",
+    "rse.security.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rse.security.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -213,6 +220,10 @@ ACCOUNT_ADAPTER = "profiles.adapters.CompanyAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "profiles.forms.RealNameSignupForm"
+ACCOUNT_FORMS = {"signup": "profiles.signup_forms.CompanySignupForm"}
+# Signing up (or resetting a password) with an address answers the same, costs the same
+# and sends one e-mail whether or not it has an account (allauth's default, kept explicit).
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -220,9 +231,20 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
-# Failed sign-ins: 10 a minute per address, 5 per 5 minutes per account.
+# Failed sign-ins (allauth's rate syntax: amount/period). Per account from one address
+# first: wrong passwords typed somewhere lock the account there only, not for everyone.
+# Then per client address (whatever the account), and per account from all addresses
+# together: a much higher ceiling, against guesses spread over many addresses. A
+# successful sign-in gives its attempt back. Wrong two-factor codes count per address
+# and per account too.
+RSE_LOGIN_FAILED_PER_ACCOUNT_AND_ADDRESS = env_str(
+    "RSE_LOGIN_FAILED_PER_ACCOUNT_AND_ADDRESS", "5/5m"
+)
+RSE_LOGIN_FAILED_PER_ADDRESS = env_str("RSE_LOGIN_FAILED_PER_ADDRESS", "10/m")
+RSE_LOGIN_FAILED_PER_ACCOUNT = env_str("RSE_LOGIN_FAILED_PER_ACCOUNT", "100/h")
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env_str("RSE_LOGIN_FAILED_LIMIT", "10/m/ip,5/300s/key"),
+    "login_failed": f"{RSE_LOGIN_FAILED_PER_ADDRESS}/ip,{RSE_LOGIN_FAILED_PER_ACCOUNT}/key",
+    "login_failed_from_address": f"{RSE_LOGIN_FAILED_PER_ACCOUNT_AND_ADDRESS}/key",
 }
 # Reverse proxies in front of the app (addresses or networks). Client addresses for the
 # audit trail and the sign-in rate limits come from X-Forwarded-For only behind them.
@@ -315,6 +337,46 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Content-Security-Policy (django-csp) on every response: scripts, styles, images, fonts
+# and requests from the site itself only (every asset is served by the app; no inline
+# script or style attribute is left in the templates), the two-factor QR code as a data:
+# image, no plugins, no framing. form-action is not restricted: signing in through the
+# company's identity provider follows a form POST with a redirect to it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy (django-permissions-policy): no page may use these browser features.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 # Audit trail: entries older than this are purged by the daily retention job.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 # Governance numbers, read by the code and quoted by the default charter alike.
@@ -375,6 +437,17 @@ RSE_ARCHIVE_MAX_TOTAL_BYTES = env_int("RSE_ARCHIVE_MAX_TOTAL_BYTES", 100 * 1024 
 RSE_TAGS_PER_POST = env_int("RSE_TAGS_PER_POST", 10)
 RSE_TAG_MAX_CHARS = env_int("RSE_TAG_MAX_CHARS", 50)
 RSE_STREAM_PAGE_SIZE = env_int("RSE_STREAM_PAGE_SIZE", 20)
+
+# Request bodies: refused with 413 from their announced length, before any of it is read,
+# past RSE_REQUEST_MAX_BYTES (default: a post with all its attachments at their largest,
+# and 1 MB of text). Put the same cap on the reverse proxy (client_max_body_size). Form
+# fields without files are capped by DATA_UPLOAD_MAX_MEMORY_SIZE; uploads larger than
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file while they are checked.
+RSE_REQUEST_MAX_BYTES = env_int(
+    "RSE_REQUEST_MAX_BYTES", RSE_ATTACHMENTS_PER_POST * RSE_ATTACHMENT_MAX_BYTES + 1024 * 1024
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 
 # Benchmark mode (bench/): floors served by the app and per-request SQL figures in
 # response headers. Never on in production.

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -8,6 +9,10 @@ from profiles import views as profile_views
 from . import views
 
 admin.site.site_header = admin.site.site_title = f"{settings.RSE_SITE_NAME} administration"
+# Administrators sign in through the site's own sign-in (allauth): two-factor
+# authentication, the sign-in rate limits and the audit trail apply to them as to anyone.
+# Django admin's login view never checks a password itself: it sends there.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", views.home, name="home"),
