@@ -222,3 +222,26 @@ def test_a_bad_id_token_is_refused(client, idp, mode):
     assert not AuditEntry.objects.filter(action="identity.sso_login").exists()
     refused = AuditEntry.objects.get(action="identity.refused")
     assert refused.data["reason"] == ("nonce" if mode == "wrong-nonce" else "provider_error")
+
+
+@pytest.mark.parametrize(
+    ("amr", "acr", "allowed"),
+    [
+        (["pwd", "mfa"], None, True),
+        (["pwd"], "urn:acme:mfa", True),
+        (["pwd"], None, False),
+    ],
+)
+def test_the_two_factor_policy_accepts_a_provider_asserted_mfa(
+    client, idp, settings, amr, acr, allowed
+):
+    settings.RSE_MFA_REQUIRED_FOR = ["staff"]
+    settings.RSE_SSO_MFA_ACR = ["urn:acme:mfa"]
+    UserFactory(email="boss@example.com", is_staff=True)
+    idp.set_account("boss", **{**ALICE, "email": "boss@example.com"}, _amr=amr, _acr=acr)
+
+    sign_in(client, idp, "boss")
+
+    response = client.get("/notifications/")
+    assert response.status_code == (200 if allowed else 302)
+    assert AuditEntry.objects.filter(action="identity.mfa_enforced").exists() is not allowed
