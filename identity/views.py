@@ -19,9 +19,11 @@ def oidc_backchannel_logout(request: HttpRequest, provider_id: str):
     """OpenID Connect Back-Channel Logout 1.0: the provider posts a signed logout token;
     every RSE session of that person ends at once."""
     try:
-        provider = get_social_adapter().get_provider(request, "openid_connect", provider_id)
+        provider = get_social_adapter().get_provider(request, provider_id)
     except SocialApp.DoesNotExist:
         raise Http404 from None
+    if provider.id != "openid_connect":
+        raise Http404
     try:
         claims = logout_tokens.verify(provider, request.POST.get("logout_token", ""), request)
     except OAuth2Error as exc:

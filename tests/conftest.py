@@ -131,3 +131,27 @@ def external(db):
 @pytest.fixture
 def former_employee(db):
     return UserFactory(is_active=False)
+
+
+# The company's identity provider for the SSO tests (marked `idp`): one real OpenID
+# provider per test process, and RSE configured to use it as "Acme".
+@pytest.fixture(scope="session")
+def oidc_provider():
+    from .idp.oidc import CALLBACK, OIDCProvider
+
+    if reason := missing_service("idp"):
+        pytest.skip(reason)
+    provider = OIDCProvider(redirect_uris=[CALLBACK])
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def idp(settings, oidc_provider):
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            **settings.SOCIALACCOUNT_PROVIDERS["openid_connect"],
+            "APPS": [oidc_provider.app()],
+        }
+    }
+    return oidc_provider

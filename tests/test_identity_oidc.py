@@ -15,43 +15,9 @@ from identity.models import CompanyIdentity
 from profiles.models import User
 
 from .factories import ExternalFactory, UserFactory
-from .idp.oidc import OIDCProvider, sign_in
+from .idp.oidc import ALICE, sign_in
 
 pytestmark = [pytest.mark.idp, pytest.mark.django_db]
-
-CALLBACK = "http://testserver/accounts/oidc/company/login/callback/"
-
-
-@pytest.fixture(scope="session")
-def oidc_provider():
-    provider = OIDCProvider(redirect_uris=[CALLBACK])
-    yield provider
-    provider.stop()
-
-
-@pytest.fixture
-def idp(settings, oidc_provider):
-    """RSE configured with the test provider as the company's ("Acme")."""
-    settings.SOCIALACCOUNT_PROVIDERS = {
-        "openid_connect": {
-            **settings.SOCIALACCOUNT_PROVIDERS["openid_connect"],
-            "APPS": [oidc_provider.app()],
-        }
-    }
-    return oidc_provider
-
-
-ALICE = {
-    "email": "alice.durand@example.com",
-    "email_verified": True,
-    "given_name": "Alice",
-    "family_name": "Durand",
-    "job_title": "Buyer",
-    "department": "Purchasing",
-    "site": "Lyon",
-    "employee_number": "E1001",
-    "employee_type": "employee",
-}
 
 
 def actions() -> list[str]:

@@ -13,6 +13,20 @@ SCRIPT = Path(__file__).with_name("oidc_provider.mjs")
 ROOT = SCRIPT.parent.parent.parent
 CLIENT_ID = "rse-tests"
 CLIENT_SECRET = "rse-tests-secret"
+CALLBACK = "http://testserver/accounts/oidc/company/login/callback/"
+
+# A person of the company, as the test provider describes her.
+ALICE = {
+    "email": "alice.durand@example.com",
+    "email_verified": True,
+    "given_name": "Alice",
+    "family_name": "Durand",
+    "job_title": "Buyer",
+    "department": "Purchasing",
+    "site": "Lyon",
+    "employee_number": "E1001",
+    "employee_type": "employee",
+}
 
 
 class OIDCProvider:
