@@ -95,9 +95,7 @@ ACTIONS = {
 }
 
 # Actions a person sees on their own security page.
-SECURITY_ACTIONS = {
-    code for code in ACTIONS if code.startswith(("auth.", "account.", "identity."))
-}
+SECURITY_ACTIONS = {code for code in ACTIONS if code.startswith(("auth.", "account.", "identity."))}
 
 
 def label(code: str) -> str:

@@ -107,6 +107,18 @@ class CompanyAccountAdapter(ProfilesAccountAdapter):
             return False
         return super().is_open_for_signup(request)
 
+    def authenticate(self, request, **credentials):
+        # The sign-in page already sends company addresses to the provider; this holds
+        # for any other way in to a local password (an employee's non-company address).
+        user = super().authenticate(request, **credentials)
+        if (
+            user is not None
+            and settings.RSE_LOCAL_PASSWORDS == "externals-only"
+            and not user.is_external
+        ):
+            return None
+        return user
+
     def get_signup_redirect_url(self, request) -> str:
         # A person whose account was just created by a company sign-in: the charter first.
         return self.get_login_redirect_url(request)

@@ -1,5 +1,8 @@
 """Reads for the company sign-in."""
 
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from django.urls import reverse
+
 from communities.models import Membership
 from moderation.permissions import is_site_moderator
 
@@ -21,3 +24,31 @@ def mfa_roles_of(user, roles: list[str]) -> list[str]:
     ):
         held.append("community_managers")
     return held
+
+
+def sso_apps(request) -> list:
+    """The company's OpenID Connect providers, as allauth apps (settings or database)."""
+    return list(get_social_adapter().list_apps(request, provider="openid_connect"))
+
+
+def sso_login_choices(request) -> list[dict]:
+    """What the sign-in page offers first: one "Sign in with <name>" per provider."""
+    return [
+        {
+            "name": app.name,
+            "url": reverse("openid_connect_login", kwargs={"provider_id": app.provider_id}),
+        }
+        for app in sso_apps(request)
+        if not app.settings.get("hidden")
+    ]
+
+
+def sso_app_for_email(request, email: str):
+    """Home realm discovery: the provider whose domains include this address's."""
+    if "@" not in email:
+        return None
+    domain = email.rsplit("@", 1)[1].strip().lower()
+    for app in sso_apps(request):
+        if domain in [d.lower() for d in app.settings.get("domains") or []]:
+            return app
+    return None

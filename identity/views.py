@@ -1,15 +1,65 @@
 """Company sign-in views: the sign-in page with home realm discovery, and the
 OpenID Connect back-channel logout endpoint."""
 
+from allauth.account.utils import get_next_redirect_url
+from allauth.account.views import LoginView
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.models import SocialAccount, SocialApp
+from allauth.socialaccount.providers.base import AuthProcess
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
+from django.conf import settings
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import logout_tokens, services
+from profiles.adapters import email_domain_allowed
+
+from . import logout_tokens, selectors, services
+
+
+class CompanyLoginView(LoginView):
+    """allauth's sign-in page with home realm discovery: "Sign in with <company>" comes
+    first, and an address of a federated domain is sent to its identity provider. With
+    RSE_LOCAL_PASSWORDS=externals-only, company addresses have no password here."""
+
+    template_name = "identity/login.html"
+
+    def post(self, request, *args, **kwargs):
+        email = request.POST.get("login", "").strip()
+        app = selectors.sso_app_for_email(request, email)
+        if app is not None:
+            provider = get_social_adapter().get_provider(request, app.provider_id)
+            auth_params = {**provider.get_auth_params(), "login_hint": email}
+            return provider.redirect(
+                request,
+                AuthProcess.LOGIN,
+                next_url=get_next_redirect_url(request),
+                auth_params=auth_params,
+            )
+        if settings.RSE_LOCAL_PASSWORDS == "externals-only" and email_domain_allowed(email):
+            form = self.get_form()
+            form.is_valid()  # keeps what was typed; the error below is the one shown
+            form.errors.clear()
+            form.add_error(
+                None,
+                _(
+                    "Employees sign in with the company's identity provider: local "
+                    "passwords are for external partners only."
+                ),
+            )
+            return self.form_invalid(form)
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["sso_providers"] = selectors.sso_login_choices(self.request)
+        context["externals_only"] = settings.RSE_LOCAL_PASSWORDS == "externals-only"
+        return context
+
+
+login = CompanyLoginView.as_view()
 
 
 @csrf_exempt
