@@ -107,6 +107,65 @@ def oidc_apps_from_env(*, company_domains: list[str]) -> list[dict]:
     ]
 
 
+def _saml_app(spec: dict, *, company_domains: list[str]) -> dict:
+    """One allauth `saml` app: the IdP by its metadata URL, or by entity id, sign-in URL
+    and certificate. Assertions must be signed."""
+    if not spec.get("entity_id"):
+        raise ImproperlyConfigured(f"SAML provider {spec!r} lacks entity_id.")
+    idp = {"entity_id": spec["entity_id"]}
+    if spec.get("metadata_url"):
+        idp["metadata_url"] = spec["metadata_url"]
+    elif spec.get("sso_url") and spec.get("x509cert"):
+        idp.update(sso_url=spec["sso_url"], x509cert=spec["x509cert"])
+        if spec.get("slo_url"):
+            idp["slo_url"] = spec["slo_url"]
+    else:
+        raise ImproperlyConfigured(
+            f"SAML provider {spec!r} needs metadata_url, or sso_url and x509cert."
+        )
+    slug = spec.get("id") or "company-saml"
+    extra = {key: spec[key] for key in ("verified_email", "attribute_mapping") if key in spec}
+    return {
+        "provider_id": slug,
+        "client_id": slug,
+        "name": spec.get("name") or os.environ.get("RSE_SSO_COMPANY_NAME", "") or "SSO",
+        "settings": {
+            "idp": idp,
+            "advanced": {
+                "strict": True,
+                "want_assertion_signed": True,
+                "want_message_signed": bool(spec.get("want_message_signed", False)),
+                "reject_idp_initiated_sso": True,
+                **(spec.get("advanced") or {}),
+            },
+            "domains": [d.lower() for d in spec.get("domains") or company_domains],
+            "attributes": spec.get("attributes") or {},
+            **extra,
+        },
+    }
+
+
+def saml_apps_from_env(*, company_domains: list[str]) -> list[dict]:
+    specs = [s for s in _json("RSE_SSO_PROVIDERS", []) if s.get("protocol") == "saml"]
+    if os.environ.get("RSE_SAML_ENTITY_ID"):
+        specs.insert(
+            0,
+            {
+                "id": os.environ.get("RSE_SAML_PROVIDER_ID", "company-saml"),
+                "name": os.environ.get("RSE_SAML_NAME", ""),
+                "entity_id": os.environ["RSE_SAML_ENTITY_ID"],
+                "metadata_url": os.environ.get("RSE_SAML_METADATA_URL", ""),
+                "domains": _list("RSE_SAML_DOMAINS", []),
+                **(
+                    {"verified_email": _list("RSE_SAML_VERIFIED_DOMAINS", [])}
+                    if os.environ.get("RSE_SAML_VERIFIED_DOMAINS")
+                    else {}
+                ),
+            },
+        )
+    return [_saml_app(spec, company_domains=company_domains) for spec in specs]
+
+
 def attribute_map_from_env() -> dict[str, str]:
     overrides = _json("RSE_SSO_ATTRIBUTES", {})
     unknown = set(overrides) - set(DEFAULT_ATTRIBUTE_MAP)

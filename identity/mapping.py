@@ -66,7 +66,9 @@ def mfa_asserted(claims: dict) -> bool:
     amr = claims.get("amr") or []
     if isinstance(amr, str):
         amr = amr.split()
-    acr = _first(claims.get("acr"))
-    return bool(set(amr) & set(settings.RSE_SSO_MFA_AMR)) or (
-        acr is not None and str(acr) in settings.RSE_SSO_MFA_ACR
+    # OpenID Connect: one `acr` value; SAML: the assertion's AuthnContextClassRefs.
+    acr = claims.get("acr") or []
+    acr_values = [str(v) for v in (acr if isinstance(acr, list | tuple) else [acr])]
+    return bool(set(amr) & set(settings.RSE_SSO_MFA_AMR)) or bool(
+        set(acr_values) & set(settings.RSE_SSO_MFA_ACR)
     )

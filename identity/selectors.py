@@ -27,17 +27,25 @@ def mfa_roles_of(user, roles: list[str]) -> list[str]:
 
 
 def sso_apps(request) -> list:
-    """The company's OpenID Connect providers, as allauth apps (settings or database)."""
-    return list(get_social_adapter().list_apps(request, provider="openid_connect"))
+    """The company's OpenID Connect and SAML providers, as allauth apps (from settings
+    or the database)."""
+    adapter = get_social_adapter()
+    return [
+        *adapter.list_apps(request, provider="openid_connect"),
+        *adapter.list_apps(request, provider="saml"),
+    ]
+
+
+def sso_login_url(app) -> str:
+    if app.provider == "saml":
+        return reverse("saml_login", kwargs={"organization_slug": app.client_id})
+    return reverse("openid_connect_login", kwargs={"provider_id": app.provider_id})
 
 
 def sso_login_choices(request) -> list[dict]:
     """What the sign-in page offers first: one "Sign in with <name>" per provider."""
     return [
-        {
-            "name": app.name,
-            "url": reverse("openid_connect_login", kwargs={"provider_id": app.provider_id}),
-        }
+        {"name": app.name, "url": sso_login_url(app)}
         for app in sso_apps(request)
         if not app.settings.get("hidden")
     ]

@@ -30,13 +30,12 @@ class CompanyLoginView(LoginView):
         email = request.POST.get("login", "").strip()
         app = selectors.sso_app_for_email(request, email)
         if app is not None:
-            provider = get_social_adapter().get_provider(request, app.provider_id)
-            auth_params = {**provider.get_auth_params(), "login_hint": email}
+            provider = app.get_provider(request)
+            extra = {}
+            if app.provider == "openid_connect":
+                extra["auth_params"] = {**provider.get_auth_params(), "login_hint": email}
             return provider.redirect(
-                request,
-                AuthProcess.LOGIN,
-                next_url=get_next_redirect_url(request),
-                auth_params=auth_params,
+                request, AuthProcess.LOGIN, next_url=get_next_redirect_url(request), **extra
             )
         if settings.RSE_LOCAL_PASSWORDS == "externals-only" and email_domain_allowed(email):
             form = self.get_form()

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "guardian",
     "taggit",
     "rse",
@@ -247,7 +248,7 @@ RSE_ALLOWED_EMAIL_DOMAINS = [
 ]
 RSE_SITE_NAME = env_str("RSE_SITE_NAME", "RSE")
 
-# Company sign-in (identity/, README "Company sign-in"): OpenID Connect providers through
+# Company sign-in (identity/, README "Company sign-in"): OpenID Connect and SAML providers through
 # allauth's socialaccount; accounts created or linked only for verified addresses of the
 # company's domains (RSE_ALLOWED_EMAIL_DOMAINS); the provider's attributes fill the
 # directory-owned fields at each sign-in.
@@ -258,6 +259,11 @@ SOCIALACCOUNT_PROVIDERS = {
         "provider_class": "identity.oidc.provider.CompanyOIDCProvider",
         "OAUTH_PKCE_ENABLED": True,
         "APPS": sso_conf.oidc_apps_from_env(company_domains=RSE_ALLOWED_EMAIL_DOMAINS),
+    },
+    "saml": {
+        # allauth's provider, with replayed assertions refused and AuthnContext kept.
+        "provider_class": "identity.saml.provider.CompanySAMLProvider",
+        "APPS": sso_conf.saml_apps_from_env(company_domains=RSE_ALLOWED_EMAIL_DOMAINS),
     },
 }
 SOCIALACCOUNT_AUTO_SIGNUP = True

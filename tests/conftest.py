@@ -50,6 +50,10 @@ def missing_service(name: str) -> str | None:
             return "needs Node.js for the test identity providers (apt-get install nodejs npm)"
         if not OIDC_PROVIDER_JS.exists():
             return "needs oidc-provider: run `npm ci` (make test does it when npm is installed)"
+        if not shutil.which("xmlsec1"):
+            return (
+                "needs the xmlsec1 program for the SAML identity provider (apt-get install xmlsec1)"
+            )
     return None
 
 
