@@ -60,7 +60,11 @@ class MFAPolicyMiddleware:
             request,
             _("Your role requires two-factor authentication: set up a second factor to go on."),
         )
-        url = reverse("mfa_activate_totp")
+        # The two-factor page offers every kind allauth.mfa supports here (an app's
+        # codes, a security key); with TOTP alone, its set-up page directly.
+        url = reverse(
+            "mfa_index" if "webauthn" in settings.MFA_SUPPORTED_TYPES else "mfa_activate_totp"
+        )
         if request.method == "GET":
             url += "?" + urlencode({"next": request.get_full_path()})
         return redirect(url)

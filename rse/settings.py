@@ -235,7 +235,9 @@ ACCOUNT_RATE_LIMITS = {
 # audit trail and the sign-in rate limits come from X-Forwarded-For only behind them.
 RSE_TRUSTED_PROXIES = env_list("RSE_TRUSTED_PROXIES")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]  # webauthn: security keys
+# Security keys and passkeys need HTTPS, except on http://localhost in embedded mode.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # Every signed-in session is recorded per person at sign-in (not on each request, which
 # would cost queries on every page): they can review and end their other sessions, and
 # closing an account ends all of them at once without scanning the session table.

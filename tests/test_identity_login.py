@@ -109,3 +109,12 @@ def test_by_default_employees_keep_their_passwords(client, settings):
     response = Client().post("/accounts/login/", {"login": employee.email, "password": PASSWORD})
 
     assert response.status_code == 302
+
+
+def test_the_sign_in_page_speaks_french(client, idp, settings):
+    settings.RSE_LOCAL_PASSWORDS = "externals-only"
+
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert "Se connecter avec Acme" in page
+    assert "Partenaires externes" in page

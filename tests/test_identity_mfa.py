@@ -15,7 +15,7 @@ from .factories import ExternalFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-SETUP_URL = "/accounts/2fa/totp/activate/"
+SETUP_URL = "/accounts/2fa/"
 
 
 def make(role: str):
@@ -30,6 +30,14 @@ def make(role: str):
     if role == "externals":
         return ExternalFactory()
     return UserFactory()
+
+
+def test_without_security_keys_the_totp_set_up_comes_directly(client, settings):
+    settings.MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+    settings.RSE_MFA_REQUIRED_FOR = ["staff"]
+    client.force_login(UserFactory(is_staff=True))
+
+    assert client.get("/")["Location"] == "/accounts/2fa/totp/activate/?next=%2F"
 
 
 ROLES = ["staff", "site_moderators", "community_managers", "externals"]
@@ -73,6 +81,15 @@ def test_a_write_is_refused_too_and_nothing_changes(client, settings):
 
     assert response.status_code == 302 and response["Location"] == SETUP_URL
     assert not Membership.objects.exists()
+
+
+def test_the_two_factor_page_offers_security_keys(client, settings):
+    settings.RSE_MFA_REQUIRED_FOR = ["staff"]
+    client.force_login(UserFactory(is_staff=True))
+
+    page = client.get("/", follow=True).content.decode()
+
+    assert "Security Keys" in page or "security key" in page.lower()
 
 
 def test_a_person_with_a_second_factor_goes_on(client, settings):
