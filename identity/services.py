@@ -157,12 +157,19 @@ def identity_sso_login(
         request.session[SSO_MFA_SESSION_KEY] = True
 
 
-def identity_backchannel_logout(
-    *, user: User, provider: str, sid: str, request: HttpRequest | None
+def identity_single_logout(
+    *,
+    user: User,
+    provider: str,
+    sid: str,
+    request: HttpRequest | None,
+    everywhere: bool = True,
+    already_ended: int = 0,
 ) -> int:
-    """The provider says this person signed out there: end their sessions here."""
+    """The provider says this person signed out there: end their sessions here (all of
+    them, or only the one the request came with: `already_ended`)."""
     with transaction.atomic():
-        ended = sessions_end_for(user=user)
+        ended = max(sessions_end_for(user=user), already_ended) if everywhere else already_ended
         audit.record(
             "identity.single_logout",
             actor_label=f"identity provider {provider}",

@@ -83,7 +83,7 @@ def oidc_backchannel_logout(request: HttpRequest, provider_id: str):
         .first()
     )
     if account is not None:
-        services.identity_backchannel_logout(
+        services.identity_single_logout(
             user=account.user, provider=provider_id, sid=claims.get("sid", ""), request=request
         )
     return JsonResponse({})

@@ -139,3 +139,41 @@ def test_a_multi_factor_authn_context_counts(client, saml_idp, settings):
 
     assert AuditEntry.objects.get(action="identity.sso_login").data["mfa"] is True
     assert client.get("/notifications/").status_code == 200
+
+
+SLS_URL = f"http://testserver/accounts/saml/{SLUG}/sls/"
+SP_ENTITY_ID = f"http://testserver/accounts/saml/{SLUG}/metadata/"
+
+
+def test_a_signed_logout_request_of_the_idp_ends_every_session(client, saml_idp, settings):
+    settings.SOCIALACCOUNT_PROVIDERS["saml"]["APPS"][0]["settings"]["advanced"][
+        "want_message_signed"
+    ] = True
+    sign_in(client, saml_idp, sign_response=True)
+    other = Client(HTTP_HOST="testserver")
+    sign_in(other, saml_idp, sign_response=True)
+    url = saml_idp.logout_request(SLS_URL, SP_ENTITY_ID, "alice", sign=True)
+
+    response = client.get(urlsplit(url).path + "?" + urlsplit(url).query)
+
+    assert response.status_code == 302
+    assert signed_in_user(client) is None
+    assert other.get("/notifications/").status_code == 302  # signed out there too
+    entry = AuditEntry.objects.get(action="identity.single_logout")
+    assert entry.data["sessions_ended"] == 2
+
+
+def test_an_unsigned_logout_request_is_refused_when_signatures_are_required(
+    client, saml_idp, settings
+):
+    settings.SOCIALACCOUNT_PROVIDERS["saml"]["APPS"][0]["settings"]["advanced"][
+        "want_message_signed"
+    ] = True
+    sign_in(client, saml_idp, sign_response=True)
+    url = saml_idp.logout_request(SLS_URL, SP_ENTITY_ID, "alice", sign=False)
+
+    response = client.get(urlsplit(url).path + "?" + urlsplit(url).query)
+
+    assert response.status_code == 400
+    assert signed_in_user(client) is not None
+    assert not AuditEntry.objects.filter(action="identity.single_logout").exists()

@@ -13,8 +13,8 @@ AUTHN_CONTEXT_KEY = "acr"
 
 
 class CompanySAMLProvider(SAMLProvider):
-    # allauth's URL patterns and views (ACS, metadata, single logout) are kept.
-    package = "allauth.socialaccount.providers.saml"
+    # allauth's URL patterns and views, with the single logout endpoint audited.
+    package = "identity.saml"
 
     def sociallogin_from_response(self, request, response):
         self._refuse_replay(request, response)

@@ -119,6 +119,7 @@ class SAMLIdP:
         attributes: dict,
         *,
         sign_assertion: bool = True,
+        sign_response: bool = False,
         authn_class: str = PASSWORD,
     ) -> tuple[str, dict]:
         """The person signs in at the IdP: RSE's ACS URL and the form the browser posts."""
@@ -133,7 +134,7 @@ class SAMLIdP:
             name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=uid),
             authn={"class_ref": authn_class, "authn_auth": ENTITY_ID},
             sign_assertion=sign_assertion,
-            sign_response=False,
+            sign_response=sign_response,
             sign_alg=SIG_RSA_SHA256,
             digest_alg=DIGEST_SHA256,
         )
@@ -141,6 +142,24 @@ class SAMLIdP:
         if "RelayState" in query:
             form["RelayState"] = query["RelayState"][0]
         return message.assertion_consumer_service_url, form
+
+    def logout_request(self, sls_url: str, sp_entity_id: str, uid: str, *, sign: bool) -> str:
+        """The IdP signs the person out: the URL (HTTP-Redirect binding) it sends the
+        browser to at RSE, with a signed query string or none."""
+        _id, request = self.server.create_logout_request(
+            destination=sls_url,
+            issuer_entity_id=sp_entity_id,
+            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=uid),
+        )
+        info = self.server.apply_binding(
+            BINDING_HTTP_REDIRECT,
+            str(request),
+            sls_url,
+            relay_state="",
+            sign=sign,
+            sigalg=SIG_RSA_SHA256 if sign else None,
+        )
+        return dict(info["headers"])["Location"]
 
 
 def tamper(form: dict, old: str, new: str) -> dict:
