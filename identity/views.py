@@ -51,6 +51,14 @@ class CompanyLoginView(LoginView):
             return self.form_invalid(form)
         return super().post(request, *args, **kwargs)
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if selectors.sso_apps(self.request):
+            # An address alone is enough when it is a federated one: the browser must
+            # not insist on a password (the server still asks for one otherwise).
+            form.use_required_attribute = False
+        return form
+
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["sso_providers"] = selectors.sso_login_choices(self.request)

@@ -118,3 +118,13 @@ def test_the_sign_in_page_speaks_french(client, idp, settings):
 
     assert "Se connecter avec Acme" in page
     assert "Partenaires externes" in page
+
+
+def test_without_a_password_a_local_address_is_asked_for_one(client, idp):
+    external = ExternalFactory()
+
+    response = client.post("/accounts/login/", {"login": external.email})
+
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    assert not signed_in(client)
