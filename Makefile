@@ -14,7 +14,8 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -e ".[dev]" -c constraints.txt
 	touch $@
 
-# axe-core for the accessibility checks of the browser tests (skipped without npm).
+# axe-core for the accessibility checks of the browser tests, oidc-provider for the
+# identity provider of the SSO tests (both skipped without npm).
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: browser accessibility tests will be skipped"; fi
@@ -38,7 +39,7 @@ bench: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy rse profiles audit charter communities posts notifications moderation lifecycle search bench
+	$(BIN)/mypy rse profiles audit charter communities posts notifications moderation lifecycle search identity bench
 
 # Known vulnerabilities in the pinned dependencies (pip-audit reads constraints.txt; it
 # needs PyPI's JSON API, or OSV with AUDIT_ARGS="-s osv"; README, "Security").

@@ -14,6 +14,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from identity import conf as sso_conf
+
 from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -48,6 +50,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "guardian",
     "taggit",
     "csp",
@@ -61,6 +66,7 @@ INSTALLED_APPS = [
     "audit",
     "lifecycle",
     "search",
+    "identity",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "identity.middleware.MFAPolicyMiddleware",
     "charter.middleware.CharterGateMiddleware",
 ]
 
@@ -216,7 +223,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: e-mail sign-in, verified addresses, company domains only.
-ACCOUNT_ADAPTER = "profiles.adapters.CompanyAccountAdapter"
+ACCOUNT_ADAPTER = "identity.adapters.CompanyAccountAdapter"  # profiles one + SSO policy
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "profiles.forms.RealNameSignupForm"
@@ -250,7 +257,9 @@ ACCOUNT_RATE_LIMITS = {
 # audit trail and the sign-in rate limits come from X-Forwarded-For only behind them.
 RSE_TRUSTED_PROXIES = env_list("RSE_TRUSTED_PROXIES")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]  # webauthn: security keys
+# Security keys and passkeys need HTTPS, except on http://localhost in embedded mode.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # Every signed-in session is recorded per person at sign-in (not on each request, which
 # would cost queries on every page): they can review and end their other sessions, and
 # closing an account ends all of them at once without scanning the session table.
@@ -262,6 +271,46 @@ RSE_ALLOWED_EMAIL_DOMAINS = [
     d.lower() for d in env_list("RSE_ALLOWED_EMAIL_DOMAINS", ["example.com"])
 ]
 RSE_SITE_NAME = env_str("RSE_SITE_NAME", "RSE")
+
+# Company sign-in (identity/, README "Company sign-in"): OpenID Connect and SAML providers through
+# allauth's socialaccount; accounts created or linked only for verified addresses of the
+# company's domains (RSE_ALLOWED_EMAIL_DOMAINS); the provider's attributes fill the
+# directory-owned fields at each sign-in.
+SOCIALACCOUNT_ADAPTER = "identity.adapters.CompanySocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        # allauth's provider, with the nonce and the ID token's signature always checked.
+        "provider_class": "identity.oidc.provider.CompanyOIDCProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": sso_conf.oidc_apps_from_env(company_domains=RSE_ALLOWED_EMAIL_DOMAINS),
+    },
+    "saml": {
+        # allauth's provider, with replayed assertions refused and AuthnContext kept.
+        "provider_class": "identity.saml.provider.CompanySAMLProvider",
+        "APPS": sso_conf.saml_apps_from_env(company_domains=RSE_ALLOWED_EMAIL_DOMAINS),
+    },
+}
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the adapter accepts provider-verified ones only
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a local account with that address is linked
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+RSE_SSO_ATTRIBUTES = sso_conf.attribute_map_from_env()
+# Values of the "kind" attribute that mean an external partner (who must be invited).
+RSE_SSO_EXTERNAL_VALUES = [
+    v.lower() for v in env_list("RSE_SSO_EXTERNAL_VALUES", ["external", "contractor", "guest"])
+]
+# "all": everyone may have a local password; "externals-only": employees sign in with
+# the company's provider only.
+RSE_LOCAL_PASSWORDS = sso_conf.local_passwords_from_env()
+# Two-factor policy: these roles must have a second factor (staff, site_moderators,
+# community_managers, externals). A provider's sign-in asserting MFA (these `amr` or
+# `acr` values) counts as one.
+RSE_MFA_REQUIRED_FOR = sso_conf.mfa_roles_from_env()
+RSE_SSO_MFA_AMR = env_list("RSE_SSO_MFA_AMR", ["mfa"])
+RSE_SSO_MFA_ACR = env_list("RSE_SSO_MFA_ACR", [])
 # The site's public address, for absolute links in e-mails (no trailing slash).
 RSE_SITE_URL = env_str("RSE_SITE_URL", "http://127.0.0.1:8000")
 RSE_NOTIFICATIONS_PAGE_SIZE = env_int("RSE_NOTIFICATIONS_PAGE_SIZE", 20)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from audit import views as audit_views
+from identity import views as identity_views
 from profiles import views as profile_views
 
 from . import views
@@ -17,6 +18,8 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # The sign-in page with home realm discovery (company sign-in first), then allauth.
+    path("accounts/login/", identity_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("charter/", include("charter.urls")),
     path("me/security/", audit_views.my_security_log, name="my_security_log"),
