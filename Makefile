@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test bench lint format messages frontend constraints clean
+.PHONY: run test bench lint audit format messages frontend constraints clean
 
 # The environment is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml constraints.txt
@@ -14,7 +14,8 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -e ".[dev]" -c constraints.txt
 	touch $@
 
-# axe-core for the accessibility checks of the browser tests (skipped without npm).
+# axe-core for the accessibility checks of the browser tests, oidc-provider for the
+# identity provider of the SSO tests (both skipped without npm).
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: browser accessibility tests will be skipped"; fi
@@ -39,7 +40,13 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/mypy core access rse profiles audit charter communities posts notifications moderation lifecycle search bench
+	$(BIN)/mypy core access rse profiles audit charter communities posts notifications moderation lifecycle search identity bench
+
+# Known vulnerabilities in the pinned dependencies (pip-audit reads constraints.txt; it
+# needs PyPI's JSON API, or OSV with AUDIT_ARGS="-s osv"; README, "Security").
+AUDIT_ARGS ?=
+audit: $(BIN)/.installed
+	$(BIN)/pip-audit --strict --no-deps --disable-pip --progress-spinner off -r constraints.txt $(AUDIT_ARGS)
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .

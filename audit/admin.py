@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -85,7 +86,10 @@ class AuditEntryAdmin(ReadOnlyAdmin):
         """CSV of the changelist exactly as filtered; the export is itself audited."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters as exc:  # a filter that names no field
+            raise BadRequest("Unknown filter in the export's address.") from exc
         entries = changelist.get_queryset(request).order_by("sequence")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")

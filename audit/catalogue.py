@@ -8,12 +8,21 @@ ACTIONS = {
     "auth.login": _("Signed in"),
     "auth.login_failed": _("Sign-in failed"),
     "auth.login_failed_throttled": _("Further failed sign-ins from this address not recorded"),
+    "auth.login_rate_limited": _("Sign-in refused after too many failed attempts"),
     "auth.logout": _("Signed out"),
     "auth.password_changed": _("Password changed"),
     "auth.password_reset": _("Password reset by e-mail"),
     "auth.mfa_added": _("Two-factor method added"),
     "auth.mfa_removed": _("Two-factor method removed"),
     "auth.mfa_reset": _("Recovery codes regenerated"),
+    # Company sign-in (identity/).
+    "identity.sso_login": _("Signed in with the company's identity provider"),
+    "identity.account_created": _("Account created at the first company sign-in"),
+    "identity.linked": _("Existing account linked to the company's identity provider"),
+    "identity.refused": _("Company sign-in refused"),
+    "identity.attributes_updated": _("Directory fields updated from the identity provider"),
+    "identity.single_logout": _("Signed out everywhere by the identity provider"),
+    "identity.mfa_enforced": _("Sent to set up two-factor authentication (policy)"),
     # Accounts (profiles).
     "account.signed_up": _("Account created by sign-up"),
     "account.email_added": _("E-mail address added"),
@@ -87,7 +96,7 @@ ACTIONS = {
 }
 
 # Actions a person sees on their own security page.
-SECURITY_ACTIONS = {code for code in ACTIONS if code.startswith(("auth.", "account."))}
+SECURITY_ACTIONS = {code for code in ACTIONS if code.startswith(("auth.", "account.", "identity."))}
 
 
 def label(code: str) -> str:

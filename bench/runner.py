@@ -49,7 +49,9 @@ def server_env(name: str) -> dict:
         DEBUG="false",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECRET_KEY=env.get("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40),
-        RSE_LOGIN_FAILED_LIMIT="1000/m/ip,1000/m/key",
+        RSE_LOGIN_FAILED_PER_ACCOUNT_AND_ADDRESS="1000/m",
+        RSE_LOGIN_FAILED_PER_ADDRESS="1000/m",
+        RSE_LOGIN_FAILED_PER_ACCOUNT="1000/m",
         # Connections kept between requests, as in production (RSE_PRODUCTION's default):
         # the development default opens one per request.
         DATABASE_CONN_MAX_AGE="60",

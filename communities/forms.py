@@ -28,6 +28,10 @@ class CommunityForm(forms.ModelForm):
             "visibility": _("Hidden: only members and the audience know it exists."),
         }
 
+    def validate_unique(self):
+        """The address's uniqueness is settled by the services, which must not reveal
+        that a hidden community holds it (`services._settle_slug`)."""
+
     def clean(self):
         data = super().clean()
         hidden = data.get("visibility") == Community.Visibility.HIDDEN

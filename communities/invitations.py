@@ -13,6 +13,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,10 +32,12 @@ def external_invitation_create(
     first_name: str,
     last_name: str,
     organisation: str,
-    link_base: str,
     request=None,
 ) -> ExternalInvitation:
-    """A manager (an employee, who becomes the sponsor) invites a partner by e-mail."""
+    """A manager (an employee, who becomes the sponsor) invites a partner by e-mail.
+
+    The link is built on RSE_SITE_URL, never on the request's Host header (which a
+    client chooses: a forged one would send the partner's token elsewhere)."""
     if not community_rules.can_invite(actor, community) or actor.kind != User.Kind.EMPLOYEE:
         raise PermissionDenied
     if community.access != Community.Access.CLOSED:
@@ -69,7 +72,8 @@ def external_invitation_create(
             request=request,
             data={"email": email, "organisation": invitation.organisation},
         )
-        link = f"{link_base}{invitation.token}/"
+        path = reverse("communities:external_signup", args=[invitation.token])
+        link = f"{settings.RSE_SITE_URL.rstrip('/')}{path}"
         subject = _("%(name)s invites you to %(community)s") % {
             "name": actor.get_full_name(),
             "community": community.name,

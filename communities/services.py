@@ -6,6 +6,7 @@ keeps guardian rights in step with roles and writes the audit entry — in one
 transaction.
 """
 
+import secrets
 from datetime import timedelta
 from typing import NoReturn
 
@@ -155,6 +156,24 @@ def _record(action, *, actor, membership: Membership, request=None, **data) -> N
 # Communities ------------------------------------------------------------------------
 
 
+def _settle_slug(actor: User, community: Community) -> None:
+    """Keep the address unique without revealing a community the actor may not discover.
+
+    Taken by a community the actor knows of: a clear error. Taken by one they may not
+    discover (a hidden one): a free address is chosen instead, without saying why —
+    "already exists" would tell them that the hidden community exists."""
+    taken = Community.objects.filter(slug=community.slug).exclude(pk=community.pk).first()
+    if taken is None:
+        return
+    if community_rules.is_discoverable_by(actor, taken):
+        raise ValidationError(
+            {"slug": _("A community with this address already exists: choose another one.")}
+        )
+    base = community.slug[: (Community._meta.get_field("slug").max_length or 80) - 7]
+    while Community.objects.filter(slug=community.slug).exists():
+        community.slug = f"{base}-{secrets.token_hex(3)}"
+
+
 def community_create(
     *, actor: User, data: dict, audience=(), request=None, is_permanent: bool = False
 ) -> Community:
@@ -167,6 +186,7 @@ def community_create(
         created_by=actor,
         is_permanent=is_permanent,
     )
+    _settle_slug(actor, community)
     community.full_clean()
     _check_audience_rule(community, audience)
     with transaction.atomic():
@@ -204,6 +224,7 @@ def community_update(
     for key in COMMUNITY_FIELDS:
         if key in data:
             setattr(community, key, data[key])
+    _settle_slug(actor, community)
     community.full_clean()
     new_audience = list(community.audience.all()) if audience is None else list(audience)
     _check_audience_rule(community, new_audience)

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -412,12 +411,11 @@ def invite_external(request, slug):
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
         return redirect("communities:members", slug=slug)
-    base = request.build_absolute_uri(reverse("communities:external_signup", args=["x"]))[:-2]
     return _act(
         request,
         slug,
         lambda c: invitations.external_invitation_create(
-            actor=request.user, community=c, link_base=base, request=request, **form.cleaned_data
+            actor=request.user, community=c, request=request, **form.cleaned_data
         ),
         _("An invitation is sent to %(email)s.") % {"email": form.cleaned_data["email"]},
         to_members=True,

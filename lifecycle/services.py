@@ -168,7 +168,8 @@ def needs_sponsor(user: User) -> bool:
 def external_sponsor_set(
     *, actor: User, community: Community, external: User, email: str, request=None
 ) -> User:
-    """A manager of a community the external belongs to names a new sponsor."""
+    """A manager of a community the external belongs to names a new sponsor, once the
+    sponsor has left (`needs_sponsor`)."""
     if not community_rules.can_manage(actor, community):
         raise PermissionDenied
     if not Membership.objects.filter(
@@ -181,10 +182,21 @@ def external_sponsor_set(
     if sponsor is None or not sponsor.is_active or sponsor.kind != User.Kind.EMPLOYEE:
         raise ValidationError(_("Enter the e-mail address of an employee with an active account."))
     with transaction.atomic():
-        before = User.objects.select_for_update().get(pk=external.pk).sponsor
+        locked = User.objects.select_for_update().get(pk=external.pk)
+        before = locked.sponsor
         if before is not None and before.pk == sponsor.pk:
             raise ValidationError(
                 _("%(name)s is already the sponsor.") % {"name": sponsor.get_full_name()}
+            )
+        if not needs_sponsor(locked):
+            # Only a sponsor who has left is replaced: otherwise any manager of any
+            # community of the external could make themselves (or anyone) sponsor.
+            raise ValidationError(
+                _(
+                    "%(name)s still has an active sponsor: a new one may be named only "
+                    "once the sponsor has left."
+                )
+                % {"name": external.get_full_name()}
             )
         User.objects.filter(pk=external.pk).update(sponsor=sponsor)
         external.sponsor = sponsor

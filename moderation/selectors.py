@@ -62,6 +62,20 @@ def communities_moderated_by(user) -> QuerySet[Community]:
     return Community.objects.filter(_moderated_communities(user, "pk"))
 
 
+def communities_managed_by(user) -> QuerySet[Community]:
+    """Communities `user` manages (as `communities.permissions.can_manage`: the
+    manager's right, directly or through a group; superusers: all)."""
+    if user.is_superuser:
+        return Community.objects.all()
+    direct = CommunityUserObjectPermission.objects.filter(
+        user_id=user.pk, permission__codename="manage_community"
+    ).values("content_object_id")
+    by_group = CommunityGroupObjectPermission.objects.filter(
+        group__user=user.pk, permission__codename="manage_community"
+    ).values("content_object_id")
+    return Community.objects.filter(Q(pk__in=direct) | Q(pk__in=by_group))
+
+
 def open_cases_count(user) -> int:
     return cases_handled_by(user).filter(status=Case.Status.OPEN).count()
 

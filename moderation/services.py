@@ -42,7 +42,7 @@ from .common import (
 )
 from .models import Case, Decision, Report
 from .sanctions import apply_sanction, end_expired_mutes, sanction_create
-from .selectors import communities_moderated_by
+from .selectors import communities_managed_by, communities_moderated_by
 
 # The public surface of moderation writes, in one place for callers.
 __all__ = [
@@ -187,8 +187,12 @@ def _refuse_busy(case: Case) -> NoReturn:
 
 def move_destinations(actor, case: Case) -> QuerySet[Community]:
     """Communities `actor` may move the post of `case` to: not archived, and that
-    they moderate (site moderators: any)."""
-    communities = Community.objects.exclude(state=Community.State.ARCHIVED)
+    they moderate (site moderators: any) — a hidden one only if they manage it, so
+    that a site moderator who is not a member is never shown one."""
+    communities = Community.objects.exclude(state=Community.State.ARCHIVED).filter(
+        Q(visibility=Community.Visibility.VISIBLE)
+        | Q(pk__in=communities_managed_by(actor).values("pk"))
+    )
     if case.community_id:
         communities = communities.exclude(pk=case.community_id)
     if moderation_rules.is_site_moderator(actor):

@@ -34,12 +34,19 @@ class RevisionInline(ReadOnlyInline):
 
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
-    fields = readonly_fields = ("original_name", "kind", "content_type", "size", "created_at")
+    fields = readonly_fields = (
+        "original_name",
+        "kind",
+        "content_type",
+        "size",
+        "preview",
+        "created_at",
+    )
 
 
 class TaggedPostInline(ReadOnlyInline):
     model = TaggedPost
-    fields = readonly_fields = ("tag",)
+    fields = readonly_fields = ("tag", "name")
 
 
 @admin.register(Post)

@@ -94,6 +94,11 @@ class TaggedPost(TaggedItemBase):
     created_at: "models.DateTimeField[datetime, datetime]" = models.DateTimeField(
         _("published at"), editable=False
     )
+    # The tag as this post's author typed it (normalized): what the post shows. Empty
+    # on links older than it (the post shows the tag's own name).
+    name: "models.CharField[str, str]" = models.CharField(
+        _("spelling"), max_length=100, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("tag of a post")
@@ -260,6 +265,10 @@ class Attachment(models.Model):
         Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    # Images: a re-encoded copy bounded in pixels, the only version shown inline.
+    preview = models.FileField(
+        _("preview"), upload_to="attachments/%Y/%m/", blank=True, editable=False
+    )
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size in bytes"))

@@ -9,6 +9,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -38,8 +39,8 @@ from .models import (
     Status,
     TagFollow,
 )
-from .tags import parse_tags, tags_get_or_create
-from .uploads import CheckedUpload, check_uploads
+from .tags import parse_tags, post_tags_set
+from .uploads import CheckedUpload, check_upload, check_uploads
 
 MENTION_RE = re.compile(r"(?<![\w@/])@([A-Za-z0-9_][A-Za-z0-9_.+-]{0,149})")
 MAX_MENTIONS = 20
@@ -92,7 +93,7 @@ def _mention(
 
 def _store_attachments(post: Post, checked: list[CheckedUpload], stored: list) -> None:
     for item in checked:
-        upload: UploadedFile = item.upload
+        upload: File = item.upload
         upload.name = item.name
         attachment = Attachment(
             post=post,
@@ -103,7 +104,34 @@ def _store_attachments(post: Post, checked: list[CheckedUpload], stored: list) -
         )
         attachment.file.save(item.name, upload, save=False)
         stored.append(attachment)
+        if item.preview is not None:
+            attachment.preview.save(item.preview.name, item.preview, save=False)
         attachment.save()
+
+
+def attachment_previews_backfill(*, dry_run: bool = False) -> dict[str, int]:
+    """Make the previews of image attachments stored before previews existed (pages show
+    a download link for them until then). Images the checks of today refuse (too many
+    pixels, unreadable, missing) get none and stay downloads. Safe to run again."""
+    counts = {"made": 0, "refused": 0}
+    pending = Attachment.objects.filter(kind=Attachment.Kind.IMAGE, preview="")
+    for attachment in pending.iterator():
+        try:
+            with attachment.file.open("rb") as handle:
+                preview = check_upload(File(handle.file, name=attachment.original_name)).preview
+        except (ValidationError, OSError):
+            counts["refused"] += 1
+            continue
+        if preview is None:
+            counts["refused"] += 1
+            continue
+        counts["made"] += 1
+        if not dry_run:
+            attachment.preview.save(preview.name, preview, save=False)
+            Attachment.objects.filter(pk=attachment.pk, preview="").update(
+                preview=attachment.preview.name
+            )
+    return counts
 
 
 def post_create(
@@ -127,7 +155,7 @@ def post_create(
         with transaction.atomic():
             post = Post.objects.create(community=community, author=actor, body=body)
             if tag_names:
-                post.tags.set(tags_get_or_create(tag_names))
+                post_tags_set(post, tag_names)
             _mention(actor=actor, post=post, comment=None, body=body, already=set())
             if community is not None:
                 record_activity(community)
@@ -135,6 +163,8 @@ def post_create(
     except Exception:
         for attachment in stored:
             attachment.file.delete(save=False)
+            if attachment.preview:
+                attachment.preview.delete(save=False)
         raise
     return post
 
@@ -159,7 +189,7 @@ def post_edit(*, actor: User, post: Post, body: str, tags: str | None = None) ->
             locked.edited_at = timezone.now()
             locked.save(update_fields=["body", "edited_at"])
         if tag_names is not None:
-            locked.tags.set(tags_get_or_create(tag_names))
+            post_tags_set(locked, tag_names)
         _mention(actor=actor, post=locked, comment=None, body=body, already=already)
     return locked
 

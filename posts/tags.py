@@ -1,5 +1,12 @@
-"""Tags: one spelling per idea. Case, spaces and accents do not make a new tag:
-"Sécurité", "securite" and " SECURITÉ " are the same tag (looked up by slug)."""
+"""Tags: one tag per idea. Case, spaces and accents do not make a new tag:
+"Sécurité", "securite" and " SECURITÉ " are the same tag (looked up by slug).
+
+What anyone sees never depends on what others wrote, where they may not read: a post
+shows each tag as its author typed it (normalized), kept on the post's link to the
+tag; the tag itself (its page, search, suggestions) is named from its slug alone
+(`tag_display_name`). Reusing the spelling that first created the tag would show,
+on a new post, a spelling — or an existence — learnt from a hidden post.
+"""
 
 import re
 import unicodedata
@@ -9,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag
+
+from .models import TaggedPost
 
 
 def normalize_tag(name: str) -> str:
@@ -51,15 +60,26 @@ def parse_tags(text: str) -> list[str]:
     return names
 
 
+def tag_display_name(slug: str) -> str:
+    """A tag's own name: its slug with spaces, never a spelling someone typed."""
+    return slug.replace("-", " ")
+
+
 def tags_get_or_create(names: list[str]) -> list[Tag]:
-    """The existing tag with the same slug, or a new one spelled as first typed."""
+    """The tag of each name's slug, created (named from the slug) when new."""
     tags = []
     for name in names:
         slug = tag_slug(name)
-        tag = Tag.objects.filter(slug=slug).first()
-        if tag is None:
-            tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(
-                name=name, slug=slug
-            )
+        tag, _created = Tag.objects.get_or_create(
+            slug=slug, defaults={"name": tag_display_name(slug)}
+        )
         tags.append(tag)
     return tags
+
+
+def post_tags_set(post, names: list[str]) -> None:
+    """Tag `post` with `names`, each link keeping the spelling its author typed."""
+    tags = tags_get_or_create(names)
+    post.tags.set(tags)
+    for tag, name in zip(tags, names, strict=True):
+        TaggedPost.objects.filter(content_object=post, tag=tag).exclude(name=name).update(name=name)

@@ -236,7 +236,10 @@ def post_edit(request, pk: int):
     if not post_rules.can_edit(request.viewer, post):
         messages.error(request, _("You may only edit your own published posts."))
         return redirect(post)
-    initial = {"body": post.body, "tags": ", ".join(t.tag.name for t in post.tag_links.all())}
+    initial = {
+        "body": post.body,
+        "tags": ", ".join(t.name or t.tag.name for t in post.tag_links.all()),
+    }
     form = PostForm(request.POST or None, initial=initial, with_files=False)
     if request.method == "POST" and form.is_valid():
         try:
@@ -412,29 +415,54 @@ def comment_likers(request, pk: int):
 # --- Attachments ------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def attachment_download(request, pk: int, name: str):
-    attachment = get_object_or_404(
-        Attachment.objects.filter(
-            post__in=post_rules.posts_readable_by(request.viewer).values("pk")
-        ),
+def _readable_attachment(request, pk: int) -> Attachment:
+    return get_object_or_404(
+        Attachment.objects.filter(post__in=post_rules.posts_readable_by(request.user).values("pk")),
         pk=pk,
     )
+
+
+def _serve_file(field, *, content_type: str, as_attachment: bool, filename: str):
     try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
+        handle = field.open("rb")
+    except (FileNotFoundError, ValueError):
         raise Http404 from None
     response = FileResponse(
-        handle,
-        content_type=attachment.content_type,
-        as_attachment=attachment.kind == Attachment.Kind.DOCUMENT,
-        filename=attachment.original_name,
+        handle, content_type=content_type, as_attachment=as_attachment, filename=filename
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk: int, name: str):
+    """The file as uploaded, always as a download (images are shown by their preview)."""
+    attachment = _readable_attachment(request, pk)
+    return _serve_file(
+        attachment.file,
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=attachment.original_name,
+    )
+
+
+@login_required
+@require_GET
+def attachment_preview(request, pk: int):
+    """An image's re-encoded preview, bounded in pixels, shown inline."""
+    attachment = _readable_attachment(request, pk)
+    if not attachment.preview:
+        raise Http404
+    png = attachment.preview.name.endswith(".png")
+    return _serve_file(
+        attachment.preview,
+        content_type="image/png" if png else "image/jpeg",
+        as_attachment=False,
+        filename="preview.png" if png else "preview.jpg",
+    )
 
 
 # --- Tags and follows -------------------------------------------------------------------

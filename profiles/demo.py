@@ -7,6 +7,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from access import roles
+from charter.selectors import current_version
+from charter.services import charter_accept
 
 from . import services
 from .models import Endorsement, Follow, Profile, User, UserSkill
@@ -241,7 +243,10 @@ def seed_people() -> tuple[int, int]:
 def seed_skills_and_follows(people: list[User]) -> None:
     """Plausible profiles, skills, endorsements and follows. Adds only what is missing."""
     employees = [p for p in people if p.kind == User.Kind.EMPLOYEE]
+    version = current_version()
     for i, person in enumerate(people):
+        if version is not None:  # the demo people have read the charter (audited)
+            charter_accept(user=person, version=version)
         profile = services.profile_get_or_create(user=person)
         if not profile.languages and not profile.interests:
             Profile.objects.filter(pk=profile.pk).update(

@@ -49,22 +49,26 @@ def photo_from_upload(upload) -> ContentFile:
         upload.seek(0)
         with Image.open(upload) as decoded:
             decoded.load()
-            image = ImageOps.exif_transpose(decoded)
-            side = settings.RSE_PHOTO_SIZE
-            image.thumbnail((side, side))
-            transparent = image.mode in {"RGBA", "LA"} or (
-                image.mode == "P" and "transparency" in image.info
-            )
-            out = io.BytesIO()
-            if transparent:
-                image.convert("RGBA").save(out, format="PNG", optimize=True)
-                extension = "png"
-            else:
-                image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
-                extension = "jpg"
+            data, extension = reencode(decoded, settings.RSE_PHOTO_SIZE)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError(
             _("This file is not an image we can read. Upload a JPEG, PNG, GIF or WebP image."),
             code="type",
         ) from None
-    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")
+    return ContentFile(data, name=f"{uuid.uuid4().hex}.{extension}")
+
+
+def reencode(decoded: Image.Image, side: int) -> tuple[bytes, str]:
+    """A loaded image turned upright, scaled to fit `side` pixels and written again:
+    PNG when it has transparency, JPEG otherwise. Returns (bytes, extension)."""
+    image = ImageOps.exif_transpose(decoded)
+    image.thumbnail((side, side))
+    transparent = image.mode in {"RGBA", "LA"} or (
+        image.mode == "P" and "transparency" in image.info
+    )
+    out = io.BytesIO()
+    if transparent:
+        image.convert("RGBA").save(out, format="PNG", optimize=True)
+        return out.getvalue(), "png"
+    image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
+    return out.getvalue(), "jpg"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from access import people as people_rules
 from audit import services as audit
+from charter.permissions import ensure_charter_accepted
 from core.notices import notify
 
 from .events import account_reactivated
@@ -26,6 +27,8 @@ from .models import (
 )
 
 PROFILE_FIELDS = ("phone", "bio", "languages", "interests")
+# Free text published on the profile: writing it is contributing (the charter gate).
+PUBLISHED_TEXT_FIELDS = ("bio", "interests")
 
 
 # Profiles ---------------------------------------------------------------------------
@@ -44,8 +47,14 @@ def profile_update(*, actor: User, profile: Profile, changes: dict) -> Profile:
     """
     if actor.pk != profile.user_id:
         raise PermissionDenied
-    # Read from the database: a model form has already set the new file on `profile`.
-    old_photo = Profile.objects.filter(pk=profile.pk).values_list("photo", flat=True).first() or ""
+    # Read from the database: a model form has already set the new fields on `profile`.
+    stored = Profile.objects.filter(pk=profile.pk).values("photo", *PUBLISHED_TEXT_FIELDS).first()
+    old_photo = (stored or {}).get("photo") or ""
+    if any(
+        changes.get(name) and changes[name] != (stored or {}).get(name)
+        for name in PUBLISHED_TEXT_FIELDS
+    ):
+        ensure_charter_accepted(actor)
     fields = []
     for name in PROFILE_FIELDS:
         if name in changes:
@@ -84,7 +93,9 @@ def skill_get_or_create(*, name: str) -> Skill:
 
 
 def user_skill_add(*, actor: User, name: str, level: str) -> UserSkill:
-    """A person lists a skill with a self-assessed level."""
+    """A person lists a skill with a self-assessed level (publishing it: the charter
+    gate applies)."""
+    ensure_charter_accepted(actor)
     if level not in UserSkill.Level.values:
         raise ValidationError({"level": _("Choose a level from the list.")})
     with transaction.atomic():
@@ -151,7 +162,8 @@ def skill_merge(*, actor: User, target: Skill, sources: list[Skill], request=Non
 
 
 def endorsement_create(*, actor: User, user_skill: UserSkill) -> Endorsement:
-    """A colleague endorses someone else's skill, once."""
+    """A colleague endorses someone else's skill, once (contributing: charter gate)."""
+    ensure_charter_accepted(actor)
     if actor.pk == user_skill.user_id:
         raise ValidationError(_("You cannot endorse your own skill."))
     if not people_rules.can_endorse(actor, user_skill):

@@ -1,5 +1,7 @@
 """People pages: the directory, profiles, /me/, follows and endorsements."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from access import people as people_rules
+from charter.permissions import CharterNotAccepted
 from core.pagination import CappedPaginator
 
 from . import selectors, services
@@ -33,6 +36,12 @@ def _back(request, default: str) -> HttpResponseRedirect:
     ):
         target = default
     return HttpResponseRedirect(target)
+
+
+def _to_charter(request) -> HttpResponseRedirect:
+    """Publishing on one's profile is contributing: first the charter, then back here."""
+    messages.warning(request, CharterNotAccepted.message)
+    return redirect(reverse("charter:current") + "?" + urlencode({"next": reverse("me")}))
 
 
 def _message_for(error: ValidationError) -> str:
@@ -195,6 +204,8 @@ def me(request):
                 services.profile_update(
                     actor=request.user, profile=form.instance, changes=form.changes()
                 )
+            except CharterNotAccepted:
+                return _to_charter(request)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -216,6 +227,8 @@ def me_skill_add(request):
                 name=form.cleaned_data["name"],
                 level=form.cleaned_data["level"],
             )
+        except CharterNotAccepted:
+            return _to_charter(request)
         except ValidationError as error:
             _attach_errors(form, error)
         else:

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from identity import conf as sso_conf
 
 from .env import env_bool, env_int, env_list, env_str
 
@@ -47,8 +50,12 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "guardian",
     "taggit",
+    "csp",
     "core",
     "access",
     "rse",
@@ -61,21 +68,28 @@ INSTALLED_APPS = [
     "audit",
     "lifecycle",
     "search",
+    "identity",
 ]
 
 MIDDLEWARE = [
     "core.requestmeta.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "rse.security.ControlCharactersMiddleware",
+    "rse.security.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "access.middleware.ViewerMiddleware",
+    "rse.security.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "identity.middleware.MFAPolicyMiddleware",
     "charter.middleware.CharterGateMiddleware",
 ]
 
@@ -213,10 +227,14 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "posts:home"
 
 # django-allauth: e-mail sign-in, verified addresses, company domains only.
-ACCOUNT_ADAPTER = "profiles.adapters.CompanyAccountAdapter"
+ACCOUNT_ADAPTER = "identity.adapters.CompanyAccountAdapter"  # profiles one + SSO policy
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "profiles.forms.RealNameSignupForm"
+ACCOUNT_FORMS = {"signup": "profiles.signup_forms.CompanySignupForm"}
+# Signing up (or resetting a password) with an address answers the same, costs the same
+# and sends one e-mail whether or not it has an account (allauth's default, kept explicit).
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -224,15 +242,28 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
-# Failed sign-ins: 10 a minute per address, 5 per 5 minutes per account.
+# Failed sign-ins (allauth's rate syntax: amount/period). Per account from one address
+# first: wrong passwords typed somewhere lock the account there only, not for everyone.
+# Then per client address (whatever the account), and per account from all addresses
+# together: a much higher ceiling, against guesses spread over many addresses. A
+# successful sign-in gives its attempt back. Wrong two-factor codes count per address
+# and per account too.
+RSE_LOGIN_FAILED_PER_ACCOUNT_AND_ADDRESS = env_str(
+    "RSE_LOGIN_FAILED_PER_ACCOUNT_AND_ADDRESS", "5/5m"
+)
+RSE_LOGIN_FAILED_PER_ADDRESS = env_str("RSE_LOGIN_FAILED_PER_ADDRESS", "10/m")
+RSE_LOGIN_FAILED_PER_ACCOUNT = env_str("RSE_LOGIN_FAILED_PER_ACCOUNT", "100/h")
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env_str("RSE_LOGIN_FAILED_LIMIT", "10/m/ip,5/300s/key"),
+    "login_failed": f"{RSE_LOGIN_FAILED_PER_ADDRESS}/ip,{RSE_LOGIN_FAILED_PER_ACCOUNT}/key",
+    "login_failed_from_address": f"{RSE_LOGIN_FAILED_PER_ACCOUNT_AND_ADDRESS}/key",
 }
 # Reverse proxies in front of the app (addresses or networks). Client addresses for the
 # audit trail and the sign-in rate limits come from X-Forwarded-For only behind them.
 RSE_TRUSTED_PROXIES = env_list("RSE_TRUSTED_PROXIES")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]  # webauthn: security keys
+# Security keys and passkeys need HTTPS, except on http://localhost in embedded mode.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # Every signed-in session is recorded per person at sign-in (not on each request, which
 # would cost queries on every page): they can review and end their other sessions, and
 # closing an account ends all of them at once without scanning the session table.
@@ -244,6 +275,46 @@ RSE_ALLOWED_EMAIL_DOMAINS = [
     d.lower() for d in env_list("RSE_ALLOWED_EMAIL_DOMAINS", ["example.com"])
 ]
 RSE_SITE_NAME = env_str("RSE_SITE_NAME", "RSE")
+
+# Company sign-in (identity/, README "Company sign-in"): OpenID Connect and SAML providers through
+# allauth's socialaccount; accounts created or linked only for verified addresses of the
+# company's domains (RSE_ALLOWED_EMAIL_DOMAINS); the provider's attributes fill the
+# directory-owned fields at each sign-in.
+SOCIALACCOUNT_ADAPTER = "identity.adapters.CompanySocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        # allauth's provider, with the nonce and the ID token's signature always checked.
+        "provider_class": "identity.oidc.provider.CompanyOIDCProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": sso_conf.oidc_apps_from_env(company_domains=RSE_ALLOWED_EMAIL_DOMAINS),
+    },
+    "saml": {
+        # allauth's provider, with replayed assertions refused and AuthnContext kept.
+        "provider_class": "identity.saml.provider.CompanySAMLProvider",
+        "APPS": sso_conf.saml_apps_from_env(company_domains=RSE_ALLOWED_EMAIL_DOMAINS),
+    },
+}
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the adapter accepts provider-verified ones only
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a local account with that address is linked
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+RSE_SSO_ATTRIBUTES = sso_conf.attribute_map_from_env()
+# Values of the "kind" attribute that mean an external partner (who must be invited).
+RSE_SSO_EXTERNAL_VALUES = [
+    v.lower() for v in env_list("RSE_SSO_EXTERNAL_VALUES", ["external", "contractor", "guest"])
+]
+# "all": everyone may have a local password; "externals-only": employees sign in with
+# the company's provider only.
+RSE_LOCAL_PASSWORDS = sso_conf.local_passwords_from_env()
+# Two-factor policy: these roles must have a second factor (staff, site_moderators,
+# community_managers, externals). A provider's sign-in asserting MFA (these `amr` or
+# `acr` values) counts as one.
+RSE_MFA_REQUIRED_FOR = sso_conf.mfa_roles_from_env()
+RSE_SSO_MFA_AMR = env_list("RSE_SSO_MFA_AMR", ["mfa"])
+RSE_SSO_MFA_ACR = env_list("RSE_SSO_MFA_ACR", [])
 # The site's public address, for absolute links in e-mails (no trailing slash).
 RSE_SITE_URL = env_str("RSE_SITE_URL", "http://127.0.0.1:8000")
 RSE_NOTIFICATIONS_PAGE_SIZE = env_int("RSE_NOTIFICATIONS_PAGE_SIZE", 20)
@@ -319,6 +390,46 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Content-Security-Policy (django-csp) on every response: scripts, styles, images, fonts
+# and requests from the site itself only (every asset is served by the app; no inline
+# script or style attribute is left in the templates), the two-factor QR code as a data:
+# image, no plugins, no framing. form-action is not restricted: signing in through the
+# company's identity provider follows a form POST with a redirect to it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy (django-permissions-policy): no page may use these browser features.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 # Audit trail: entries older than this are purged by the daily retention job.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 # Governance numbers, read by the code and quoted by the default charter alike.
@@ -373,9 +484,28 @@ RSE_POST_MAX_CHARS = env_int("RSE_POST_MAX_CHARS", 10_000)
 RSE_COMMENT_MAX_CHARS = env_int("RSE_COMMENT_MAX_CHARS", 5_000)
 RSE_ATTACHMENT_MAX_BYTES = env_int("RSE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 RSE_ATTACHMENTS_PER_POST = env_int("RSE_ATTACHMENTS_PER_POST", 5)
+# Attached images: at most RSE_PHOTO_MAX_PIXELS on each side; pages show a re-encoded
+# preview of at most this many pixels on its longer side, the original is a download.
+RSE_ATTACHMENT_PREVIEW_SIZE = env_int("RSE_ATTACHMENT_PREVIEW_SIZE", 1280)
+# Office documents (zip archives): caps read from the archive's directory before any
+# part is unpacked, and enforced again while the one part read is inflated.
+RSE_ARCHIVE_MAX_MEMBERS = env_int("RSE_ARCHIVE_MAX_MEMBERS", 2000)
+RSE_ARCHIVE_MAX_MEMBER_BYTES = env_int("RSE_ARCHIVE_MAX_MEMBER_BYTES", 50 * 1024 * 1024)
+RSE_ARCHIVE_MAX_TOTAL_BYTES = env_int("RSE_ARCHIVE_MAX_TOTAL_BYTES", 100 * 1024 * 1024)
 RSE_TAGS_PER_POST = env_int("RSE_TAGS_PER_POST", 10)
 RSE_TAG_MAX_CHARS = env_int("RSE_TAG_MAX_CHARS", 50)
 RSE_STREAM_PAGE_SIZE = env_int("RSE_STREAM_PAGE_SIZE", 20)
+
+# Request bodies: refused with 413 from their announced length, before any of it is read,
+# past RSE_REQUEST_MAX_BYTES (default: a post with all its attachments at their largest,
+# and 1 MB of text). Put the same cap on the reverse proxy (client_max_body_size). Form
+# fields without files are capped by DATA_UPLOAD_MAX_MEMORY_SIZE; uploads larger than
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file while they are checked.
+RSE_REQUEST_MAX_BYTES = env_int(
+    "RSE_REQUEST_MAX_BYTES", RSE_ATTACHMENTS_PER_POST * RSE_ATTACHMENT_MAX_BYTES + 1024 * 1024
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 
 # Benchmark mode (bench/): floors served by the app and per-request SQL figures in
 # response headers. Never on in production.

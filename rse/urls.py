@@ -1,9 +1,11 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from audit import views as audit_views
 from communities import urls as community_urls
+from identity import views as identity_views
 from posts import views as post_views
 from profiles import urls as profile_urls
 from profiles import views as profile_views
@@ -11,9 +13,15 @@ from profiles import views as profile_views
 from . import views
 
 admin.site.site_header = admin.site.site_title = f"{settings.RSE_SITE_NAME} administration"
+# Administrators sign in through the site's own sign-in (allauth): two-factor
+# authentication, the sign-in rate limits and the audit trail apply to them as to anyone.
+# Django admin's login view never checks a password itself: it sends there.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # The sign-in page with home realm discovery (company sign-in first), then allauth.
+    path("accounts/login/", identity_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("charter/", include("charter.urls")),
     path("me/security/", audit_views.my_security_log, name="my_security_log"),

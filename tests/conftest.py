@@ -1,7 +1,7 @@
 """Shared fixtures: the standing cast of users, and the gates for real services.
 
-Tests marked `postgres`, `redis` or `browser` skip, with the reason, where the
-service is missing. CI sets RSE_REQUIRE_SERVICES=postgres,redis,browser so that
+Tests marked `postgres`, `redis`, `browser` or `idp` skip, with the reason, where the
+service is missing. CI sets RSE_REQUIRE_SERVICES=postgres,redis,browser,idp so that
 a missing service fails the run instead of skipping silently.
 """
 
@@ -22,6 +22,7 @@ from .factories import ExternalFactory, UserFactory
 ROOT = Path(__file__).resolve().parent.parent
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("RSE_CHROMIUM", "/usr/bin/chromium")
+OIDC_PROVIDER_JS = ROOT / "node_modules" / "oidc-provider" / "package.json"
 
 
 @cache
@@ -44,6 +45,15 @@ def missing_service(name: str) -> str | None:
             return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
         if not AXE_JS.exists():
             return "needs axe-core: run `npm ci` (make test does it when npm is installed)"
+    elif name == "idp":
+        if not shutil.which("node"):
+            return "needs Node.js for the test identity providers (apt-get install nodejs npm)"
+        if not OIDC_PROVIDER_JS.exists():
+            return "needs oidc-provider: run `npm ci` (make test does it when npm is installed)"
+        if not shutil.which("xmlsec1"):
+            return (
+                "needs the xmlsec1 program for the SAML identity provider (apt-get install xmlsec1)"
+            )
     return None
 
 
@@ -60,7 +70,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     required = {s.strip() for s in os.environ.get("RSE_REQUIRE_SERVICES", "").split(",")}
-    for name in ("postgres", "redis", "browser"):
+    for name in ("postgres", "redis", "browser", "idp"):
         if item.get_closest_marker(name) is None:
             continue
         reason = missing_service(name)
@@ -125,3 +135,27 @@ def external(db):
 @pytest.fixture
 def former_employee(db):
     return UserFactory(is_active=False)
+
+
+# The company's identity provider for the SSO tests (marked `idp`): one real OpenID
+# provider per test process, and RSE configured to use it as "Acme".
+@pytest.fixture(scope="session")
+def oidc_provider():
+    from .idp.oidc import CALLBACK, OIDCProvider
+
+    if reason := missing_service("idp"):
+        pytest.skip(reason)
+    provider = OIDCProvider(redirect_uris=[CALLBACK])
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def idp(settings, oidc_provider):
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            **settings.SOCIALACCOUNT_PROVIDERS["openid_connect"],
+            "APPS": [oidc_provider.app()],
+        }
+    }
+    return oidc_provider

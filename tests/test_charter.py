@@ -9,6 +9,8 @@ from audit.models import AuditEntry
 from charter import content, selectors, services
 from charter.models import CharterAcceptance, CharterSection, CharterVersion
 from charter.permissions import CharterNotAccepted, ensure_charter_accepted
+from profiles import services as profile_services
+from profiles.models import Profile, UserSkill
 
 from .factories import UserFactory
 
@@ -401,3 +403,49 @@ def test_following_and_endorsing_are_blocked_until_the_charter_is_accepted(
     assert endorse.headers["Location"].startswith("/charter/")
     assert not Follow.objects.exists()
     assert skill.endorsements.count() == 0
+
+
+# --- Publishing on one's profile is contributing (issue 27, hardening) -----------------
+
+
+PROFILE = {"phone": "", "bio": "", "languages": "", "interests": ""}
+
+
+@pytest.mark.parametrize("field", ["bio", "interests"])
+def test_publishing_text_on_ones_profile_waits_for_the_charter(client, newcomer, field):
+    client.force_login(newcomer)
+    response = client.post("/me/", {**PROFILE, field: "Hello, I write here"})
+    assert response.status_code == 302
+    assert response["Location"] == "/charter/?next=%2Fme%2F"
+    assert getattr(Profile.objects.get(user=newcomer), field) == ""
+    page = client.get(response["Location"]).content.decode()
+    assert "Please read and accept the usage charter before contributing." in page
+
+
+def test_adding_a_skill_waits_for_the_charter(client, newcomer):
+    client.force_login(newcomer)
+    response = client.post("/me/skills/", {"name": "Python", "level": "expert"})
+    assert response.status_code == 302 and response["Location"].startswith("/charter/")
+    assert not UserSkill.objects.filter(user=newcomer).exists()
+    with pytest.raises(CharterNotAccepted):
+        profile_services.user_skill_add(actor=newcomer, name="Python", level="expert")
+
+
+def test_endorsing_waits_for_the_charter(newcomer, employee):
+    user_skill = profile_services.user_skill_add(actor=employee, name="Python", level="expert")
+    with pytest.raises(CharterNotAccepted):
+        profile_services.endorsement_create(actor=newcomer, user_skill=user_skill)
+    assert not user_skill.endorsements.exists()
+
+
+def test_settings_that_publish_nothing_stay_open_before_the_charter(client, newcomer, charter):
+    client.force_login(newcomer)
+    response = client.post("/me/", {**PROFILE, "phone": "+33 1 23 45 67 89"})
+    assert response.status_code == 302 and response["Location"] == "/me/"
+    assert Profile.objects.get(user=newcomer).phone == "+33 1 23 45 67 89"
+    # Once the charter is accepted, the bio and skills are published.
+    services.charter_accept(user=newcomer, version=charter)
+    client.post("/me/", {**PROFILE, "bio": "Hello"})
+    client.post("/me/skills/", {"name": "Python", "level": "expert"})
+    assert Profile.objects.get(user=newcomer).bio == "Hello"
+    assert UserSkill.objects.filter(user=newcomer).count() == 1

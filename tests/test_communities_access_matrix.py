@@ -245,3 +245,95 @@ def test_every_url_of_a_hidden_community_answers_404_to_outsiders(client, kind, 
     response = client.get("/communities/", {"q": community.name})
     assert f'href="/communities/{slug}/"' not in response.content.decode()
     assert "0 communities" in response.content.decode()
+
+
+# --- Addresses: no existence oracle (issue 27, finding 3) -------------------------------
+
+
+def _create(client, slug: str):
+    return client.post(
+        "/communities/new/",
+        {
+            "name": "Mine",
+            "slug": slug,
+            "purpose": "professional",
+            "access": "open",
+            "visibility": "visible",
+        },
+        follow=True,
+    )
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["hidden-open-audience", "hidden-closed"])
+@pytest.mark.parametrize("role", ["employee", "requested", "banned"])
+def test_creating_at_a_hidden_communitys_address_says_nothing_about_it(client, kind, role):
+    hidden, person = build(kind, role)
+    before = Community.objects.filter(pk=hidden.pk).values().get()
+    client.force_login(person)
+    taken = _create(client, hidden.slug)
+    free = _create(client, "nobody-has-this-one")
+    # Both are accepted alike: the hidden one's address is quietly not reused.
+    assert taken.status_code == free.status_code == 200
+    assert len(taken.redirect_chain) == len(free.redirect_chain) == 1
+    mine = Community.objects.filter(created_by=person).exclude(slug="nobody-has-this-one").get()
+    assert mine.slug != hidden.slug and mine.slug.startswith(hidden.slug)
+    assert "already" not in taken.content.decode()
+    assert _messages(taken) == _messages(free) == ["The community “Mine” is created."]
+    assert Community.objects.filter(pk=hidden.pk).values().get() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["hidden-open-audience", "hidden-closed"])
+def test_renaming_to_a_hidden_communitys_address_says_nothing_about_it(client, kind):
+    hidden, person = build(kind, "employee")
+    client.force_login(person)
+    _create(client, "mine")
+    response = client.post(
+        "/communities/mine/edit/",
+        {
+            "name": "Mine",
+            "slug": hidden.slug,
+            "purpose": "professional",
+            "access": "open",
+            "visibility": "visible",
+        },
+    )
+    assert response.status_code == 302
+    mine = Community.objects.get(created_by=person)
+    assert mine.slug != hidden.slug and mine.slug.startswith(hidden.slug)
+    assert response["Location"] == f"/communities/{mine.slug}/"
+    assert Community.objects.get(pk=hidden.pk).slug == hidden.slug
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["member", "audience"])
+def test_who_may_discover_a_hidden_community_is_told_its_address_is_taken(client, role):
+    hidden, person = build("hidden-open-audience", role)
+    client.force_login(person)
+    response = _create(client, hidden.slug)
+    assert response.status_code == 400
+    assert "already exists" in " ".join(response.context["form"].errors["slug"])
+    assert not Community.objects.filter(created_by=person).exists()
+
+
+@pytest.mark.django_db
+def test_names_are_not_unique_so_a_hidden_communitys_name_tells_nothing(client):
+    hidden, person = build("hidden-closed", "employee")
+    client.force_login(person)
+    response = client.post(
+        "/communities/new/",
+        {
+            "name": hidden.name,
+            "slug": "another-address",
+            "purpose": "professional",
+            "access": "open",
+            "visibility": "visible",
+        },
+    )
+    assert response.status_code == 302
+    assert Community.objects.filter(name=hidden.name).count() == 2

@@ -40,13 +40,20 @@ def invite(client, employee, data=None):
     return client.post("/communities/atlas/invite-external/", data or FORM, follow=True)
 
 
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.RSE_SITE_URL = "https://rse.example.com/"
+
+
 def test_a_partner_creates_their_account_from_the_link_and_accepts(
     client, employee, atlas, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = invite(client, employee)
     assert "An invitation is sent to alex.doe@northwind.example.org." in response.content.decode()
-    link = re.search(r"http://testserver(/communities/invitation/\S+/)", mail.outbox[0].body)[1]
+    link = re.search(
+        r"https://rse\.example\.com(/communities/invitation/\S+/)", mail.outbox[0].body
+    )[1]
     client.logout()
     assert "Alex Doe" in client.get(link).content.decode()
     response = client.post(link, {"password1": PASSWORD, "password2": PASSWORD})
@@ -63,6 +70,21 @@ def test_a_partner_creates_their_account_from_the_link_and_accepts(
     assert list(community_rules.communities_discoverable_by(partner)) == [atlas]
     # The link works once.
     assert client.get(link).status_code == 404
+
+
+def test_the_invitation_link_is_built_on_the_site_url_never_on_the_requests_host(
+    client, employee, atlas, settings, django_capture_on_commit_callbacks
+):
+    """Issue 27 (hardening): a forged Host header must not send the partner's token
+    elsewhere, even behind a proxy that lets any host through."""
+    settings.ALLOWED_HOSTS = ["*"]
+    client.force_login(employee)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/communities/atlas/invite-external/", FORM, HTTP_HOST="evil.example")
+    body = mail.outbox[0].body
+    assert "evil.example" not in body
+    token = ExternalInvitation.objects.get().token
+    assert f"https://rse.example.com/communities/invitation/{token}/" in body
 
 
 def test_refused_for_company_addresses_existing_accounts_and_open_communities(

@@ -292,3 +292,48 @@ def test_dry_run_lists_someone_past_both_dates_once():
 
     assert report.counts["suspended"] == 1
     assert report.lines == [f"would suspend {external} (contract_ended)"]
+
+
+def test_a_manager_may_not_replace_a_sponsor_who_is_still_there(client):
+    """Issue 27, finding 5: the sponsor is replaced only once they have left."""
+    external, community, manager = external_in_closed_community()
+    sponsor, stranger = external.sponsor, UserFactory()
+    membership = Membership.objects.get(user=external, community=community)
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("lifecycle:sponsor", args=[community.slug, membership.pk]),
+        {"email": stranger.email},
+        follow=True,
+    )
+
+    assert b"still has an active sponsor" in response.content
+    assert fresh(external).sponsor == sponsor
+    assert not AuditEntry.objects.filter(action="account.sponsor_changed").exists()
+    assert not Notification.objects.filter(recipient=stranger).exists()
+    # …so the stranger's profile does not become visible to the external through it.
+    client.force_login(external)
+    assert client.get(reverse("people:detail", args=[stranger.username])).status_code == 404
+
+
+def test_a_manager_of_another_community_of_the_external_may_name_one_once_the_sponsor_left(
+    client, admin_user
+):
+    external, community, _manager = external_in_closed_community()
+    other = external_in_closed_community()[1]
+    Membership.objects.create(
+        community=other, user=external, status=Membership.Status.ACTIVE, role="member"
+    )
+    other_manager = Membership.objects.get(community=other, role="manager").user
+    profile_services.account_close(actor=admin_user, user=external.sponsor)
+    membership = Membership.objects.get(user=external, community=other)
+    client.force_login(other_manager)
+
+    client.post(
+        reverse("lifecycle:sponsor", args=[other.slug, membership.pk]),
+        {"email": other_manager.email},
+    )
+
+    assert fresh(external).sponsor == other_manager
+    entry = AuditEntry.objects.get(action="account.sponsor_changed")
+    assert entry.actor == other_manager and entry.data["community"] == other.slug

@@ -545,3 +545,36 @@ def test_measures_give_median_and_p90_per_community_and_overall(cast):
     assert measures["overall"] == {"count": 5, "median": 3.0, "p90": 10.0}
     assert measures["communities"][0]["community"] == cast.community.name
     assert sum(row["count"] for row in measures["open_by_age"]) == 1
+
+
+def test_a_site_moderator_is_never_offered_a_hidden_community_to_move_to(
+    client, cast, site_moderator
+):
+    """Issue 27 (hardening): the "move to" list shows no hidden community the site
+    moderator may not discover, and moving into one is refused alike."""
+    hidden = CommunityFactory(name="Secret board", access="closed", visibility="hidden")
+    visible = CommunityFactory(name="Open square")
+    post = reported_post(cast, number="4.16")
+    case = Case.objects.get(post=post)
+    client.force_login(site_moderator)
+    page = client.get(f"/moderation/cases/{case.pk}/").content.decode()
+    assert "Open square" in page and "Secret board" not in page
+    before = _snapshot()
+    with pytest.raises(ValidationError, match="Choose a community"):
+        services.case_decide(
+            actor=site_moderator,
+            case=case,
+            outcome="move",
+            reason=reason("4.16"),
+            destination=hidden,
+        )
+    assert _snapshot() == before
+    assert visible in services.move_destinations(site_moderator, case)
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("manager", True), ("moderator", False)])
+def test_only_its_managers_move_a_post_into_a_hidden_community(cast, role, allowed):
+    hidden = CommunityFactory(access="closed", visibility="hidden")
+    MembershipFactory(community=hidden, user=cast.manager, role=role)
+    case = Case.objects.get(post=reported_post(cast, number="4.16"))
+    assert (hidden in services.move_destinations(cast.manager, case)) is allowed

@@ -6,8 +6,9 @@ import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import InMemoryUploadedFile, SimpleUploadedFile
 from django.test import override_settings
+from PIL import Image
 
 from communities.models import Community
 from posts import services
@@ -138,8 +139,10 @@ def test_attachments_are_served_to_readers_only_with_safe_headers(client, member
     response = client.get(f"/attachments/{image.pk}/{image.original_name}")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
-    assert response["Content-Disposition"].startswith("inline")
+    # The original image is only a download; pages show its preview (see below).
+    assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
+    b"".join(response.streaming_content)
     response = client.get(f"/attachments/{document.pk}/{document.original_name}")
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="Compte_rendu_ete.pdf"'
@@ -148,6 +151,7 @@ def test_attachments_are_served_to_readers_only_with_safe_headers(client, member
     for outsider in (UserFactory(), ExternalFactory()):
         client.force_login(outsider)
         assert client.get(f"/attachments/{image.pk}/{image.original_name}").status_code == 404
+        assert client.get(f"/attachments/{image.pk}/preview/").status_code == 404
     # The storage path is never reachable through /media/.
     client.force_login(user)
     assert client.get(f"/media/{image.file.name}").status_code == 404
@@ -200,3 +204,178 @@ def test_a_refused_attachment_keeps_the_typed_text(client, member):
     assert "My long text" in page and 'value="alpha"' in page
     assert "this type of file is not accepted" in page
     assert not Post.objects.exists()
+
+
+# --- Zip bombs (security finding 2) ---------------------------------------------------
+
+
+class CountingBytes(io.BytesIO):
+    """An upload's bytes that count how many were read."""
+
+    bytes_read = 0
+
+    def read(self, size=-1):
+        data = super().read(size)
+        self.bytes_read += len(data)
+        return data
+
+    def readinto(self, buffer):
+        count = super().readinto(buffer)
+        self.bytes_read += count
+        return count
+
+
+def _counted(name: str, data: bytes) -> tuple[InMemoryUploadedFile, CountingBytes]:
+    stream = CountingBytes(data)
+    return InMemoryUploadedFile(stream, "attachments", name, None, len(data), None), stream
+
+
+def _bomb(name: str, member: str, inflated: int, extra: dict[str, bytes]) -> bytes:
+    """A small archive whose `member` inflates to `inflated` bytes of zeros."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        with archive.open(member, "w", force_zip64=True) as handle:
+            chunk = bytes(1024 * 1024)
+            for _ in range(inflated // len(chunk)):
+                handle.write(chunk)
+        for entry, data in extra.items():
+            archive.writestr(entry, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "member", "extra"),
+    [
+        ("bomb.odt", "mimetype", {}),
+        ("bomb.docx", "word/document.xml", {"[Content_Types].xml": b"<x/>"}),
+    ],
+)
+def test_a_zip_bomb_is_refused_without_being_inflated(name, member, extra):
+    data = _bomb(name, member, 51 * 1024 * 1024, extra)  # past the 50 MiB default cap
+    assert len(data) < 1024 * 1024
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        packed = archive.getinfo(member).compress_size
+    upload, stream = _counted(name, data)
+    with pytest.raises(ValidationError) as error:
+        check_upload(upload)
+    assert "cannot be accepted" in " ".join(error.value.messages)
+    # Only the archive's directory was read: not even the packed member itself.
+    assert stream.bytes_read < packed / 2
+
+
+def test_the_one_member_read_is_inflated_in_a_bounded_chunk(monkeypatch):
+    inflated = []
+    read = zipfile.ZipExtFile.read
+
+    def counting_read(self, n=-1):
+        data = read(self, n)
+        inflated.append(len(data))
+        return data
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", counting_read)
+    # Within the caps, but 20 MiB: only its first bytes are ever inflated.
+    data = _bomb("long.odt", "mimetype", 20 * 1024 * 1024, {})
+    with pytest.raises(ValidationError, match="does not match"):
+        check_upload(SimpleUploadedFile("long.odt", data))
+    assert sum(inflated) <= 64 * 1024
+
+
+@override_settings(RSE_ARCHIVE_MAX_MEMBERS=3)
+def test_an_archive_with_too_many_members_is_refused():
+    entries = {"mimetype": b"application/vnd.oasis.opendocument.text"}
+    entries.update({f"part{i}.xml": b"<x/>" for i in range(3)})
+    with pytest.raises(ValidationError, match="at most 3 parts"):
+        check_upload(_zip(entries, "many.odt"))
+
+
+@override_settings(RSE_ARCHIVE_MAX_TOTAL_BYTES=1000, RSE_ARCHIVE_MAX_MEMBER_BYTES=600)
+def test_an_archive_too_large_in_all_is_refused_though_each_part_is_small():
+    entries = {"mimetype": b"application/vnd.oasis.opendocument.text"}
+    entries.update({f"part{i}.xml": b"x" * 500 for i in range(3)})
+    with pytest.raises(ValidationError, match="cannot be accepted"):
+        check_upload(_zip(entries, "wide.odt"))
+
+
+# --- Image pixels and previews (security finding 8) -------------------------------------
+
+
+def _png(width: int, height: int, mode: str = "RGB") -> bytes:
+    buffer = io.BytesIO()
+    Image.new(mode, (width, height)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_an_image_of_too_many_pixels_is_refused():
+    data = _png(13000, 13000, "1")  # small on disk, 169 million pixels
+    assert len(data) < 100 * 1024
+    with pytest.raises(ValidationError) as error:
+        check_upload(SimpleUploadedFile("huge.png", data))
+    assert "13000×13000 pixels" in " ".join(error.value.messages)
+    assert "up to 6000 pixels on each side" in " ".join(error.value.messages)
+
+
+def test_pages_show_a_bounded_preview_and_the_original_is_a_download(client, member):
+    user, community = member
+    post = services.post_create(
+        actor=user,
+        community=community,
+        body="Panorama",
+        uploads=[SimpleUploadedFile("wide.png", _png(3000, 1500))],
+    )
+    attachment = post.attachments.get()
+    with Image.open(attachment.preview) as preview:
+        assert preview.size == (1280, 640) and preview.format == "JPEG"
+    client.force_login(user)
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert f'src="/attachments/{attachment.pk}/preview/"' in page
+    assert f'src="/attachments/{attachment.pk}/wide.png"' not in page
+    response = client.get(f"/attachments/{attachment.pk}/preview/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Content-Disposition"].startswith("inline")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    b"".join(response.streaming_content)
+    response = client.get(f"/attachments/{attachment.pk}/wide.png")
+    assert response["Content-Disposition"].startswith("attachment")
+    b"".join(response.streaming_content)
+
+
+def test_a_transparent_image_keeps_a_png_preview(member):
+    user, community = member
+    post = services.post_create(
+        actor=user,
+        community=community,
+        body="Logo",
+        uploads=[SimpleUploadedFile("logo.png", _png(40, 20, "RGBA"))],
+    )
+    assert post.attachments.get().preview.name.endswith(".png")
+
+
+def test_images_stored_before_previews_get_one_and_too_large_ones_stay_downloads(member):
+    from django.core.management import call_command
+
+    user, community = member
+    post = services.post_create(
+        actor=user,
+        community=community,
+        body="Old",
+        uploads=[SimpleUploadedFile("old.png", _png(2000, 100))],
+    )
+    old = post.attachments.get()
+    old.preview.delete(save=True)  # as stored before previews existed
+    huge = Attachment.objects.create(
+        post=post, original_name="huge.png", content_type="image/png", size=1, kind="image"
+    )
+    huge.file.save("huge.png", io.BytesIO(_png(7000, 10, "1")), save=True)
+    out = io.StringIO()
+    call_command("attachment_previews", "--dry-run", stdout=out)
+    assert "Previews made: 1, images refused: 1 (dry run)." in out.getvalue()
+    assert not Attachment.objects.get(pk=old.pk).preview
+    call_command("attachment_previews", stdout=io.StringIO())
+    with Image.open(Attachment.objects.get(pk=old.pk).preview) as preview:
+        assert preview.size == (1280, 64)
+    assert not Attachment.objects.get(pk=huge.pk).preview
+    out = io.StringIO()
+    call_command("attachment_previews", stdout=out)  # again: nothing more to do
+    assert "Previews made: 0, images refused: 1." in out.getvalue()

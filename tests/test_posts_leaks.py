@@ -154,3 +154,43 @@ def test_likers_lists_only_show_people_the_viewer_may_see(client, world):
     client.force_login(world["author"])
     response = client.get(f"/posts/{free_post.pk}/likes/")
     assert world["reader"].get_full_name().encode() in response.content
+
+
+# --- Tags: neither existence nor spelling from posts one may not read (issue 27, 4) ----
+
+
+def _chips(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'<a class="chip" href="/tags/[^"]*/">(#[^<]*)</a>', html)
+
+
+@pytest.mark.parametrize("kind", list(SECRET_KINDS))
+@pytest.mark.parametrize("hidden_exists", [True, False])
+@pytest.mark.parametrize(
+    ("typed", "hidden", "shown", "tag_page"),
+    [
+        ("x-", "x", "#x-", "#x"),
+        ("operation zebre", "opération zèbre", "#operation zebre", "#operation zebre"),
+        ("OPÉRATION  Zèbre", "Opération zèbre", "#opération zèbre", "#operation zebre"),
+    ],
+)
+def test_what_a_writer_sees_of_a_tag_never_depends_on_posts_they_may_not_read(
+    client, kind, hidden_exists, typed, hidden, shown, tag_page
+):
+    author, writer = UserFactory(), UserFactory()
+    if hidden_exists:
+        community = CommunityFactory(**SECRET_KINDS[kind])
+        MembershipFactory(community=community, user=author)
+        services.post_create(actor=author, community=community, body="SECRET", tags=hidden)
+    client.force_login(writer)
+    response = client.post("/posts/new/", {"body": "Mine", "tags": typed}, follow=True)
+    assert response.status_code == 200
+    # The same page whether or not the tag exists on a post the writer may not read.
+    assert _chips(response.content.decode()) == [shown]
+    slug = writer.posts.get().tags.get().slug
+    page = client.get(f"/tags/{slug}/").content.decode()
+    assert f"<h1>{tag_page}</h1>" in page
+    assert hidden not in page or hidden == tag_page[1:]
+    suggested = client.get("/posts/suggest/tags/", {"q": typed[:3]}).json()["results"]
+    assert suggested == [tag_page[1:]]

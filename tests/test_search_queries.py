@@ -19,8 +19,6 @@ BAD_QUERIES = {
     "tsquery operators": "a & | ! <-> :* b",
     "unbalanced quotes": '"réunion équipe',
     "odd quotes": 'a "b" "c',
-    "control characters": "\x01\x02\x1b[31mrouge\x7f",
-    "nul byte": "réu\x00nion",
     "emoji": "😀🎉👩‍💻",
     "emoji and words": "réunion 🎉",
     "right-to-left mark": "\u202ereunion\u202c",
@@ -47,6 +45,18 @@ def test_odd_queries_give_a_clear_page_on_every_endpoint(client, employee, q):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "q", ["\x01\x02\x1b[31mrouge\x7f", "réu\x00nion"], ids=["control characters", "nul byte"]
+)
+def test_control_characters_get_the_sites_400_page_on_every_endpoint(client, employee, q):
+    client.force_login(employee)
+    for url in ["/search/", "/search/people/", "/search/posts/", "/search/suggest/"]:
+        response = client.get(url, {"q": q})
+        assert response.status_code == 400
+        assert "characters that are not allowed" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_an_empty_search_invites_to_type(client, employee):
     client.force_login(employee)
     content = client.get("/search/").content.decode()
@@ -54,7 +64,7 @@ def test_an_empty_search_invites_to_type(client, employee):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("q", ["?!.,;", "😀🎉", "\x00\x01", '"""', "# @"])
+@pytest.mark.parametrize("q", ["?!.,;", "😀🎉", '"""', "# @"])
 def test_a_search_with_nothing_to_look_for_says_so(client, employee, q):
     client.force_login(employee)
     response = client.get("/search/", {"q": q})
@@ -84,7 +94,7 @@ def test_bad_filters_are_refused_with_a_message_and_kept(client, employee):
     client.force_login(employee)
     response = client.get(
         "/search/posts/",
-        {"q": "réunion", "since": "2026-13-45", "until": "yesterday", "author": "a\x00b"},
+        {"q": "réunion", "since": "2026-13-45", "until": "yesterday", "author": "a" * 151},
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -103,7 +113,7 @@ def test_bad_filters_are_refused_with_a_message_and_kept(client, employee):
 @pytest.mark.django_db
 def test_a_bad_page_number_shows_a_page(client, employee):
     client.force_login(employee)
-    for number in ["x", "-1", "99999", "\x00"]:
+    for number in ["x", "-1", "99999"]:
         response = client.get("/search/posts/", {"q": "réunion", "page": number})
         assert response.status_code == 200
 

@@ -4,6 +4,7 @@ Journeys use `signed_in_page` or `page` with pytest-django's `live_server`, and 
 `check_accessibility(page)` on every page they visit.
 """
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -34,8 +35,32 @@ def browser():
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        new_context = browser.new_context
+
+        def watched_context(**options):
+            context = new_context(**options)
+            context.on("page", watch_csp)
+            return context
+
+        patch.setattr(browser, "new_context", watched_context)
         yield browser
         browser.close()
+
+
+def watch_csp(page) -> None:
+    """Anything the Content-Security-Policy blocks (an inline script or style, an asset
+    from elsewhere) fails the journey: the browser reports it on the console."""
+    if hasattr(page, "csp_violations"):
+        return
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            page.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
 
 
 @pytest.fixture
@@ -43,11 +68,15 @@ def page(browser, request):
     context = browser.new_context(locale="en-GB", viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    watch_csp(page)
     yield page
     if getattr(request.node, "rep_call", None) and request.node.rep_call.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    assert page.csp_violations == [], (
+        f"Blocked by the Content-Security-Policy: {page.csp_violations}"
+    )
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -58,8 +87,15 @@ def pytest_runtest_makereport(item, call):
 
 
 def check_accessibility(page) -> None:
-    """Fail on any serious or critical axe-core violation of the page as it stands."""
-    page.add_script_tag(path=str(Path(AXE_JS)))
+    """Fail on any serious or critical axe-core violation of the page as it stands (and
+    on anything the Content-Security-Policy blocked so far)."""
+    watch_csp(page)
+    assert page.csp_violations == [], (
+        f"Blocked by the Content-Security-Policy: {page.csp_violations}"
+    )
+    # Evaluated through the DevTools protocol, which the page's CSP does not restrict (a
+    # <script> tag added to the page would be an inline script, refused).
+    page.evaluate(_axe_source())
     violations = page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
     )
@@ -70,6 +106,11 @@ def check_accessibility(page) -> None:
         for v in serious
     )
     assert not serious, f"Accessibility violations on {page.url}:\n{details}"
+
+
+@cache
+def _axe_source() -> str:
+    return Path(AXE_JS).read_text()
 
 
 def sign_in(page, live_server, email: str, password: str) -> None:
