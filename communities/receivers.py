@@ -4,9 +4,9 @@ from django.dispatch import receiver
 
 from profiles.events import account_reactivated
 
-from . import services
+from . import memberships
 
 
 @receiver(account_reactivated, dispatch_uid="communities.restore_memberships")
 def restore_memberships(sender, user, **kwargs):
-    return services.memberships_restore(user=user)
+    return memberships.memberships_restore(user=user)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from access import communities as community_rules
 
-from . import invitations, selectors, services
+from . import invitations, memberships, selectors, services
 from .forms import (
     CommunityForm,
     DirectoryForm,
@@ -214,7 +214,7 @@ def join(request, slug):
     return _act(
         request,
         slug,
-        lambda c: services.membership_join(actor=request.user, community=c, request=request),
+        lambda c: memberships.membership_join(actor=request.user, community=c, request=request),
         _("You joined the community."),
     )
 
@@ -227,7 +227,7 @@ def request_to_join(request, slug):
     return _act(
         request,
         slug,
-        lambda c: services.membership_request(
+        lambda c: memberships.membership_request(
             actor=request.user, community=c, message=message, request=request
         ),
         _("Your request is sent to the managers."),
@@ -240,7 +240,7 @@ def cancel_request(request, slug):
     return _act(
         request,
         slug,
-        lambda c: services.membership_request_cancel(
+        lambda c: memberships.membership_request_cancel(
             actor=request.user, community=c, request=request
         ),
         _("Your request is cancelled."),
@@ -253,7 +253,7 @@ def leave(request, slug):
     return _act(
         request,
         slug,
-        lambda c: services.membership_leave(actor=request.user, community=c, request=request),
+        lambda c: memberships.membership_leave(actor=request.user, community=c, request=request),
         _("You left the community."),
     )
 
@@ -264,7 +264,7 @@ def accept(request, slug):
     return _act(
         request,
         slug,
-        lambda c: services.invitation_accept(actor=request.user, community=c, request=request),
+        lambda c: invitations.invitation_accept(actor=request.user, community=c, request=request),
         _("Welcome: you are now a member."),
     )
 
@@ -275,7 +275,7 @@ def decline(request, slug):
     return _act(
         request,
         slug,
-        lambda c: services.invitation_decline(actor=request.user, community=c, request=request),
+        lambda c: invitations.invitation_decline(actor=request.user, community=c, request=request),
         _("Invitation declined."),
     )
 
@@ -295,7 +295,7 @@ def invite(request, slug):
     return _act(
         request,
         slug,
-        lambda c: services.membership_invite(
+        lambda c: invitations.membership_invite(
             actor=request.user,
             community=c,
             user=person,
@@ -322,7 +322,7 @@ def approve(request, slug, pk):
         request,
         slug,
         pk,
-        lambda m: services.membership_approve(actor=request.user, membership=m, request=request),
+        lambda m: memberships.membership_approve(actor=request.user, membership=m, request=request),
         _("%(name)s is now a member."),
     )
 
@@ -336,7 +336,7 @@ def reject(request, slug, pk):
         request,
         slug,
         pk,
-        lambda m: services.membership_reject(
+        lambda m: memberships.membership_reject(
             actor=request.user, membership=m, reason=reason, request=request
         ),
         _("The request of %(name)s is rejected."),
@@ -350,7 +350,7 @@ def remove(request, slug, pk):
         request,
         slug,
         pk,
-        lambda m: services.membership_remove(actor=request.user, membership=m, request=request),
+        lambda m: memberships.membership_remove(actor=request.user, membership=m, request=request),
         _("%(name)s is removed from the community."),
     )
 
@@ -364,7 +364,7 @@ def ban(request, slug, pk):
         request,
         slug,
         pk,
-        lambda m: services.membership_ban(
+        lambda m: memberships.membership_ban(
             actor=request.user, membership=m, reason=reason, request=request
         ),
         _("%(name)s is banned from the community."),
@@ -378,7 +378,7 @@ def unban(request, slug, pk):
         request,
         slug,
         pk,
-        lambda m: services.membership_unban(actor=request.user, membership=m, request=request),
+        lambda m: memberships.membership_unban(actor=request.user, membership=m, request=request),
         _("%(name)s is no longer banned."),
     )
 
@@ -392,7 +392,7 @@ def set_role(request, slug, pk):
         request,
         slug,
         pk,
-        lambda m: services.membership_set_role(
+        lambda m: memberships.membership_set_role(
             actor=request.user, membership=m, role=role, request=request
         ),
         _("The role of %(name)s is changed."),

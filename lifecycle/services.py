@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from access import communities as community_rules
 from audit import services as audit
+from communities.memberships import memberships_suspend
 from communities.models import Community, Membership
 from communities.selectors import managers_of
-from communities.services import memberships_suspend
 from notifications.models import Kind
 from notifications.services import notify
 from profiles.models import Profile, User, UserSkill

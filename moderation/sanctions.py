@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from access import moderation as moderation_rules
 from audit import services as audit
 from charter.models import CharterSection
-from communities import services as community_services
+from communities import memberships
 from communities.models import Community, Membership
 from notifications.models import Kind
 from notifications.services import notify
@@ -58,7 +58,7 @@ def _ban(*, actor, user, community: Community, reason: str, request=None) -> Non
     community) gets a banned membership row, audited the same way."""
     membership = Membership.objects.filter(community=community, user=user).first()
     if membership is not None:
-        community_services.membership_ban(
+        memberships.membership_ban(
             actor=actor, membership=membership, reason=reason, request=request
         )
         return

@@ -8,20 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from access import communities as community_rules
-from access import people as people_rules
 from access import posts as post_rules
 from access.communities import get_community_or_404
-from communities import views as community_views
-from profiles import selectors as profile_selectors
-from profiles.models import Endorsement
 
 from . import selectors, services
 from .forms import CommentForm, PostForm
@@ -54,112 +48,13 @@ def wants_fragment(request) -> bool:
 
 
 def _readable_post(request, pk: int) -> Post:
-    return get_object_or_404(
-        selectors.with_cards(post_rules.posts_readable_by(request.viewer), request.user), pk=pk
+    return post_rules.get_post_or_404(
+        request.viewer, pk, shape=lambda posts: selectors.with_cards(posts, request.viewer)
     )
 
 
 def _own_comment(request, pk: int) -> Comment:
-    return get_object_or_404(
-        post_rules.comments_readable_by(request.viewer).select_related("post", "post__community"),
-        pk=pk,
-    )
-
-
-def render_stream(request, template: str, context: dict, stream, *, sources=None, **extra):
-    """A page with a stream, or only its next page (cards + "Load more") for scripts."""
-    page = selectors.stream_page(stream, request.user, request.GET.get("cursor"), sources)
-    params = request.GET.copy()
-    params.pop("cursor", None)
-    if page.next_cursor:
-        params["cursor"] = page.next_cursor
-    context.update(page=page, more_query=params.urlencode(), **extra)
-    if wants_fragment(request):
-        return render(request, "posts/_stream_page.html", context)
-    return render(request, template, context)
-
-
-# --- Home -------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def home(request):
-    """The home stream: what my communities, the communities, people and tags I follow,
-    and I myself posted — newest first, page after page (see posts.selectors)."""
-    which = request.GET.get("filter", "all")
-    if which not in selectors.STREAM_FILTERS:
-        which = "all"
-    context = {
-        "filter": which,
-        "filters": selectors.STREAM_FILTERS,
-        "may_post": post_rules.can_contribute(request.viewer, None),
-        "form": PostForm(),
-    }
-    if not request.GET.get("cursor"):
-        # Shown when the stream is empty only: read then, not on every visit.
-        context["suggestions"] = SimpleLazyObject(lambda: selectors.suggestions_for(request.viewer))
-    # The sources say which posts the stream holds; the page re-checks only the reading
-    # rule (repeating every source's condition made PostgreSQL hash each followed tag).
-    return render_stream(
-        request,
-        "posts/home.html",
-        context,
-        post_rules.posts_readable_by(request.viewer),
-        sources=selectors.home_sources(request.viewer, which),
-    )
-
-
-# --- Community and profile pages, with their streams -------------------------------------
-
-
-@login_required
-@require_GET
-def community_page(request, slug: str):
-    """A community's page (communities:detail) with its stream: readable posts only."""
-    community = community_rules.get_community_or_404(request.viewer, slug)
-    context = community_views.page_context(request, community)
-    context.update(
-        form=PostForm(),
-        follows=bool(
-            context["may_read"]
-            and not (context["membership"] and context["membership"].status == "active")
-            and community.pk in selectors.followed_community_ids(request.user)
-        ),
-    )
-    stream = post_rules.posts_readable_by(request.viewer).filter(community=community)
-    return render_stream(request, "communities/detail.html", context, stream)
-
-
-@login_required
-@require_GET
-def profile_page(request, username: str):
-    """A person's profile (people:detail) with the posts of theirs the viewer may read."""
-    person = people_rules.get_visible_user_or_404(request.viewer, username)
-    skills = list(profile_selectors.user_skills_ranked().filter(user=person))
-    endorsed = set(
-        Endorsement.objects.filter(endorser=request.user, user_skill__in=skills).values_list(
-            "user_skill_id", flat=True
-        )
-    )
-    return render_stream(
-        request,
-        "profiles/profile_detail.html",
-        {
-            "form": PostForm(),
-            "may_post": person.pk == request.user.pk
-            and post_rules.can_contribute(request.viewer, None),
-            "person": person,
-            "profile": person.profile,
-            "skills": skills,
-            "endorsed": endorsed,
-            "is_me": person.pk == request.user.pk,
-            "may_act": person.pk != request.user.pk and person.is_active,
-            "follows": bool(profile_selectors.followed_ids(request.user, [person])),
-            "member_of": list(community_rules.communities_of_member(request.viewer, person)),
-        },
-        post_rules.posts_readable_by(request.viewer).filter(author=person),
-    )
+    return post_rules.get_comment_or_404(request.viewer, pk)
 
 
 # --- Posts ------------------------------------------------------------------------------
@@ -201,17 +96,16 @@ def post_create(request):
 @login_required
 @require_GET
 def post_detail(request, pk: int):
-    post = get_object_or_404(
-        selectors.with_cards(
-            post_rules.posts_readable_by(request.viewer, statuses=READABLE_OR_DELETED),
-            request.user,
-        ),
-        pk=pk,
+    post = post_rules.get_post_or_404(
+        request.viewer,
+        pk,
+        statuses=READABLE_OR_DELETED,
+        shape=lambda posts: selectors.with_cards(posts, request.viewer),
     )
     if post.status == Status.DELETED:
         return render(request, "posts/deleted.html", {"post": post}, status=410)
     may_moderate = post_rules.can_moderate_post(request.viewer, post)
-    comments = selectors.thread_of(request.user, post)
+    comments = selectors.thread_of(request.viewer, post)
     if may_moderate:
         selectors.attach_comment_revisions(post, comments)
     return render(
@@ -285,7 +179,7 @@ def _wanted(request) -> bool | None:
 @login_required
 @require_POST
 def post_like(request, pk: int):
-    post = get_object_or_404(post_rules.posts_readable_by(request.viewer), pk=pk)
+    post = post_rules.get_post_or_404(request.viewer, pk)
     try:
         liked, count = services.like_toggle(actor=request.user, post=post, liked=_wanted(request))
     except PermissionDenied as error:
@@ -299,8 +193,8 @@ def post_like(request, pk: int):
 @login_required
 @require_GET
 def post_likers(request, pk: int):
-    post = get_object_or_404(post_rules.posts_readable_by(request.viewer), pk=pk)
-    people = list(selectors.likers_of(request.user, post=post)[:200])
+    post = post_rules.get_post_or_404(request.viewer, pk)
+    people = list(selectors.likers_of(request.viewer, post=post)[:200])
     return render(request, "posts/likers.html", {"post": post, "people": people})
 
 
@@ -310,11 +204,11 @@ def post_likers(request, pk: int):
 @login_required
 @require_POST
 def comment_create(request, pk: int):
-    post = get_object_or_404(
-        post_rules.posts_readable_by(request.viewer, statuses=READABLE_OR_DELETED).select_related(
-            "community", "author"
-        ),
-        pk=pk,
+    post = post_rules.get_post_or_404(
+        request.viewer,
+        pk,
+        statuses=READABLE_OR_DELETED,
+        shape=lambda posts: posts.select_related("community", "author"),
     )
     parent = None
     if request.POST.get("parent"):
@@ -416,10 +310,7 @@ def comment_likers(request, pk: int):
 
 
 def _readable_attachment(request, pk: int) -> Attachment:
-    return get_object_or_404(
-        Attachment.objects.filter(post__in=post_rules.posts_readable_by(request.user).values("pk")),
-        pk=pk,
-    )
+    return post_rules.get_attachment_or_404(request.viewer, pk)
 
 
 def _serve_file(field, *, content_type: str, as_attachment: bool, filename: str):
@@ -466,20 +357,6 @@ def attachment_preview(request, pk: int):
 
 
 # --- Tags and follows -------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def tag_detail(request, slug: str):
-    tag = post_rules.get_tag_or_404(request.viewer, slug)
-    follows = TagFollow.objects.filter(user=request.user, tag=tag).exists()
-    return render_stream(
-        request,
-        "posts/tag.html",
-        {"tag": tag, "follows": follows},
-        selectors.tag_posts(request.user, tag),
-        sources=selectors.tag_sources(request.user, tag),
-    )
 
 
 @login_required

@@ -6,7 +6,7 @@ from django.urls import include, path
 from audit import views as audit_views
 from communities import urls as community_urls
 from identity import views as identity_views
-from posts import views as post_views
+from posts import pages as post_pages
 from profiles import urls as profile_urls
 from profiles import views as profile_views
 
@@ -34,7 +34,7 @@ urlpatterns = [
             (
                 [
                     *profile_urls.urlpatterns,
-                    path("<str:username>/", post_views.profile_page, name="detail"),
+                    path("<str:username>/", post_pages.profile_page, name="detail"),
                 ],
                 profile_urls.app_name,
             )
@@ -47,7 +47,7 @@ urlpatterns = [
             (
                 [
                     *community_urls.urlpatterns,
-                    path("<slug:slug>/", post_views.community_page, name="detail"),
+                    path("<slug:slug>/", post_pages.community_page, name="detail"),
                 ],
                 community_urls.app_name,
             )
