@@ -4,8 +4,9 @@ services (so counters, rights and the audit trail are right). Safe to re-run."""
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from charter.models import CharterAcceptance
-from charter.selectors import binding_version
+from charter.selectors import current_version
+from charter.services import charter_accept
+from profiles.demo import demo_people
 from profiles.models import User
 
 from . import services
@@ -82,9 +83,10 @@ COMMUNITIES = {
 
 
 def _accept_charter(user: User) -> None:
-    version = binding_version()
+    """A demo person accepts the current charter, as they would on /charter/ (audited)."""
+    version = current_version()
     if version is not None:
-        CharterAcceptance.objects.get_or_create(user=user, version=version)
+        charter_accept(user=user, version=version)
 
 
 @transaction.atomic
@@ -92,7 +94,8 @@ def seed_communities() -> int:
     """Create the missing demo communities and memberships. Returns how many were created."""
     created = 0
     executives, _ = Group.objects.get_or_create(name=EXECUTIVE_GROUP)
-    people = {u.email: u for u in User.objects.filter(is_active=True)}
+    # Only the demo's own people: a real account is never made a member of anything.
+    people = {u.email: u for u in demo_people().filter(is_active=True)}
     employees = [u for u in people.values() if u.kind == User.Kind.EMPLOYEE]
     for slug, (
         name,
