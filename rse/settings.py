@@ -327,9 +327,7 @@ AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 # changing it makes the entries written before unverifiable (README, "Audit trail").
 _DEV_AUDIT_KEY = "embedded-mode-only-audit-key"  # noqa: S105 - refused in production below
 AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY", "" if PRODUCTION else _DEV_AUDIT_KEY)
-if PRODUCTION and (
-    len(AUDIT_HMAC_KEY) < 32 or AUDIT_HMAC_KEY in {_DEV_AUDIT_KEY, SECRET_KEY}
-):
+if PRODUCTION and (len(AUDIT_HMAC_KEY) < 32 or AUDIT_HMAC_KEY in {_DEV_AUDIT_KEY, SECRET_KEY}):
     raise ImproperlyConfigured(
         "Production needs AUDIT_HMAC_KEY: 32 random characters or more, not SECRET_KEY."
     )
