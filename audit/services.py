@@ -245,7 +245,11 @@ def _walk(anchors: list[Anchor]) -> int:
     keyed_from = 1
     if head is not None:
         if not chain.same(head.keyed_from_mac, head.keyed_from_expected_mac()):
-            raise _Broken(head.keyed_from_sequence, "the start of the keyed chain was moved")
+            raise _Broken(
+                head.keyed_from_sequence,
+                "the start of the keyed chain was moved, "
+                "or AUDIT_HMAC_KEY is not the key that wrote the chain",
+            )
         keyed_from = head.keyed_from_sequence
     anchored = {a.sequence: a for a in anchors}
     expected_previous = checkpoint.last_purged_hash if checkpoint else GENESIS_HASH
