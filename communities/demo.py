@@ -6,8 +6,9 @@ from django.db import transaction
 
 from charter.selectors import current_version
 from charter.services import charter_accept
-from profiles.demo import demo_people
+from profiles.demo import DEMO_ACTOR, demo_people
 from profiles.models import User
+from profiles.services import access_snapshot, account_record_access_change
 
 from . import services
 from .models import Community, Membership
@@ -127,8 +128,10 @@ def seed_communities() -> int:
         created += 1
         _add_members(community, manager, employees, people)
     admin = people.get("admin@example.com")
-    if admin is not None:
-        admin.groups.add(executives)
+    if admin is not None and not admin.groups.filter(pk=executives.pk).exists():
+        before = access_snapshot(admin)
+        admin.groups.add(executives)  # the audience of the hidden community: audited
+        account_record_access_change(actor=None, user=admin, before=before, actor_label=DEMO_ACTOR)
     return created
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from . import services
-from .models import Endorsement, Follow, Profile, User, UserSkill
+from .models import Endorsement, Follow, User, UserSkill
 
 DEMO_PASSWORD = "rse-demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
 SITE_MODERATORS_GROUP = "Site moderators"
@@ -261,8 +261,13 @@ def seed_skills_and_follows(people: list[User]) -> None:
     for i, person in enumerate(people):
         profile = services.profile_get_or_create(user=person)
         if not profile.languages and not profile.interests:
-            Profile.objects.filter(pk=profile.pk).update(
-                languages=LANGUAGES[i % len(LANGUAGES)], interests=INTERESTS[i % len(INTERESTS)]
+            services.profile_update(
+                actor=person,
+                profile=profile,
+                changes={
+                    "languages": LANGUAGES[i % len(LANGUAGES)],
+                    "interests": INTERESTS[i % len(INTERESTS)],
+                },
             )
         names = SKILLS_BY_DEPARTMENT.get(person.department, ["Gestion de projet", "Anglais"])
         held = set(person.user_skills.values_list("skill__normalized", flat=True))

@@ -74,6 +74,8 @@ def test_demo_access_grants_are_audited():
     grants = AuditEntry.objects.filter(action="permission.changed")
     assert grants.filter(target_id=str(admin.pk), data__is_superuser__after=True).exists()
     assert grants.filter(target_id=str(moderator.pk), actor_label__contains="seed_demo").exists()
+    admin_groups = [e.data.get("groups", {}) for e in grants.filter(target_id=str(admin.pk))]
+    assert any("Executive committee" in g.get("after", []) for g in admin_groups)
     seed()
     assert AuditEntry.objects.filter(action="permission.changed").count() == grants.count()
 
