@@ -89,15 +89,19 @@ AUDIT_TRUNCATE_TRIGGERS = {
 }
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def allow_flush_of_audit_tables() -> None:
     from django.db import connection
 
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table, trigger in AUDIT_TRUNCATE_TRIGGERS.items():
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                for table, trigger in AUDIT_TRUNCATE_TRIGGERS.items():
-                    cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+        allow_flush_of_audit_tables()
 
 
 @pytest.fixture(autouse=True)

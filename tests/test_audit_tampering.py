@@ -22,6 +22,8 @@ from django.utils import timezone
 from audit import services
 from audit.models import AuditCheckpoint, AuditEntry
 
+from .conftest import allow_flush_of_audit_tables
+
 pytestmark = pytest.mark.django_db
 
 # The triggers an owner of the tables can switch off (and an attacker holding that role
@@ -274,6 +276,55 @@ def test_a_chain_from_before_the_key_still_verifies_and_is_then_keyed(employee):
     out = io.StringIO()
     call_command("audit_verify", stdout=out)
     assert "intact: 3 entries" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_an_existing_chain_keeps_it_verifiable_and_keys_what_follows():
+    from django.db.migrations.executor import MigrationExecutor
+
+    from audit import chain
+
+    def migrate(target: str):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate([("audit", target)])
+        return executor.loader.project_state([("audit", target)]).apps
+
+    try:
+        old_apps = migrate("0002_append_only_trigger")
+        entry_model = old_apps.get_model("audit", "AuditEntry")
+        previous = services.GENESIS_HASH
+        for n in range(3):  # what the previous version wrote: plain SHA-256
+            entry = entry_model(
+                sequence=n + 1,
+                created_at=timezone.now(),
+                action="auth.login",
+                actor_label="someone",
+                client="web",
+                data={"n": n},
+                previous_hash=previous,
+            )
+            entry.entry_hash = plain_sha256(entry, previous)
+            entry.save()
+            previous = entry.entry_hash
+        old_apps.get_model("audit", "AuditChainHead").objects.update_or_create(
+            pk=1, defaults={"last_sequence": 3, "last_hash": previous}
+        )
+
+        migrate("0004_tamper_resistant_triggers")
+
+        assert services.verify_chain().ok
+        new = services.record("auth.logout", actor_label="someone")
+        assert (new.sequence, new.hash_version) == (4, chain.KEYED)
+        assert set(AuditEntry.objects.values_list("hash_version", flat=True)) == {1, 2}
+        out = io.StringIO()
+        call_command("audit_verify", stdout=out)
+        assert "intact: 4 entries" in out.getvalue()
+        rewrite_from(list(AuditEntry.objects.order_by("sequence")), 1, unkeyed=True)
+        verify_fails(r"#4: is not hashed with the audit key")
+    finally:
+        call_command("migrate", "audit", verbosity=0)
+        allow_flush_of_audit_tables()
 
 
 def test_the_chain_is_keyed_with_the_audit_key(five_entries):
