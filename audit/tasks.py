@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import services
+from . import integrity, services
 
 
 @shared_task(
@@ -25,4 +25,4 @@ def purge_expired_entries() -> int:
 )
 def anchor_head() -> int:
     """Hourly: write the signed head of the audit chain outside the database."""
-    return services.anchor_head().sequence
+    return integrity.anchor_head().sequence

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from audit import services
+from audit import integrity
 
 
 class Command(BaseCommand):
@@ -17,10 +17,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool = False, **options) -> None:
         if dry_run:
-            head = services.chain_head()
+            head = integrity.chain_head()
             self.stdout.write(f"Would anchor entry #{head[0]} ({head[1]}).")
             return
-        anchor = services.anchor_head()
+        anchor = integrity.anchor_head()
         self.stdout.write(
             f"Anchored entry #{anchor.sequence} ({anchor.hash}) in {settings.AUDIT_ANCHOR_PATH}."
         )

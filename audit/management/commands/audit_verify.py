@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from audit import services
+from audit import integrity
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        result = services.verify_chain()
+        result = integrity.verify_chain()
         if not result.ok:
             raise CommandError(
                 f"Audit chain broken at entry #{result.broken_at}: {result.reason} "
