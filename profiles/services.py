@@ -350,9 +350,10 @@ def access_snapshot(user: User) -> dict:
 
 
 def account_record_access_change(
-    *, actor: User, user: User, before: dict | None, request=None
+    *, actor: User | None, user: User, before: dict | None, request=None, actor_label: str = ""
 ) -> None:
-    """Audit a change of someone's access rights, with what they were and now are."""
+    """Audit a change of someone's access rights, with what they were and now are.
+    `actor` None is a command (the demo seeding), named by `actor_label`."""
     after = access_snapshot(user)
     before = before or {"is_staff": False, "is_superuser": False, "groups": [], "permissions": []}
     changes = {
@@ -361,4 +362,11 @@ def account_record_access_change(
         if before[key] != after[key]
     }
     if changes:
-        audit.record("permission.changed", actor=actor, target=user, request=request, data=changes)
+        audit.record(
+            "permission.changed",
+            actor=actor,
+            target=user,
+            request=request,
+            data=changes,
+            actor_label=actor_label,
+        )

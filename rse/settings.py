@@ -163,6 +163,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audit.tasks.purge_expired_entries",
         "schedule": 24 * 3600,
     },
+    # The head of the audit chain, signed, written outside the database every hour.
+    "audit-anchor-head": {
+        "task": "audit.tasks.anchor_head",
+        "schedule": crontab(minute=5),
+    },
     # The daily digest of notifications. CELERY_TIMEZONE is UTC: 06:00 UTC is 07:00 in
     # Paris in winter, 08:00 in summer.
     "notifications-daily-digest": {
@@ -428,6 +433,18 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 }
 # Audit trail: entries older than this are purged by the daily retention job.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
+# The key of the audit trail's hash chain (HMAC): kept outside the database, so whoever
+# can write the tables cannot recompute a chain that verifies. Required in production;
+# changing it makes the entries written before unverifiable (README, "Audit trail").
+_DEV_AUDIT_KEY = "embedded-mode-only-audit-key"  # noqa: S105 - refused in production below
+AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY", "" if PRODUCTION else _DEV_AUDIT_KEY)
+if PRODUCTION and (len(AUDIT_HMAC_KEY) < 32 or AUDIT_HMAC_KEY in {_DEV_AUDIT_KEY, SECRET_KEY}):
+    raise ImproperlyConfigured(
+        "Production needs AUDIT_HMAC_KEY: 32 random characters or more, not SECRET_KEY."
+    )
+# Where the hourly anchor job appends the signed head of the chain (and audit_verify
+# reads it back): put it where the database's users cannot write (README).
+AUDIT_ANCHOR_PATH = Path(env_str("AUDIT_ANCHOR_PATH", str(BASE_DIR / "audit_anchor")))
 # Governance numbers, read by the code and quoted by the default charter alike.
 ERASED_DATA_RETENTION_DAYS = env_int("ERASED_DATA_RETENTION_DAYS", 30)
 COMMUNITY_INACTIVE_DAYS = env_int("COMMUNITY_INACTIVE_DAYS", 180)

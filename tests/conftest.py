@@ -89,6 +89,37 @@ def tasks_run_here(monkeypatch):
     monkeypatch.setitem(app.conf, "task_always_eager", True)
 
 
+# The audit tables refuse TRUNCATE (audit/migrations/0004): so would the flush that
+# ends each transactional test. The test databases only let it through; the test of the
+# refusal switches it back on inside its own transaction.
+AUDIT_TRUNCATE_TRIGGERS = {
+    "audit_auditentry": "audit_entry_no_truncate",
+    "audit_auditcheckpoint": "audit_checkpoint_no_truncate",
+    "audit_auditchainhead": "audit_head_no_truncate",
+}
+
+
+def allow_flush_of_audit_tables() -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table, trigger in AUDIT_TRUNCATE_TRIGGERS.items():
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        allow_flush_of_audit_tables()
+
+
+@pytest.fixture(autouse=True)
+def _audit_anchor_in_tmp(settings, tmp_path):
+    """Each test has its own (empty) anchor file for the audit chain."""
+    settings.AUDIT_ANCHOR_PATH = tmp_path / "audit_anchor"
+
+
 @pytest.fixture(autouse=True)
 def _english_after_each_test():
     """A request in French leaves French active on this worker: start the next test
