@@ -164,9 +164,26 @@ def post_edit(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def post_delete(request, pk: int):
     post = _readable_post(request, pk)
+    if request.method == "GET":  # the confirmation, for browsers without the dialog
+        if not permissions.can_delete(request.user, post):
+            messages.error(request, _("You may only delete your own posts."))
+            return redirect(post)
+        return render(
+            request,
+            "confirm.html",
+            {
+                "confirm": {
+                    "title": _("Delete this post?"),
+                    "question": _("The post will disappear for everyone, with its comments."),
+                    "action": request.path,
+                    "button": _("Delete this post for good"),
+                    "cancel": post.get_absolute_url(),
+                }
+            },
+        )
     try:
         services.post_delete(actor=request.user, post=post, request=request)
     except (ValidationError, PermissionDenied) as error:
@@ -242,7 +259,7 @@ def comment_create(request, pk: int):
             form.add_error(None, _message(error))
         else:
             messages.success(request, _("Your comment is published."))
-            return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
+            return redirect(_next(request, f"{post.get_absolute_url()}#comment-{comment.pk}"))
     return render(
         request,
         "posts/comment_failed.html",
