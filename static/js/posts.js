@@ -58,26 +58,24 @@
       .then(function () { button.disabled = false; });
   });
 
-  // --- The "…" menu of a card: copy the link; one menu open at a time --------------
+  // --- The "…" menu of a card: copy the link (menus close in site.js) ---------------
   document.addEventListener("click", function (event) {
     var copy = event.target.closest && event.target.closest("a[data-copy-link]");
-    if (copy && navigator.clipboard && window.isSecureContext) {
-      event.preventDefault();
-      navigator.clipboard.writeText(copy.href).then(function () {
-        liveRegion().textContent = copy.dataset.copied || "";
-      });
-      var menu = copy.closest("details");
-      if (menu) { menu.open = false; menu.querySelector("summary").focus(); }
-      return;
-    }
-    document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
-      if (!menu.contains(event.target)) { menu.open = false; }
+    if (!copy || !navigator.clipboard || !window.isSecureContext) { return; }
+    event.preventDefault();
+    navigator.clipboard.writeText(copy.href).then(function () {
+      liveRegion().textContent = copy.dataset.copied || "";
     });
-  });
-  document.addEventListener("keydown", function (event) {
-    if (event.key !== "Escape") { return; }
-    var menu = event.target.closest && event.target.closest("details[data-menu][open]");
+    var menu = copy.closest("details");
     if (menu) { menu.open = false; menu.querySelector("summary").focus(); }
+  });
+
+  // --- The composer, one line until opened: opening it puts the caret in the text ----
+  document.querySelectorAll("details.composer").forEach(function (composer) {
+    composer.addEventListener("toggle", function () {
+      var field = composer.open && composer.querySelector("textarea");
+      if (field && document.activeElement !== field) { field.focus(); }
+    });
   });
 
   // --- Load more (click, or automatically when the link scrolls into view) ----------

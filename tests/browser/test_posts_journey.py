@@ -39,6 +39,7 @@ def test_post_mention_like_comment_and_tag_page(browser, live_server):
     check_accessibility(page)  # the (empty) home stream
     page.goto(f"{live_server.url}/communities/atlas/")
     check_accessibility(page)
+    page.locator(".composer > summary").click()  # "Share something with …" opens it
     body = page.get_by_label("Your post")
     body.fill("Kick-off done, thanks ")
     body.press_sequentially("@cam")
@@ -136,7 +137,7 @@ def test_the_author_edits_then_deletes_with_a_confirmation(browser, live_server)
     page = context.new_page()
     sign_in(page, live_server, "author@example.com", PASSWORD)
     page.goto(f"{live_server.url}{post.get_absolute_url()}")
-    page.locator("details[data-menu] > summary").first.click()  # the "…" menu
+    page.locator("article.post details[data-menu] > summary").first.click()  # the "…" menu
     page.get_by_role("link", name="Edit", exact=True).click()
     check_accessibility(page)
     page.get_by_label("Your post").fill("Final words")
@@ -144,7 +145,7 @@ def test_the_author_edits_then_deletes_with_a_confirmation(browser, live_server)
     assert "Final words" in page.locator("main").inner_text()
     assert "edited" in page.locator(".post-meta").first.inner_text()
     check_accessibility(page)
-    page.locator("details[data-menu] > summary").first.click()
+    page.locator("article.post details[data-menu] > summary").first.click()
     page.get_by_role("link", name="Delete", exact=True).click()
     page.get_by_role("button", name="Delete this post for good").click()
     assert "Your post is deleted." in page.locator(".messages").inner_text()
