@@ -13,3 +13,61 @@
     if (menu) { menu.open = false; menu.querySelector("summary").focus(); }
   });
 })();
+
+// Destructive actions (links marked data-confirm) lead to a confirmation page; with
+// this script, the page's form is shown in a modal dialog instead (Escape or Cancel
+// closes it and gives the focus back to the link).
+(function () {
+  "use strict";
+  var dialog = null;
+  var opener = null;
+
+  function close() {
+    if (dialog && dialog.open) { dialog.close(); }
+  }
+
+  function build() {
+    dialog = document.createElement("dialog");
+    dialog.className = "confirm-dialog";
+    dialog.setAttribute("aria-labelledby", "confirm-dialog-title");
+    dialog.setAttribute("aria-describedby", "confirm-dialog-question");
+    dialog.addEventListener("close", function () {
+      if (opener) { opener.focus(); }
+    });
+    dialog.addEventListener("click", function (event) {
+      if (event.target.closest("[data-confirm-cancel]")) { event.preventDefault(); close(); }
+    });
+    document.body.appendChild(dialog);
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-confirm]");
+    if (!link || !window.HTMLDialogElement) { return; }
+    event.preventDefault();
+    opener = link;
+    fetch(link.href, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok || response.redirected) { throw new Error(String(response.status)); }
+        return response.text();
+      })
+      .then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html").querySelector("[data-confirm-page]");
+        if (!page) { throw new Error("no confirmation"); }
+        if (!dialog) { build(); }
+        var title = page.querySelector("h1");
+        var heading = document.createElement("h2");
+        heading.id = "confirm-dialog-title";
+        heading.textContent = title ? title.textContent : "";
+        var question = page.querySelector("#confirm-question");
+        if (question) { question.id = "confirm-dialog-question"; }
+        dialog.replaceChildren(heading);
+        Array.prototype.forEach.call(page.children, function (child) {
+          if (child !== title) { dialog.appendChild(document.importNode(child, true)); }
+        });
+        dialog.showModal();
+        var first = dialog.querySelector("textarea, input:not([type=hidden]), button.danger");
+        if (first) { first.focus(); }
+      })
+      .catch(function () { window.location.href = link.href; });
+  });
+})();
