@@ -71,3 +71,44 @@
       .catch(function () { window.location.href = link.href; });
   });
 })();
+
+// The unread counter of the navigation, kept up to date without a reload: a poll every
+// 30 seconds while the page is visible (the server answers 304 when nothing changed).
+(function () {
+  "use strict";
+  var bar = document.querySelector("[data-unread-url]");
+  if (!bar || !window.fetch) { return; }
+  var url = bar.dataset.unreadUrl;
+  var last = null;
+
+  function show(data) {
+    if (data.label === last) { return; }
+    last = data.label;
+    document.querySelectorAll(".unread-count").forEach(function (count) {
+      count.textContent = data.count ? "(" + data.label + ")" : "";
+      count.hidden = !data.count;
+      var link = count.closest("a");
+      if (link) {
+        if (data.count) { link.setAttribute("aria-label", data.name); } else { link.removeAttribute("aria-label"); }
+      }
+    });
+    document.querySelectorAll(".tab-unread").forEach(function (box) {
+      box.hidden = !data.count;
+      var count = box.querySelector(".tab-count");
+      if (count) { count.textContent = data.label; }
+    });
+  }
+
+  function poll() {
+    if (document.visibilityState !== "visible") { return; }
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) { if (data) { show(data); } })
+      .catch(function () { /* offline: try again at the next tick */ });
+  }
+
+  var current = document.querySelector(".tab-count");
+  last = current && !current.closest("[hidden]") ? current.textContent : "";
+  window.setInterval(poll, 30000);
+  document.addEventListener("visibilitychange", poll);
+})();

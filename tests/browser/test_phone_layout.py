@@ -66,3 +66,23 @@ def test_a_comment_from_the_stream_comes_back_to_the_stream(browser, live_server
     page.locator(".composer > summary").click()
     assert page.evaluate("document.activeElement.name") == "body"  # the caret is in the text
     context.close()
+
+
+def test_the_unread_counter_updates_without_a_reload(browser, live_server, scene):
+    from notifications.models import Kind
+
+    from ..notifications_factories import NotificationFactory
+
+    context = browser.new_context(locale="en-GB", viewport=PHONE)
+    page = context.new_page()
+    sign_in(page, live_server, "reader@example.com", PASSWORD)
+    tabs = page.get_by_role("navigation", name="Tabs")
+    assert not tabs.locator(".tab-count").is_visible()
+    page.evaluate("window.__sameDocument = true")
+    NotificationFactory(recipient=scene["reader"], kind=Kind.FOLLOWED)
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # a poll, now
+    tabs.locator(".tab-count").wait_for(state="visible")
+    assert tabs.locator(".tab-count").inner_text() == "1"
+    assert page.evaluate("window.__sameDocument") is True
+    check_accessibility(page)
+    context.close()
