@@ -38,7 +38,7 @@ bench: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy rse profiles audit charter communities posts notifications moderation lifecycle search bench
+	$(BIN)/mypy rse profiles audit charter communities posts notifications moderation lifecycle search directory bench
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .
