@@ -1,6 +1,10 @@
+import hashlib
+
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -8,8 +12,11 @@ from profiles.admin import CompanyUserAdmin
 from profiles.models import User
 from rse.admin import ReadOnlyAdmin
 
-from . import services
+from . import csv_import, services
 from .models import DirectoryEntry, DirectoryGroup, ProvisioningClient, SyncRun
+
+CSV_MAX_BYTES = 5 * 1024 * 1024
+CSV_SESSION_KEY = "directory_csv_import"
 
 
 class ProvisioningClientForm(forms.ModelForm):
@@ -109,6 +116,19 @@ class DirectoryGroupAdmin(ReadOnlyAdmin):
     list_select_related = ("group", "client")
 
 
+class CsvImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"))
+    close_missing = forms.BooleanField(
+        label=_("Close the people of earlier imports who are not in this file"), required=False
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > CSV_MAX_BYTES:
+            raise ValidationError(_("The file is too large (5 MB at most)."))
+        return upload.read()
+
+
 @admin.register(SyncRun)
 class SyncRunAdmin(ReadOnlyAdmin):
     list_display = (
@@ -124,9 +144,76 @@ class SyncRunAdmin(ReadOnlyAdmin):
     )
     list_filter = ("source", "dry_run")
 
+    readonly_fields = ("changes", "errors")
+
     @admin.display(description=_("errors"))
     def error_count(self, obj: SyncRun) -> int:
         return len(obj.errors or [])
+
+    def get_urls(self):
+        custom = [
+            path(
+                "import-csv/",
+                self.admin_site.admin_view(self.import_csv),
+                name="directory_syncrun_import_csv",
+            )
+        ]
+        return custom + super().get_urls()
+
+    def import_csv(self, request):
+        """Upload, preview, apply: the file waits in the session between the two steps."""
+        if not request.user.has_perm("directory.add_syncrun") and not request.user.is_superuser:
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "columns": ", ".join(csv_import.COLUMNS),
+            "required": ", ".join(csv_import.REQUIRED_COLUMNS),
+        }
+        stored = request.session.get(CSV_SESSION_KEY)
+        if request.method == "POST" and "apply" in request.POST:
+            if not stored or stored["digest"] != request.POST.get("digest"):
+                self.message_user(request, _("Upload the file again."), messages.ERROR)
+                return redirect("admin:directory_syncrun_import_csv")
+            parsed = csv_import.parse(stored["content"].encode())
+            report = csv_import.run(
+                parsed,
+                actor=request.user,
+                request=request,
+                dry_run=False,
+                close_missing=stored["close_missing"],
+            )
+            del request.session[CSV_SESSION_KEY]
+            self.message_user(
+                request,
+                _("CSV import applied: %(n)d changes, %(e)d errors.")
+                % {"n": report.total, "e": len(report.errors)},
+                messages.WARNING if report.errors else messages.SUCCESS,
+            )
+            return redirect("admin:directory_syncrun_changelist")
+        form = CsvImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            content = form.cleaned_data["file"]
+            try:
+                parsed = csv_import.parse(content)
+            except csv_import.CsvError as exc:
+                form.add_error("file", str(exc))
+            else:
+                report = csv_import.run(
+                    parsed,
+                    actor=request.user,
+                    request=request,
+                    dry_run=True,
+                    close_missing=form.cleaned_data["close_missing"],
+                )
+                digest = hashlib.sha256(content).hexdigest()
+                request.session[CSV_SESSION_KEY] = {
+                    "content": content.decode("utf-8-sig"),
+                    "digest": digest,
+                    "close_missing": form.cleaned_data["close_missing"],
+                }
+                context.update(report=report, digest=digest)
+        context["form"] = form
+        return render(request, "admin/directory/csv_import.html", context)
 
 
 class DirectoryUserAdmin(CompanyUserAdmin):

@@ -9,7 +9,7 @@ nothing, and says what would change."""
 
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import ldap3
@@ -18,13 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 from ldap3.utils.conv import escape_filter_chars
 
-from audit import services as audit
 from profiles.models import User
 
 from . import services
 from .models import DirectoryEntry, DirectoryGroup, Source, SyncRun
-
-MAX_CHANGES_KEPT = 1000
+from .sync import SyncReport, apply_person, save_run
 
 
 @dataclass(frozen=True)
@@ -123,27 +121,6 @@ FLAVOURS = {
         contract_end=_ad_expires,
     ),
 }
-
-
-@dataclass
-class SyncReport:
-    dry_run: bool
-    created: int = 0
-    updated: int = 0
-    closed: int = 0
-    reactivated: int = 0
-    groups_changed: int = 0
-    changes: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    high_water_mark: str = ""
-
-    def add(self, line: str) -> None:
-        if len(self.changes) < MAX_CHANGES_KEPT:
-            self.changes.append(line)
-
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.closed + self.reactivated + self.groups_changed
 
 
 def connect() -> ldap3.Connection:
@@ -282,7 +259,7 @@ def ldap_sync(
             user = known.get(record.external_id)
             if manager_dn and record.manager_id is None:
                 pending_managers.append((record, manager_dn))
-            user = _apply_person(origin, report, record, user, dry_run)
+            user = apply_person(origin, report, record, user, dry_run)
             if user is not None:
                 managers[dn.lower()] = user.pk
         except services.DirectoryError as exc:
@@ -291,7 +268,7 @@ def ldap_sync(
         record.manager_id = managers.get(manager_dn)
         user = _known().get(record.external_id)
         if record.manager_id and user is not None and not dry_run:
-            _apply_person(origin, report, record, user, dry_run, count=False)
+            apply_person(origin, report, record, user, dry_run, count=False)
 
     # Who left: owned by this sync, no longer returned by the filter.
     for external_id, user in known.items():
@@ -306,70 +283,8 @@ def ldap_sync(
         conn, flavour, origin, report, dry_run, members=_dn_map() if not dry_run else managers
     )
     if not dry_run:
-        with transaction.atomic():
-            run = SyncRun.objects.create(
-                source=Source.LDAP,
-                started_at=started,
-                finished_at=timezone.now(),
-                created=report.created,
-                updated=report.updated,
-                closed=report.closed,
-                reactivated=report.reactivated,
-                groups_changed=report.groups_changed,
-                errors=report.errors,
-                changes=report.changes,
-                high_water_mark=report.high_water_mark or mark,
-            )
-            audit.record(
-                "directory.sync_run",
-                target=run,
-                actor_label=origin.label,
-                client=audit_client,
-                data={
-                    "created": report.created,
-                    "updated": report.updated,
-                    "closed": report.closed,
-                    "reactivated": report.reactivated,
-                    "groups_changed": report.groups_changed,
-                    "errors": len(report.errors),
-                    "incremental": bool(mark),
-                },
-            )
+        save_run(report, source=Source.LDAP, started=started, origin=origin, mark=mark)
     return report
-
-
-def _apply_person(origin, report: SyncReport, record, user, dry_run: bool, count=True):
-    if user is None:
-        by_name = User.objects.filter(
-            username__iexact=record.username, directory_entry__isnull=True
-        ).first()
-        line = f"create {record.username}" + (" (existing account)" if by_name else "")
-        if dry_run:
-            record.clean()
-            created = None
-        else:
-            with transaction.atomic():
-                created = services.person_create(origin=origin, record=record)
-        if count:
-            report.created += 1
-            report.add(line)
-        return created
-    changes = services.person_diff(user, record)
-    if not changes:
-        return user
-    if count:
-        if "is_active" in changes:
-            if record.active:
-                report.reactivated += 1
-            else:
-                report.closed += 1
-        if set(changes) - {"is_active"}:
-            report.updated += 1
-        report.add(f"update {user.username}: {', '.join(sorted(changes))}")
-    if not dry_run:
-        with transaction.atomic():
-            services.person_update(origin=origin, user=user, record=record)
-    return user
 
 
 def _sync_groups(conn, flavour: Flavour, origin, report: SyncReport, dry_run: bool, members):
