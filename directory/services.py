@@ -249,7 +249,7 @@ def person_create(*, origin: Origin, record: PersonRecord) -> User:
     record.clean()
     with transaction.atomic():
         existing = (
-            User.objects.select_for_update()
+            User.objects.select_for_update(of=("self",))
             .filter(username__iexact=record.username, directory_entry__isnull=True)
             .first()
         )
@@ -325,7 +325,11 @@ def person_update(
     session ended, audited), in this transaction; going true reactivates it."""
     record.clean()
     with transaction.atomic():
-        user = User.objects.select_for_update().select_related("directory_entry").get(pk=user.pk)
+        user = (
+            User.objects.select_for_update(of=("self",))
+            .select_related("directory_entry")
+            .get(pk=user.pk)
+        )
         changes = person_diff(user, record)
         if not changes and not adopted:
             return {}

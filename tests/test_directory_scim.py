@@ -431,6 +431,7 @@ def test_delete_closes_the_account_and_a_new_post_brings_it_back(api):
     assert actions == ["account.closed", "account.reactivated"]
 
 
+@pytest.mark.usefixtures("tasks_run_here")
 def test_a_leaver_who_sponsors_externals_has_them_re_sponsored_at_once(
     api, django_capture_on_commit_callbacks
 ):
