@@ -264,8 +264,7 @@ def person_create(*, origin: Origin, record: PersonRecord) -> User:
             is_active=record.active,
         )
         user.set_unusable_password()
-        user.save()
-        profile_services.profile_get_or_create(user=user)
+        user.save()  # its profile comes with it (profiles/signals.py)
         DirectoryEntry.objects.create(
             user=user,
             source=origin.source,

@@ -131,3 +131,14 @@ def test_bad_lines_are_listed_and_skipped(admin_client):
 
     assert "Line 2" in preview.content.decode()
     assert list(DirectoryEntry.objects.values_list("user__username", flat=True)) == ["cmartin"]
+
+
+def test_the_read_only_note_is_in_french_too(admin_client, admin_user):
+    api = make_scim_client(admin_user)
+    alice = api.post("/Users", user_payload()).json()["id"]
+
+    page = admin_client.get(
+        reverse("admin:profiles_user_change", args=[alice]), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+
+    assert "Ce compte est alimenté par l'annuaire" in page.content.decode()
