@@ -9,7 +9,6 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import time
 
 from .runner import database_url, manage, server_env
@@ -154,4 +153,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
