@@ -91,7 +91,10 @@ def scim_endpoint(view):
             return scim_error(401, _("A valid bearer token is required."))
         if _rate_limited(client):
             return scim_error(429, _("Too many requests: slow down."))
-        if client.last_used_at is None or (timezone.now() - client.last_used_at).seconds > 60:
+        if (
+            client.last_used_at is None
+            or (timezone.now() - client.last_used_at).total_seconds() > 60
+        ):
             ProvisioningClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
         request.scim_client = client  # type: ignore[attr-defined]
         try:
