@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from profiles.models import User
 
+from . import groups as group_services
 from . import services
 from .models import DirectoryEntry, DirectoryGroup, Source
 from .sync import SyncReport, apply_person, save_run
@@ -218,7 +219,9 @@ def _groups(parsed: Parsed, origin, report: SyncReport, dry_run: bool, owned: di
                 report.groups_changed += 1
                 report.add(f"create group {name} ({len(usernames)} members)")
                 if not dry_run:
-                    services.group_create(origin=origin, display_name=name, member_ids=members)
+                    group_services.group_create(
+                        origin=origin, display_name=name, member_ids=members
+                    )
                 continue
             current = {u.lower() for u in dgroup.group.user_set.values_list("username", flat=True)}
             if current != usernames:
@@ -227,6 +230,8 @@ def _groups(parsed: Parsed, origin, report: SyncReport, dry_run: bool, owned: di
                     f"update group {name}: +{len(usernames - current)} -{len(current - usernames)}"
                 )
                 if not dry_run:
-                    services.group_set_members(origin=origin, dgroup=dgroup, member_ids=members)
+                    group_services.group_set_members(
+                        origin=origin, dgroup=dgroup, member_ids=members
+                    )
         except services.DirectoryError as exc:
             report.errors.append(f"{name}: {exc.message}")

@@ -20,6 +20,7 @@ from ldap3.utils.conv import escape_filter_chars
 
 from profiles.models import User
 
+from . import groups as group_services
 from . import services
 from .models import DirectoryEntry, DirectoryGroup, Source, SyncRun
 from .sync import SyncReport, apply_person, save_run
@@ -313,7 +314,7 @@ def _sync_groups(conn, flavour: Flavour, origin, report: SyncReport, dry_run: bo
                 report.add(f"create group {name} ({len(wanted)} members)")
                 if not dry_run:
                     with transaction.atomic():
-                        services.group_create(
+                        group_services.group_create(
                             origin=origin, display_name=name, member_ids=wanted, ldap_dn=dn
                         )
                 continue
@@ -326,10 +327,12 @@ def _sync_groups(conn, flavour: Flavour, origin, report: SyncReport, dry_run: bo
             )
             if not dry_run:
                 with transaction.atomic():
-                    services.group_update(
+                    group_services.group_update(
                         origin=origin, dgroup=dgroup, display_name=name, external_id=""
                     )
-                    services.group_set_members(origin=origin, dgroup=dgroup, member_ids=wanted)
+                    group_services.group_set_members(
+                        origin=origin, dgroup=dgroup, member_ids=wanted
+                    )
         except services.DirectoryError as exc:
             report.errors.append(f"{dn}: {exc.message}")
     for dn, dgroup in existing.items():
@@ -338,4 +341,4 @@ def _sync_groups(conn, flavour: Flavour, origin, report: SyncReport, dry_run: bo
             report.add(f"delete group {dgroup.display_name}")
             if not dry_run:
                 with transaction.atomic():
-                    services.group_delete(origin=origin, dgroup=dgroup)
+                    group_services.group_delete(origin=origin, dgroup=dgroup)
