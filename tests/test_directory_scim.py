@@ -229,6 +229,21 @@ def test_put_replaces_and_patch_changes_with_what_changed_audited(api):
     assert patched.json()["title"] == "Logistics manager"
 
 
+def test_entra_style_filtered_paths_change_the_work_address(api):
+    alice = provision(api)
+
+    response = api.patch(
+        f"/Users/{alice.pk}",
+        {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "a.durand@example.com"},
+        {"op": "Add", "path": 'addresses[type eq "work"].locality', "value": "Lyon"},
+    )
+
+    assert response.status_code == 200, response.content
+    alice.refresh_from_db()
+    assert alice.email == "a.durand@example.com"
+    assert response.json()["emails"] == [{"value": "a.durand@example.com"}]
+
+
 def test_a_person_created_by_hand_is_taken_over_not_duplicated(api):
     local = UserFactory(username="alice@example.com", email="alice@example.com", job_title="?")
 

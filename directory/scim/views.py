@@ -17,6 +17,7 @@ from scim2_models import (
     ResourceType,
     Schema,
     SCIMException,
+    ScimPolicy,
 )
 
 from profiles.models import User as Person
@@ -39,6 +40,12 @@ from .protocol import (
     scim_endpoint,
     scim_error,
     search_params,
+)
+
+# Identity providers' ways, accepted in PATCH (Entra ID above all).
+ENTRA_FRIENDLY = ScimPolicy(
+    unmatched_path_filter=ScimPolicy.UnmatchedPathFilter.create,
+    remove_value_as_filter=ScimPolicy.RemoveValue.apply,
 )
 
 # Discovery -------------------------------------------------------------------------------
@@ -266,7 +273,12 @@ def user(request: HttpRequest, pk: str) -> HttpResponse:
             _lenient_patch(read_body(request), base), scim_ctx=Context.RESOURCE_PATCH_REQUEST
         )
         resource = resources.user_to_scim(person, base)
-        patch.patch(resource)
+        # The one address RSE keeps is the work one: Entra's `emails[type eq "work"]`
+        # paths find it, and other filtered paths create the entry they describe.
+        if resource.emails:
+            resource.emails[0].type = "work"
+            resource.emails[0].primary = True
+        patch.patch(resource, scim_policy=ENTRA_FRIENDLY)
     else:
         return scim_error(405, _("Method not allowed."))
     services.person_update(origin=origin, user=person, record=resources.record_from_scim(resource))
