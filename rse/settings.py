@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "lifecycle",
     "search",
     "identity",
+    "directory",
 ]
 
 MIDDLEWARE = [
@@ -480,6 +481,40 @@ CHARTER_REQUIRED_TO_READ = env_bool("CHARTER_REQUIRED_TO_READ", False)
 # Failed sign-ins recorded per client address and hour; beyond, one "throttled" entry,
 # so that an attack cannot fill the disk through the audit trail.
 AUDIT_LOGIN_FAILED_PER_HOUR = env_int("AUDIT_LOGIN_FAILED_PER_HOUR", 30)
+
+# Company directory (directory/, README "Company directory"). A directory group named
+# on the left feeds the RSE role group on the right ("IdP name=RSE group", comma-
+# separated), e.g. DIRECTORY_ROLE_GROUPS="RSE-Moderators=Site moderators".
+DIRECTORY_ROLE_GROUPS = dict(
+    item.split("=", 1) for item in env_list("DIRECTORY_ROLE_GROUPS") if "=" in item
+)
+# SCIM calls allowed per client and minute; results per page of a SCIM list at most.
+DIRECTORY_SCIM_RATE_LIMIT = env_int("DIRECTORY_SCIM_RATE_LIMIT", 1200)
+DIRECTORY_SCIM_MAX_RESULTS = env_int("DIRECTORY_SCIM_MAX_RESULTS", 200)
+# SCIM userType values that make a person an external member (case ignored).
+DIRECTORY_EXTERNAL_USER_TYPES = [
+    t.lower()
+    for t in env_list(
+        "DIRECTORY_EXTERNAL_USER_TYPES", ["external", "contractor", "guest", "partner"]
+    )
+]
+# LDAP / Active Directory sync (manage.py directory_sync, and the beat job when
+# LDAP_URL is set).
+LDAP_URL = env_str("LDAP_URL")
+LDAP_BIND_DN = env_str("LDAP_BIND_DN")
+LDAP_BIND_PASSWORD = env_str("LDAP_BIND_PASSWORD")
+LDAP_USER_BASE = env_str("LDAP_USER_BASE")
+LDAP_USER_FILTER = env_str("LDAP_USER_FILTER", "(objectClass=inetOrgPerson)")
+LDAP_GROUP_BASE = env_str("LDAP_GROUP_BASE")
+LDAP_GROUP_FILTER = env_str("LDAP_GROUP_FILTER", "(|(objectClass=groupOfNames)(objectClass=group))")
+# "openldap" or "ad": which attributes say a person is disabled and who they are.
+LDAP_FLAVOUR = env_str("LDAP_FLAVOUR", "openldap")
+LDAP_SYNC_MINUTES = env_int("LDAP_SYNC_MINUTES", 15)
+if LDAP_URL:
+    CELERY_BEAT_SCHEDULE["directory-ldap-sync"] = {
+        "task": "directory.tasks.ldap_sync",
+        "schedule": LDAP_SYNC_MINUTES * 60,
+    }
 
 LOGGING = {
     "version": 1,

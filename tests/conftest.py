@@ -1,7 +1,7 @@
 """Shared fixtures: the standing cast of users, and the gates for real services.
 
-Tests marked `postgres`, `redis`, `browser` or `idp` skip, with the reason, where the
-service is missing. CI sets RSE_REQUIRE_SERVICES=postgres,redis,browser,idp so that
+Tests marked `postgres`, `redis`, `browser`, `idp` or `ldap` skip, with the reason, where the
+service is missing. CI sets RSE_REQUIRE_SERVICES=postgres,redis,browser,idp,ldap so that
 a missing service fails the run instead of skipping silently.
 """
 
@@ -40,6 +40,10 @@ def missing_service(name: str) -> str | None:
             redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
         except redis.RedisError as exc:
             return f"Redis at REDIS_URL does not answer: {exc}"
+    elif name == "ldap":
+        from . import ldap_server
+
+        return ldap_server.missing()
     elif name == "browser":
         if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
             return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
@@ -70,7 +74,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     required = {s.strip() for s in os.environ.get("RSE_REQUIRE_SERVICES", "").split(",")}
-    for name in ("postgres", "redis", "browser", "idp"):
+    for name in ("postgres", "redis", "browser", "idp", "ldap"):
         if item.get_closest_marker(name) is None:
             continue
         reason = missing_service(name)
