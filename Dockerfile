@@ -26,8 +26,9 @@ RUN pip install --no-cache-dir . -c constraints.txt
 COPY . .
 # collectstatic needs settings that pass the production checks; these are build-time only.
 RUN SECRET_KEY=build-only-build-only-build-only-build-only-build-only ALLOWED_HOSTS=build \
+    AUDIT_HMAC_KEY=build-only-audit-key-build-only-audit-key \
     python manage.py collectstatic --no-input \
-    && mkdir -p /app/media && chown -R rse /app/media
+    && mkdir -p /app/media /var/lib/rse-audit && chown -R rse /app/media /var/lib/rse-audit
 
 USER rse
 EXPOSE 8000

@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?= -n auto
+# `make run PORT=8001` when 8000 is taken.
+PORT ?= 8000
 
 .PHONY: run test bench lint audit format messages frontend constraints clean
 
@@ -25,7 +27,7 @@ frontend: node_modules/axe-core/axe.min.js
 run: $(BIN)/.installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(BIN)/.installed frontend
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -40,7 +42,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/mypy core access rse profiles audit charter communities posts notifications moderation lifecycle search identity bench
+	$(BIN)/mypy core access rse profiles audit charter communities posts notifications moderation lifecycle search identity directory bench
 
 # Known vulnerabilities in the pinned dependencies (pip-audit reads constraints.txt; it
 # needs PyPI's JSON API, or OSV with AUDIT_ARGS="-s osv"; README, "Security").

@@ -90,6 +90,18 @@ ACTIONS = {
     "profile.erased_data_purged": _("Erased profile data purged after retention"),
     "profile.erase_undone": _("Erased profile data put back by an administrator"),
     "notifications.purged": _("Old read notifications purged"),
+    # Company directory (directory/): SCIM, LDAP sync, CSV import.
+    "directory.client_created": _("Provisioning client created"),
+    "directory.client_token_rotated": _("Provisioning client given a new token"),
+    "directory.client_revoked": _("Provisioning client revoked"),
+    "directory.person_created": _("Person provisioned by the directory"),
+    "directory.person_updated": _("Person changed by the directory"),
+    "directory.person_removed": _("Person removed by the directory"),
+    "directory.group_created": _("Group provisioned by the directory"),
+    "directory.group_updated": _("Group changed by the directory"),
+    "directory.group_members_changed": _("Group members changed by the directory"),
+    "directory.group_deleted": _("Group removed by the directory"),
+    "directory.sync_run": _("Directory synchronisation run"),
     # The audit trail itself.
     "audit.exported": _("Audit entries exported"),
     "audit.purged": _("Expired audit entries purged"),

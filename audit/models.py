@@ -1,9 +1,11 @@
-import hashlib
 import json
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from . import chain
 
 GENESIS_HASH = "0" * 64
 
@@ -25,6 +27,8 @@ class AuditEntry(models.Model):
 
     Entries form a hash chain: each stores the hash of the previous one and a hash of its
     own content, so a changed, deleted or reordered entry breaks the chain (audit_verify).
+    The hash is keyed (HMAC under AUDIT_HMAC_KEY, see audit/chain.py) from the version
+    that introduced the key on; older entries keep their plain SHA-256 (hash_version 1).
     """
 
     class Client(models.TextChoices):
@@ -62,6 +66,7 @@ class AuditEntry(models.Model):
     data = models.JSONField(_("details"), default=dict, blank=True)
     previous_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
     entry_hash = models.CharField(_("hash"), max_length=64, editable=False)
+    hash_version = models.PositiveSmallIntegerField(_("hash version"), editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -86,7 +91,8 @@ class AuditEntry(models.Model):
         raise AppendOnlyError("Audit entries are removed only by the retention purge.")
 
     def compute_hash(self) -> str:
-        """SHA-256 over the previous hash and every recorded field, in a fixed form."""
+        """The hash of the previous entry and every recorded field, in a fixed form:
+        HMAC-SHA256 under the audit key (version 2) or plain SHA-256 (version 1)."""
         content = {
             "sequence": self.sequence,
             "created_at": self.created_at.isoformat(),
@@ -103,15 +109,21 @@ class AuditEntry(models.Model):
             "data": self.data,
         }
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256(f"{self.previous_hash}|{canonical}".encode()).hexdigest()
+        return chain.entry_hash(self.hash_version, self.previous_hash, canonical)
 
 
 class AuditChainHead(models.Model):
     """A single row: the last sequence and hash of the chain. Writers lock it, so
-    concurrent transactions append one after the other and never fork the chain."""
+    concurrent transactions append one after the other and never fork the chain.
+
+    `keyed_from_sequence` is the first entry hashed with the key; its MAC stops anyone
+    without the key from moving that point (and so passing off rewritten entries as
+    older, unkeyed ones). On PostgreSQL the head only moves forward (a trigger)."""
 
     last_sequence = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    keyed_from_sequence = models.PositiveBigIntegerField(default=1)
+    keyed_from_mac = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("audit chain head")
@@ -119,14 +131,23 @@ class AuditChainHead(models.Model):
     def __str__(self) -> str:
         return f"#{self.last_sequence} {self.last_hash[:12]}"
 
+    def keyed_from_expected_mac(self) -> str:
+        return chain.keyed_from_mac(self.keyed_from_sequence)
+
 
 class AuditCheckpoint(models.Model):
-    """Written by each purge: where the surviving chain starts, so it still verifies."""
+    """Written by each purge: where the surviving chain starts, so it still verifies.
 
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    Signed with the audit key (`mac`), and it keeps the date of the last entry it
+    removed, so that audit_verify can tell a purge of expired entries from a deletion
+    of recent ones dressed up as a purge."""
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
     purged_through_sequence = models.PositiveBigIntegerField(_("purged through entry"))
     last_purged_hash = models.CharField(_("hash of the last purged entry"), max_length=64)
+    last_purged_at = models.DateTimeField(_("date of the last purged entry"), null=True)
     purged_count = models.PositiveIntegerField(_("entries purged"))
+    mac = models.CharField(_("signature"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("audit checkpoint")
@@ -135,3 +156,12 @@ class AuditCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"≤ #{self.purged_through_sequence} ({self.created_at:%Y-%m-%d})"
+
+    def expected_mac(self) -> str:
+        return chain.checkpoint_mac(
+            through=self.purged_through_sequence,
+            last_hash=self.last_purged_hash,
+            last_at=self.last_purged_at,
+            created_at=self.created_at,
+            count=self.purged_count,
+        )

@@ -13,8 +13,17 @@ from django.utils import timezone
 
 from core import requestmeta
 
+from . import chain
 from .catalogue import ACTIONS
-from .models import GENESIS_HASH, AuditChainHead, AuditCheckpoint, AuditEntry
+from .integrity import (  # noqa: F401 - the checks, re-exported beside the writes
+    Anchor,
+    VerifyResult,
+    anchor_head,
+    chain_head,
+    read_anchors,
+    verify_chain,
+)
+from .models import AuditChainHead, AuditCheckpoint, AuditEntry
 
 PURGE_BATCH_SIZE = 5000
 
@@ -59,6 +68,7 @@ def record(
             request_id=requestmeta.request_id(request) if request is not None else "",
             data=details,
             previous_hash=head.last_hash,
+            hash_version=chain.KEYED,
         )
         entry.entry_hash = entry.compute_hash()
         entry.save()
@@ -69,7 +79,10 @@ def record(
 
 
 def _locked_chain_head() -> AuditChainHead:
-    AuditChainHead.objects.get_or_create(pk=1)
+    # A new chain (a new database) is keyed from its first entry.
+    AuditChainHead.objects.get_or_create(
+        pk=1, defaults={"keyed_from_sequence": 1, "keyed_from_mac": chain.keyed_from_mac(1)}
+    )
     return AuditChainHead.objects.select_for_update().get(pk=1)
 
 
@@ -115,13 +128,15 @@ class PurgeResult:
 def purge_expired(*, now=None, dry_run: bool = False, client: str = "job") -> PurgeResult:
     """Remove entries older than AUDIT_RETENTION_DAYS, oldest first, in batches.
 
-    Only a prefix of the chain is ever removed, and each batch writes a checkpoint in
-    the same transaction, so the surviving chain verifies even if the job is killed
-    half-way; running it again simply carries on. The purge records itself.
+    Only a prefix of the chain is ever removed — up to the first entry not yet expired —
+    and each batch writes a signed checkpoint in the same transaction, so the surviving
+    chain verifies even if the job is killed half-way; running it again simply carries
+    on. On PostgreSQL the rows are deleted by the SECURITY DEFINER function
+    `audit_purge_through` (migration 0004), the only way past the append-only trigger.
+    The purge records itself.
     """
     cutoff = (now or timezone.now()) - timedelta(days=settings.AUDIT_RETENTION_DAYS)
-    expired = AuditEntry.objects.filter(created_at__lt=cutoff)
-    last = expired.order_by("-sequence").values_list("sequence", flat=True).first()
+    last = _last_expired_of_prefix(cutoff)
     if last is None:
         return PurgeResult(cutoff, 0, None)
     if dry_run:
@@ -132,18 +147,21 @@ def purge_expired(*, now=None, dry_run: bool = False, client: str = "job") -> Pu
             batch = list(
                 AuditEntry.objects.filter(sequence__lte=last)
                 .order_by("sequence")
-                .values_list("sequence", "entry_hash")[:PURGE_BATCH_SIZE]
+                .values_list("sequence", "entry_hash", "created_at")[:PURGE_BATCH_SIZE]
             )
             if not batch:
                 break
-            through, through_hash = batch[-1]
-            _allow_purge_in_this_transaction()
-            deleted = AuditEntry.objects.filter(sequence__lte=through)._raw_delete(
-                AuditEntry.objects.db
+            through, through_hash, through_at = batch[-1]
+            deleted = _delete_through(through, cutoff)
+            checkpoint = AuditCheckpoint(
+                created_at=timezone.now(),
+                purged_through_sequence=through,
+                last_purged_hash=through_hash,
+                last_purged_at=through_at,
+                purged_count=deleted,
             )
-            AuditCheckpoint.objects.create(
-                purged_through_sequence=through, last_purged_hash=through_hash, purged_count=deleted
-            )
+            checkpoint.mac = checkpoint.expected_mac()
+            checkpoint.save()
             purged += deleted
     record(
         "audit.purged",
@@ -159,45 +177,22 @@ def purge_expired(*, now=None, dry_run: bool = False, client: str = "job") -> Pu
     return PurgeResult(cutoff, purged, last)
 
 
-def _allow_purge_in_this_transaction() -> None:
-    # On PostgreSQL a trigger refuses UPDATE and DELETE on the table unless this
-    # transaction-local switch is on (see migration 0003_append_only_trigger).
+def _last_expired_of_prefix(cutoff: datetime) -> int | None:
+    """The last sequence of the longest prefix of the chain that has wholly expired."""
+    entries = AuditEntry.objects.order_by("sequence").values_list("sequence", flat=True)
+    first_kept = entries.filter(created_at__gte=cutoff).first()
+    expired = entries.filter(created_at__lt=cutoff)
+    if first_kept is not None:
+        expired = expired.filter(sequence__lt=first_kept)
+    return expired.order_by("-sequence").first()
+
+
+def _delete_through(through: int, cutoff: datetime) -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL rse.audit_purge = 'on'")
-
-
-@dataclass
-class VerifyResult:
-    checked: int
-    broken_at: int | None = None
-    reason: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.broken_at is None
-
-
-def verify_chain() -> VerifyResult:
-    """Walk the chain from the last checkpoint; report the first broken link."""
-    checkpoint = AuditCheckpoint.objects.order_by("-purged_through_sequence").first()
-    expected_previous = checkpoint.last_purged_hash if checkpoint else GENESIS_HASH
-    expected_sequence = checkpoint.purged_through_sequence + 1 if checkpoint else 1
-    checked = 0
-    for entry in AuditEntry.objects.order_by("sequence").iterator(chunk_size=2000):
-        if entry.sequence != expected_sequence:
-            return VerifyResult(checked, entry.sequence, f"entry #{expected_sequence} is missing")
-        if entry.previous_hash != expected_previous:
-            return VerifyResult(checked, entry.sequence, "does not follow the entry before it")
-        if entry.compute_hash() != entry.entry_hash:
-            return VerifyResult(checked, entry.sequence, "content was changed")
-        expected_previous = entry.entry_hash
-        expected_sequence += 1
-        checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head and checked and head.last_hash != expected_previous:
-        return VerifyResult(checked, head.last_sequence, "the latest entries were removed")
-    return VerifyResult(checked)
+            cursor.execute("SELECT audit_purge_through(%s, %s)", [through, cutoff])
+            return int(cursor.fetchone()[0])
+    return AuditEntry.objects.filter(sequence__lte=through)._raw_delete(AuditEntry.objects.db)
 
 
 EXPORT_COLUMNS = [

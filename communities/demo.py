@@ -4,9 +4,11 @@ services (so counters, rights and the audit trail are right). Safe to re-run."""
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from charter.models import CharterAcceptance
-from charter.selectors import binding_version
+from charter.selectors import current_version
+from charter.services import charter_accept
+from profiles.demo import DEMO_ACTOR, demo_people
 from profiles.models import User
+from profiles.services import access_snapshot, account_record_access_change
 
 from . import invitations, memberships, services
 from .models import Community, Membership
@@ -82,9 +84,10 @@ COMMUNITIES = {
 
 
 def _accept_charter(user: User) -> None:
-    version = binding_version()
+    """A demo person accepts the current charter, as they would on /charter/ (audited)."""
+    version = current_version()
     if version is not None:
-        CharterAcceptance.objects.get_or_create(user=user, version=version)
+        charter_accept(user=user, version=version)
 
 
 @transaction.atomic
@@ -92,7 +95,8 @@ def seed_communities() -> int:
     """Create the missing demo communities and memberships. Returns how many were created."""
     created = 0
     executives, _ = Group.objects.get_or_create(name=EXECUTIVE_GROUP)
-    people = {u.email: u for u in User.objects.filter(is_active=True)}
+    # Only the demo's own people: a real account is never made a member of anything.
+    people = {u.email: u for u in demo_people().filter(is_active=True)}
     employees = [u for u in people.values() if u.kind == User.Kind.EMPLOYEE]
     for slug, (
         name,
@@ -124,8 +128,10 @@ def seed_communities() -> int:
         created += 1
         _add_members(community, manager, employees, people)
     admin = people.get("admin@example.com")
-    if admin is not None:
-        admin.groups.add(executives)
+    if admin is not None and not admin.groups.filter(pk=executives.pk).exists():
+        before = access_snapshot(admin)
+        admin.groups.add(executives)  # the audience of the hidden community: audited
+        account_record_access_change(actor=None, user=admin, before=before, actor_label=DEMO_ACTOR)
     return created
 
 

@@ -8,10 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access import communities as community_rules
+from core.confirm import confirmation
 
 from . import invitations, memberships, selectors, services
 from .forms import (
@@ -134,8 +136,20 @@ def edit(request, slug: str):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def archive(request, slug):
+    if request.method == "GET":
+        community = community_rules.get_community_or_404(request.viewer, slug)
+        return confirmation(
+            request,
+            title=_("Archive this community?"),
+            question=_(
+                "It becomes read-only: nobody can post, comment or like there any more. "
+                "Its members and content stay."
+            ),
+            button=_("Archive the community"),
+            cancel=reverse("communities:detail", args=[community.slug]),
+        )
     return _act(
         request,
         slug,
@@ -248,8 +262,20 @@ def cancel_request(request, slug):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def leave(request, slug):
+    if request.method == "GET":
+        community = community_rules.get_community_or_404(request.viewer, slug)
+        return confirmation(
+            request,
+            title=_("Leave this community?"),
+            question=_(
+                "Its posts no longer come to your stream; to come back, you may have to ask "
+                "or be invited again."
+            ),
+            button=_("Leave the community"),
+            cancel=reverse("communities:detail", args=[community.slug]),
+        )
     return _act(
         request,
         slug,
@@ -307,6 +333,23 @@ def invite(request, slug):
     )
 
 
+def _confirm_member_action(request, slug, pk, title, question, button, form=None):
+    """The confirmation page of a manager's action on a member (managers only)."""
+    community = community_rules.get_community_or_404(request.viewer, slug)
+    if not community_rules.can_manage(request.viewer, community):
+        raise PermissionDenied
+    membership = _membership(community, pk)
+    name = {"name": membership.user.get_full_name()}
+    return confirmation(
+        request,
+        title=title % name,
+        question=question % name,
+        button=button,
+        cancel=reverse("communities:members", args=[community.slug]),
+        form=form,
+    )
+
+
 def _manager_act(request, slug, pk, run, success):
     community = community_rules.get_community_or_404(request.viewer, slug)
     if not community_rules.can_manage(request.viewer, community):
@@ -344,8 +387,18 @@ def reject(request, slug, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def remove(request, slug, pk):
+    if request.method == "GET":
+        return _confirm_member_action(
+            request,
+            slug,
+            pk,
+            _("Remove %(name)s?"),
+            _("%(name)s will no longer be a member; they may ask to join again."),
+            _("Remove from the community"),
+            None,
+        )
     return _manager_act(
         request,
         slug,
@@ -356,8 +409,21 @@ def remove(request, slug, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def ban(request, slug, pk):
+    if request.method == "GET":
+        return _confirm_member_action(
+            request,
+            slug,
+            pk,
+            _("Ban %(name)s?"),
+            _(
+                "%(name)s will no longer be a member and may not ask to join again "
+                "until the ban is lifted."
+            ),
+            _("Ban from the community"),
+            ReasonForm(),
+        )
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _manager_act(

@@ -1,5 +1,6 @@
 """User and admin text in Markdown, rendered then sanitized on an allow-list (nh3)."""
 
+import re
 from functools import lru_cache
 
 import markdown
@@ -24,6 +25,42 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "noopener noreferrer nofollow"
+
+# Markdown's HTML split into tags and text; bare web addresses in the text (outside
+# links and code) become links before sanitizing, so nh3 checks them like any other.
+_TAGS = re.compile(r"(<[^>]*>)")
+_URL = re.compile(r"https?://(?:[^\s<>\"'&]|&amp;)+", re.IGNORECASE)
+_NOT_LINKED_IN = {"a", "code", "pre"}
+_TRAILING = ".,;:!?)]}*_"
+
+
+def _link_url(match: re.Match) -> str:
+    url = match.group(0)
+    end = len(url)
+    while end and url[end - 1] in _TRAILING:
+        end -= 1
+    if url[:end].endswith("&amp"):
+        end -= 4
+    address, rest = url[:end], url[end:]
+    if address.lower() in ("http://", "https://"):
+        return url
+    return f'<a href="{address}">{address}</a>{rest}'
+
+
+def autolink(html: str) -> str:
+    """Bare http(s) addresses in the text of `html` (already escaped) made into links."""
+    parts = _TAGS.split(html)
+    depth = 0
+    for index, part in enumerate(parts):
+        if part.startswith("<"):
+            name = part.strip("</>").split()[0].lower() if part.strip("</>") else ""
+            if name in _NOT_LINKED_IN:
+                depth += -1 if part.startswith("</") else 1
+            continue
+        if depth <= 0 and "://" in part:
+            parts[index] = _URL.sub(_link_url, part)
+    return "".join(parts)
 
 
 def render_markdown(text: str) -> SafeString:
@@ -38,9 +75,9 @@ def _sanitized_html(text: str) -> str:
     view. An edited text is a new key; nothing stale can be shown."""
     html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
     return nh3.clean(
-        html,
+        autolink(html),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
+        link_rel=LINK_REL,
     )

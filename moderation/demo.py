@@ -7,10 +7,12 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from charter.models import CharterAcceptance
-from charter.selectors import binding_version, report_reasons
+from charter.selectors import report_reasons
+from communities.demo import _accept_charter
 from communities.models import Community, Membership
+from posts import services as posts_services
 from posts.models import Post
+from profiles.demo import demo_people
 
 from . import services
 from .models import Report, Sanction
@@ -42,17 +44,14 @@ def _members(community: Community) -> list:
     return [
         m.user
         for m in Membership.objects.filter(
-            community=community, status=Membership.Status.ACTIVE, role=Membership.Role.MEMBER
+            community=community,
+            status=Membership.Status.ACTIVE,
+            role=Membership.Role.MEMBER,
+            user__in=demo_people(),
         )
         .select_related("user")
         .order_by("user__pk")
     ]
-
-
-def _accept(user) -> None:
-    version = binding_version()
-    if version is not None:
-        CharterAcceptance.objects.get_or_create(user=user, version=version)
 
 
 @transaction.atomic
@@ -71,11 +70,12 @@ def seed_moderation() -> int:
                 continue
             post = Post.objects.filter(community=community, body=text).first()
             if post is None:
-                post = Post.objects.create(community=community, author=author, body=text)
+                _accept_charter(author)
+                post = posts_services.post_create(actor=author, community=community, body=text)
             for reporter in reporters[:count]:
                 if Report.objects.filter(post=post, reporter=reporter).exists():
                     continue
-                _accept(reporter)
+                _accept_charter(reporter)
                 services.report_create(actor=reporter, post=post, reason=reasons[number])
                 created += 1
     _past_warning(reasons)

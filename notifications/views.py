@@ -116,3 +116,36 @@ def preferences(request):
             messages.success(request, _("Your notification settings are saved."))
             return redirect("notifications:settings")
     return render(request, "notifications/settings.html", {"form": form})
+
+
+@login_required
+@require_GET
+def unread(request):
+    """The unread counter, polled by static/js/site.js: one count (capped, as in the
+    navigation) per poll, and 304 Not Modified when it did not change."""
+    from django.http import HttpResponseNotModified, JsonResponse
+    from django.utils.translation import ngettext
+
+    count = selectors.unread_count(request.user)
+    capped = count > selectors.UNREAD_CAP
+    label = f"{selectors.UNREAD_CAP}+" if capped else str(count)
+    etag = f'"unread-{label}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        response = JsonResponse(
+            {
+                "count": count,
+                "label": label if count else "",
+                "name": ngettext(
+                    "Notifications, %(counter)s unread", "Notifications, %(counter)s unread", count
+                )
+                % {"counter": label}
+                if count
+                else _("Notifications"),
+            }
+        )
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    response["Vary"] = "Cookie, Accept-Language"
+    return response

@@ -13,10 +13,11 @@ from taggit.models import Tag
 from access.communities import is_readable_by
 from communities.demo import _accept_charter
 from communities.models import Community, Membership
+from profiles.demo import demo_people
 from profiles.models import User
 
 from . import services
-from .models import Comment, Post, TagFollow
+from .models import Comment, Post
 
 # (community slug or None for a profile post, author index among the members,
 #  days ago, text, tags, [(commenter index, text, [(replier index, text)])], likers)
@@ -203,7 +204,7 @@ def _members(community: Community | None, employees: list[User]) -> list[User]:
     ids = Membership.objects.filter(
         community=community, status=Membership.Status.ACTIVE
     ).values_list("user_id", flat=True)
-    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+    return list(demo_people().filter(pk__in=ids, is_active=True).order_by("pk"))
 
 
 def _pick(people: list[User], index: int) -> User:
@@ -213,11 +214,12 @@ def _pick(people: list[User], index: int) -> User:
 @transaction.atomic
 def seed_posts() -> int:
     """Create the missing demo posts with their threads. Returns how many posts."""
-    employees = list(User.objects.filter(kind=User.Kind.EMPLOYEE, is_active=True).order_by("pk"))
+    demo = demo_people().filter(is_active=True).order_by("pk")
+    employees = list(demo.filter(kind=User.Kind.EMPLOYEE))
     if not employees:
         return 0
-    for person in User.objects.filter(is_active=True):
-        _accept_charter(person)  # the demo people have read the charter
+    for person in demo:
+        _accept_charter(person)  # the demo people have read the charter (audited)
     communities = {c.slug: c for c in Community.objects.all()}
     now = timezone.now()
     created = 0
@@ -266,7 +268,7 @@ def _seed_follows(employees: list[User], communities: dict[str, Community]) -> N
             services.community_follow(actor=person, community=community)
         tag = Tag.objects.filter(slug=_slug(TAG_FOLLOWS[index % len(TAG_FOLLOWS)])).first()
         if tag is not None:
-            TagFollow.objects.get_or_create(user=person, tag=tag)
+            services.tag_follow(actor=person, tag=tag)
 
 
 def _slug(name: str) -> str:

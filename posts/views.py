@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from access import posts as post_rules
 from access.communities import get_community_or_404
+from core.confirm import confirmation
 
 from . import selectors, services
 from .forms import CommentForm, PostForm
@@ -153,9 +154,20 @@ def post_edit(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def post_delete(request, pk: int):
     post = _readable_post(request, pk)
+    if request.method == "GET":  # the confirmation, for browsers without the dialog
+        if not post_rules.can_delete(request.viewer, post):
+            messages.error(request, _("You may only delete your own posts."))
+            return redirect(post)
+        return confirmation(
+            request,
+            title=_("Delete this post?"),
+            question=_("The post will disappear for everyone, with its comments."),
+            button=_("Delete this post for good"),
+            cancel=post.get_absolute_url(),
+        )
     try:
         services.post_delete(actor=request.user, post=post, request=request)
     except (ValidationError, PermissionDenied) as error:
@@ -231,7 +243,7 @@ def comment_create(request, pk: int):
             form.add_error(None, _message(error))
         else:
             messages.success(request, _("Your comment is published."))
-            return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
+            return redirect(_next(request, f"{post.get_absolute_url()}#comment-{comment.pk}"))
     return render(
         request,
         "posts/comment_failed.html",
@@ -265,9 +277,20 @@ def comment_edit(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def comment_delete(request, pk: int):
     comment = _own_comment(request, pk)
+    if request.method == "GET":
+        if not post_rules.can_delete(request.viewer, comment):
+            messages.error(request, _("You may only delete your own comments."))
+            return redirect(comment.post)
+        return confirmation(
+            request,
+            title=_("Delete this comment?"),
+            question=_("The comment will disappear for everyone."),
+            button=_("Delete this comment for good"),
+            cancel=f"{comment.post.get_absolute_url()}#comment-{comment.pk}",
+        )
     try:
         services.comment_delete(actor=request.user, comment=comment, request=request)
     except (ValidationError, PermissionDenied) as error:

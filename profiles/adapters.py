@@ -79,6 +79,17 @@ class CompanyAccountAdapter(DefaultAccountAdapter):
             request, app="allauth.account", action=FAILED_FROM_ADDRESS, key=_pair(request, account)
         )
 
+    def populate_username(self, request, user) -> None:
+        """A handle colleagues can guess: first.last ("nina.durand"), made unique by
+        allauth ("nina.durand1"); a handle already set is kept (so are existing ones)."""
+        from allauth.account.utils import user_username
+
+        if not user_username(user):
+            name = ".".join(part for part in (user.first_name, user.last_name) if part.strip())
+            local = (user.email or "").split("@")[0]
+            user_username(user, self.generate_unique_username([name, local, "user"]))
+        super().populate_username(request, user)
+
     def get_client_ip(self, request) -> str:
         # One notion of "the client's address" for rate limits and the audit trail.
         ip = client_ip(request)

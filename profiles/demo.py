@@ -5,15 +5,17 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import QuerySet
 
 from access import roles
 from charter.selectors import current_version
 from charter.services import charter_accept
 
 from . import services
-from .models import Endorsement, Follow, Profile, User, UserSkill
+from .models import Endorsement, Follow, User, UserSkill
 
 DEMO_PASSWORD = "rse-demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
+DEMO_ACTOR = "demo seeding (seed_demo)"  # how the audit trail names the seeding
 
 DEPARTMENTS = {
     "Finance": ["Contrôleur de gestion", "Financial analyst", "Comptable"],
@@ -183,6 +185,16 @@ def _generated_people() -> list[DemoAccount]:
     return people
 
 
+def demo_emails() -> list[str]:
+    """The addresses of every account the demo creates: the only ones it ever touches."""
+    return [account.email for account in ROLE_ACCOUNTS + _generated_people()]
+
+
+def demo_people() -> QuerySet[User]:
+    """The demo accounts (by their addresses, under the reserved example domains)."""
+    return User.objects.filter(email__in=demo_emails())
+
+
 def _ascii(name: str) -> str:
     import unicodedata
 
@@ -221,22 +233,27 @@ def seed_people() -> tuple[int, int]:
         )
         by_role[account.role] = user
 
+    # Access rights are granted like an administrator would, with their audit entry.
     admin = by_role["administrator"]
     if not (admin.is_staff and admin.is_superuser):
+        before = services.access_snapshot(admin)
         admin.is_staff = admin.is_superuser = True
         admin.save(update_fields=["is_staff", "is_superuser"])
-    by_role["site moderator"].groups.add(moderators)
+        services.account_record_access_change(
+            actor=None, user=admin, before=before, actor_label=DEMO_ACTOR
+        )
+    moderator = by_role["site moderator"]
+    if not moderator.groups.filter(pk=moderators.pk).exists():
+        before = services.access_snapshot(moderator)
+        moderator.groups.add(moderators)
+        services.account_record_access_change(
+            actor=None, user=moderator, before=before, actor_label=DEMO_ACTOR
+        )
     external = by_role["external partner"]
     if external.sponsor_id is None:
         external.sponsor = by_role["community manager"]
         external.save(update_fields=["sponsor"])
-    seed_skills_and_follows(
-        list(
-            User.objects.filter(
-                email__in=[a.email for a in ROLE_ACCOUNTS + _generated_people()]
-            ).order_by("pk")
-        )
-    )
+    seed_skills_and_follows(list(demo_people().order_by("pk")))
     return created, updated
 
 
@@ -249,8 +266,13 @@ def seed_skills_and_follows(people: list[User]) -> None:
             charter_accept(user=person, version=version)
         profile = services.profile_get_or_create(user=person)
         if not profile.languages and not profile.interests:
-            Profile.objects.filter(pk=profile.pk).update(
-                languages=LANGUAGES[i % len(LANGUAGES)], interests=INTERESTS[i % len(INTERESTS)]
+            services.profile_update(
+                actor=person,
+                profile=profile,
+                changes={
+                    "languages": LANGUAGES[i % len(LANGUAGES)],
+                    "interests": INTERESTS[i % len(INTERESTS)],
+                },
             )
         names = SKILLS_BY_DEPARTMENT.get(person.department, ["Gestion de projet", "Anglais"])
         held = set(person.user_skills.values_list("skill__normalized", flat=True))

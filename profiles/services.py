@@ -256,9 +256,14 @@ def sessions_end_for(*, user: User) -> int:
     return len(sessions)
 
 
-def account_close(*, actor: User, user: User, request=None) -> User:
-    """An admin closes the account of someone who left: out everywhere, at once."""
-    if actor.pk == user.pk:
+def account_close(
+    *, actor: User | None, user: User, request=None, client: str | None = None, actor_label=""
+) -> User:
+    """An admin closes the account of someone who left: out everywhere, at once.
+
+    The company directory closes leavers too (directory/): it has no person as actor,
+    and says which client it is with `client` and `actor_label`."""
+    if actor is not None and actor.pk == user.pk:
         raise ValidationError(_("You cannot close your own account."))
     with transaction.atomic():
         updated = User.objects.filter(pk=user.pk, is_active=True).update(is_active=False)
@@ -267,12 +272,20 @@ def account_close(*, actor: User, user: User, request=None) -> User:
         user.is_active = False
         ended = sessions_end_for(user=user)
         audit.record(
-            "account.closed", actor=actor, target=user, request=request, data={"sessions": ended}
+            "account.closed",
+            actor=actor,
+            target=user,
+            request=request,
+            data={"sessions": ended},
+            client=client,
+            actor_label=actor_label,
         )
     return user
 
 
-def account_reactivate(*, actor: User, user: User, request=None) -> User:
+def account_reactivate(
+    *, actor: User | None, user: User, request=None, client: str | None = None, actor_label=""
+) -> User:
     """Undo a closing or a suspension. An external's frozen memberships come back and
     the reactivation counts as their re-confirmation; past their contract end date,
     the date must be moved first."""
@@ -302,6 +315,8 @@ def account_reactivate(*, actor: User, user: User, request=None) -> User:
             target=user,
             request=request,
             data={"communities": [c.slug for c in restored]} if restored else None,
+            client=client,
+            actor_label=actor_label,
         )
     return user
 
@@ -353,9 +368,10 @@ def access_snapshot(user: User) -> dict:
 
 
 def account_record_access_change(
-    *, actor: User, user: User, before: dict | None, request=None
+    *, actor: User | None, user: User, before: dict | None, request=None, actor_label: str = ""
 ) -> None:
-    """Audit a change of someone's access rights, with what they were and now are."""
+    """Audit a change of someone's access rights, with what they were and now are.
+    `actor` None is a command (the demo seeding), named by `actor_label`."""
     after = access_snapshot(user)
     before = before or {"is_staff": False, "is_superuser": False, "groups": [], "permissions": []}
     changes = {
@@ -364,4 +380,11 @@ def account_record_access_change(
         if before[key] != after[key]
     }
     if changes:
-        audit.record("permission.changed", actor=actor, target=user, request=request, data=changes)
+        audit.record(
+            "permission.changed",
+            actor=actor,
+            target=user,
+            request=request,
+            data=changes,
+            actor_label=actor_label,
+        )

@@ -27,6 +27,7 @@ SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "rse.views.csrf_failure"
 
 if PRODUCTION:
     if not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50:
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "lifecycle",
     "search",
     "identity",
+    "directory",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +168,11 @@ CELERY_BEAT_SCHEDULE = {
     "audit-purge-expired": {
         "task": "audit.tasks.purge_expired_entries",
         "schedule": 24 * 3600,
+    },
+    # The head of the audit chain, signed, written outside the database every hour.
+    "audit-anchor-head": {
+        "task": "audit.tasks.anchor_head",
+        "schedule": crontab(minute=5),
     },
     # The daily digest of notifications. CELERY_TIMEZONE is UTC: 06:00 UTC is 07:00 in
     # Paris in winter, 08:00 in summer.
@@ -432,6 +439,18 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 }
 # Audit trail: entries older than this are purged by the daily retention job.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
+# The key of the audit trail's hash chain (HMAC): kept outside the database, so whoever
+# can write the tables cannot recompute a chain that verifies. Required in production;
+# changing it makes the entries written before unverifiable (README, "Audit trail").
+_DEV_AUDIT_KEY = "embedded-mode-only-audit-key"  # noqa: S105 - refused in production below
+AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY", "" if PRODUCTION else _DEV_AUDIT_KEY)
+if PRODUCTION and (len(AUDIT_HMAC_KEY) < 32 or AUDIT_HMAC_KEY in {_DEV_AUDIT_KEY, SECRET_KEY}):
+    raise ImproperlyConfigured(
+        "Production needs AUDIT_HMAC_KEY: 32 random characters or more, not SECRET_KEY."
+    )
+# Where the hourly anchor job appends the signed head of the chain (and audit_verify
+# reads it back): put it where the database's users cannot write (README).
+AUDIT_ANCHOR_PATH = Path(env_str("AUDIT_ANCHOR_PATH", str(BASE_DIR / "audit_anchor")))
 # Governance numbers, read by the code and quoted by the default charter alike.
 ERASED_DATA_RETENTION_DAYS = env_int("ERASED_DATA_RETENTION_DAYS", 30)
 COMMUNITY_INACTIVE_DAYS = env_int("COMMUNITY_INACTIVE_DAYS", 180)
@@ -471,6 +490,40 @@ CHARTER_REQUIRED_TO_READ = env_bool("CHARTER_REQUIRED_TO_READ", False)
 # Failed sign-ins recorded per client address and hour; beyond, one "throttled" entry,
 # so that an attack cannot fill the disk through the audit trail.
 AUDIT_LOGIN_FAILED_PER_HOUR = env_int("AUDIT_LOGIN_FAILED_PER_HOUR", 30)
+
+# Company directory (directory/, README "Company directory"). A directory group named
+# on the left feeds the RSE role group on the right ("IdP name=RSE group", comma-
+# separated), e.g. DIRECTORY_ROLE_GROUPS="RSE-Moderators=Site moderators".
+DIRECTORY_ROLE_GROUPS = dict(
+    item.split("=", 1) for item in env_list("DIRECTORY_ROLE_GROUPS") if "=" in item
+)
+# SCIM calls allowed per client and minute; results per page of a SCIM list at most.
+DIRECTORY_SCIM_RATE_LIMIT = env_int("DIRECTORY_SCIM_RATE_LIMIT", 1200)
+DIRECTORY_SCIM_MAX_RESULTS = env_int("DIRECTORY_SCIM_MAX_RESULTS", 200)
+# SCIM userType values that make a person an external member (case ignored).
+DIRECTORY_EXTERNAL_USER_TYPES = [
+    t.lower()
+    for t in env_list(
+        "DIRECTORY_EXTERNAL_USER_TYPES", ["external", "contractor", "guest", "partner"]
+    )
+]
+# LDAP / Active Directory sync (manage.py directory_sync, and the beat job when
+# LDAP_URL is set).
+LDAP_URL = env_str("LDAP_URL")
+LDAP_BIND_DN = env_str("LDAP_BIND_DN")
+LDAP_BIND_PASSWORD = env_str("LDAP_BIND_PASSWORD")
+LDAP_USER_BASE = env_str("LDAP_USER_BASE")
+LDAP_USER_FILTER = env_str("LDAP_USER_FILTER", "(objectClass=inetOrgPerson)")
+LDAP_GROUP_BASE = env_str("LDAP_GROUP_BASE")
+LDAP_GROUP_FILTER = env_str("LDAP_GROUP_FILTER", "(|(objectClass=groupOfNames)(objectClass=group))")
+# "openldap" or "ad": which attributes say a person is disabled and who they are.
+LDAP_FLAVOUR = env_str("LDAP_FLAVOUR", "openldap")
+LDAP_SYNC_MINUTES = env_int("LDAP_SYNC_MINUTES", 15)
+if LDAP_URL:
+    CELERY_BEAT_SCHEDULE["directory-ldap-sync"] = {
+        "task": "directory.tasks.ldap_sync",
+        "schedule": LDAP_SYNC_MINUTES * 60,
+    }
 
 LOGGING = {
     "version": 1,

@@ -63,6 +63,7 @@ urlpatterns = [
     path("me/skills/<int:pk>/remove/", profile_views.me_skill_remove, name="me_skill_remove"),
     path("skills/suggest/", profile_views.skills_suggest, name="skills_suggest"),
     path("admin/", admin.site.urls),
+    path("scim/v2/", include("directory.urls")),
 ]
 
 if settings.RSE_BENCH:

@@ -14,3 +14,14 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+def csrf_failure(request, reason: str = ""):
+    """A form refused by the CSRF check: said in the person's language, with a way back
+    (Django's own page is technical and English only)."""
+    from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+    from django.shortcuts import render
+
+    return render(
+        request, "403_csrf.html", {"no_cookie": reason == REASON_NO_CSRF_COOKIE}, status=403
+    )

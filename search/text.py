@@ -131,7 +131,8 @@ def parse_query(raw: str | None) -> ParsedQuery:
             else:
                 people.extend(found)
         else:
-            words.extend(words_of(token))
+            # A one-letter word ("a", "l'") matches nearly everything: it is left out.
+            words.extend(word for word in words_of(token) if len(word) > 1)
     budget = MAX_TERMS
     kept: list[list[str]] = []
     dropped = False

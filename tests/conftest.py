@@ -1,7 +1,7 @@
 """Shared fixtures: the standing cast of users, and the gates for real services.
 
-Tests marked `postgres`, `redis`, `browser` or `idp` skip, with the reason, where the
-service is missing. CI sets RSE_REQUIRE_SERVICES=postgres,redis,browser,idp so that
+Tests marked `postgres`, `redis`, `browser`, `idp` or `ldap` skip, with the reason, where the
+service is missing. CI sets RSE_REQUIRE_SERVICES=postgres,redis,browser,idp,ldap so that
 a missing service fails the run instead of skipping silently.
 """
 
@@ -40,6 +40,10 @@ def missing_service(name: str) -> str | None:
             redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
         except redis.RedisError as exc:
             return f"Redis at REDIS_URL does not answer: {exc}"
+    elif name == "ldap":
+        from . import ldap_server
+
+        return ldap_server.missing()
     elif name == "browser":
         if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
             return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
@@ -70,7 +74,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     required = {s.strip() for s in os.environ.get("RSE_REQUIRE_SERVICES", "").split(",")}
-    for name in ("postgres", "redis", "browser", "idp"):
+    for name in ("postgres", "redis", "browser", "idp", "ldap"):
         if item.get_closest_marker(name) is None:
             continue
         reason = missing_service(name)
@@ -87,6 +91,37 @@ def tasks_run_here(monkeypatch):
     from rse.celery import app
 
     monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
+# The audit tables refuse TRUNCATE (audit/migrations/0004): so would the flush that
+# ends each transactional test. The test databases only let it through; the test of the
+# refusal switches it back on inside its own transaction.
+AUDIT_TRUNCATE_TRIGGERS = {
+    "audit_auditentry": "audit_entry_no_truncate",
+    "audit_auditcheckpoint": "audit_checkpoint_no_truncate",
+    "audit_auditchainhead": "audit_head_no_truncate",
+}
+
+
+def allow_flush_of_audit_tables() -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table, trigger in AUDIT_TRUNCATE_TRIGGERS.items():
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        allow_flush_of_audit_tables()
+
+
+@pytest.fixture(autouse=True)
+def _audit_anchor_in_tmp(settings, tmp_path):
+    """Each test has its own (empty) anchor file for the audit chain."""
+    settings.AUDIT_ANCHOR_PATH = tmp_path / "audit_anchor"
 
 
 @pytest.fixture(autouse=True)

@@ -130,8 +130,14 @@ def test_parsing_words_phrases_tags_and_people():
 def test_parsing_drops_operators_and_keeps_words():
     query = parse_query("'; DROP TABLE users; --")
     assert query.words == ("DROP", "TABLE", "users")
-    assert parse_query("a & b | !c").words == ("a", "b", "c")
-    assert parse_query("l'équipe").words == ("l", "équipe")
+    assert parse_query("ab & cd | !ef").words == ("ab", "cd", "ef")
+    assert parse_query("l'équipe").words == ("équipe",)  # one-letter words are left out
+
+
+def test_one_letter_words_are_left_out():
+    assert parse_query("a plan").words == ("plan",)
+    assert parse_query("a").is_empty
+    assert parse_query("#a").tags == ("a",)  # a tag asked for is kept
 
 
 def test_parsing_a_phrase_of_one_word_gives_a_word():

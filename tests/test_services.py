@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x7#kq" * 12,
     "ALLOWED_HOSTS": "rse.example.com",
     "DATABASE_URL": "sqlite:////tmp/rse-deploy-check.sqlite3",
+    "AUDIT_HMAC_KEY": "k3y-of-the-audit-chain-" * 2,
 }
 
 
@@ -30,6 +31,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
             "ALLOWED_HOSTS",
             "RSE_PRODUCTION",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "AUDIT_HMAC_KEY",
         }
     }
     return subprocess.run(
@@ -57,6 +59,9 @@ def test_production_settings_pass_the_deployment_check():
         ({"DEBUG": "true"}, "DEBUG must be off"),
         ({"ALLOWED_HOSTS": ""}, "Production needs ALLOWED_HOSTS"),
         ({"DEBUG": "maybe"}, "DEBUG must be a boolean"),
+        ({"AUDIT_HMAC_KEY": ""}, "Production needs AUDIT_HMAC_KEY"),
+        ({"AUDIT_HMAC_KEY": "short"}, "Production needs AUDIT_HMAC_KEY"),
+        ({"AUDIT_HMAC_KEY": "x7#kq" * 12}, "not SECRET_KEY"),
     ],
 )
 def test_production_refuses_to_start_with_unsafe_settings(override, message):

@@ -47,6 +47,8 @@
         }
         var liked = result.data.liked;
         button.setAttribute("aria-pressed", liked ? "true" : "false");
+        var label = liked ? button.dataset.labelLiked : button.dataset.labelLike;
+        if (label) { button.textContent = label; }
         wanted.value = liked ? "0" : "1";
         var count = form.parentNode.querySelector("[data-like-count]");
         if (count) { count.textContent = String(result.data.count); }
@@ -54,6 +56,26 @@
       })
       .catch(function () { form.submit(); })
       .then(function () { button.disabled = false; });
+  });
+
+  // --- The "…" menu of a card: copy the link (menus close in site.js) ---------------
+  document.addEventListener("click", function (event) {
+    var copy = event.target.closest && event.target.closest("a[data-copy-link]");
+    if (!copy || !navigator.clipboard || !window.isSecureContext) { return; }
+    event.preventDefault();
+    navigator.clipboard.writeText(copy.href).then(function () {
+      liveRegion().textContent = copy.dataset.copied || "";
+    });
+    var menu = copy.closest("details");
+    if (menu) { menu.open = false; menu.querySelector("summary").focus(); }
+  });
+
+  // --- The composer, one line until opened: opening it puts the caret in the text ----
+  document.querySelectorAll("details.composer").forEach(function (composer) {
+    composer.addEventListener("toggle", function () {
+      var field = composer.open && composer.querySelector("textarea");
+      if (field && document.activeElement !== field) { field.focus(); }
+    });
   });
 
   // --- Load more (click, or automatically when the link scrolls into view) ----------

@@ -20,7 +20,7 @@ def test_create_request_approve_and_find_it_in_my_communities(browser, live_serv
     manager_context = browser.new_context(locale="en-GB", viewport={"width": 390, "height": 844})
     page = manager_context.new_page()
     sign_in(page, live_server, "thomas.bernard@example.com", PASSWORD)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Communities").click()
+    page.get_by_role("navigation", name="Tabs").get_by_role("link", name="Communities").click()
     page.wait_for_url(f"{live_server.url}/communities/")
     check_accessibility(page)
     page.get_by_role("link", name="Create a community").click()

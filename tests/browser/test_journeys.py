@@ -53,6 +53,7 @@ def test_person_reviews_the_sign_ins_of_their_account(page, live_server):
     UserFactory(email="camille.martin@example.com", first_name="Camille")
     sign_in(page, live_server, "camille.martin@example.com", PASSWORD)
 
+    page.get_by_text("Menu", exact=True).click()  # on a phone, the top bar's menu
     page.get_by_role("link", name="My account").click()
     page.get_by_role("link", name="Security log").click()
 

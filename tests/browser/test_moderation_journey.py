@@ -49,6 +49,7 @@ def test_report_decide_and_inform(browser, live_server):
     sign_in(page, live_server, "camille@example.com", PASSWORD)
     page.goto(f"{live_server.url}{post.get_absolute_url()}")
     check_accessibility(page)
+    page.locator("article.post details[data-menu] > summary").first.click()  # the "…" menu
     page.get_by_role("link", name="Report this post").click()
     page.wait_for_url(f"{live_server.url}/moderation/report/post/{post.pk}/")
     check_accessibility(page)

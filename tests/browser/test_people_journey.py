@@ -17,7 +17,7 @@ def test_fill_profile_add_skill_find_an_expert_endorse_and_follow(page, live_ser
 
     sign_in(page, live_server, "camille.martin@example.com", PASSWORD)
 
-    page.get_by_role("link", name="My profile").click()
+    page.get_by_role("navigation", name="Tabs").get_by_role("link", name="Me", exact=True).click()
     page.wait_for_url(f"{live_server.url}/me/")
     check_accessibility(page)
     page.get_by_label("Phone").fill("not a phone")
@@ -37,6 +37,7 @@ def test_fill_profile_add_skill_find_an_expert_endorse_and_follow(page, live_ser
     assert "“Relations presse” added to your skills." in page.locator(".messages").inner_text()
     check_accessibility(page)
 
+    page.get_by_text("Menu", exact=True).click()  # on a phone, the top bar's menu
     page.get_by_role("link", name="People").click()
     page.wait_for_url(f"{live_server.url}/people/")
     check_accessibility(page)

@@ -1,5 +1,7 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
+from django.utils.translation import gettext as _
 
 from communities.demo import seed_communities
 from moderation.demo import seed_moderation
@@ -10,9 +12,24 @@ from profiles import demo
 class Command(BaseCommand):
     help = "Load the demo company (idempotent: running it again updates, never duplicates)."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force-in-production",
+            action="store_true",
+            help="Seed even with RSE_PRODUCTION=true (a staging copy, never a network in use).",
+        )
+
     # The notifications the demo's follows, invitations and approvals make are not e-mailed.
     @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args, force_in_production: bool = False, **options) -> None:
+        if settings.PRODUCTION and not force_in_production:
+            raise CommandError(
+                _(
+                    "Refused: this is a production installation (RSE_PRODUCTION=true). The "
+                    "demo adds invented people, communities and posts; use "
+                    "--force-in-production only on a copy that nobody uses."
+                )
+            )
         created, updated = demo.seed_people()
         self.stdout.write(
             self.style.SUCCESS(f"Demo people: {created} created, {updated} already there.")

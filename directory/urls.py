@@ -1,0 +1,21 @@
+from django.urls import path, re_path
+
+from .scim import views
+
+app_name = "scim"
+
+urlpatterns = [
+    path("ServiceProviderConfig", views.service_provider_config, name="config"),
+    path("ResourceTypes", views.resource_types, name="resource_types"),
+    path("ResourceTypes/<str:name>", views.resource_types, name="resource_type"),
+    path("Schemas", views.schemas, name="schemas"),
+    re_path(r"^Schemas/(?P<name>[^/]+)$", views.schemas, name="schema"),
+    path(".search", views.root_search, name="search"),
+    path("Users/.search", views.users_search, name="users_search"),
+    path("Groups/.search", views.groups_search, name="groups_search"),
+    path("Users", views.users, name="users"),
+    path("Users/<str:pk>", views.user, name="user"),
+    path("Groups", views.groups, name="groups"),
+    path("Groups/<str:pk>", views.group, name="group"),
+    re_path(r"^(?P<rest>.*)$", views.not_found),
+]
