@@ -78,6 +78,7 @@ class CompanyAccountAdapter(DefaultAccountAdapter):
         ratelimit.clear(
             request, app="allauth.account", action=FAILED_FROM_ADDRESS, key=_pair(request, account)
         )
+
     def populate_username(self, request, user) -> None:
         """A handle colleagues can guess: first.last ("nina.durand"), made unique by
         allauth ("nina.durand1"); a handle already set is kept (so are existing ones)."""
