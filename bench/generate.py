@@ -554,6 +554,8 @@ class Company:
         self.tag_ids = [row[0] for row in tag_rows]
         self.tag_names = [row[1] for row in tag_rows]
         tag_rank = Zipf(len(self.tag_ids), 1.05, rng)
+        # What each post shows of a tag: the spelling its author typed (TaggedPost.name).
+        spelling = dict(zip(self.tag_ids, self.tag_names, strict=True))
 
         # Posts per community ∝ members^0.8; 5% of the posts are on profiles.
         weights = [len(self.members_of[c]) ** 0.8 for c in self.community_ids]
@@ -607,7 +609,7 @@ class Company:
                 )
                 k = min(len(self.tag_ids), int(rng.expovariate(1 / tags_per_post) + 0.7))
                 for tag in {self.tag_ids[tag_rank.draw()] for _ in range(k)}:
-                    tagged_rows.append((tagged_id, tag, pk, moment))
+                    tagged_rows.append((tagged_id, tag, pk, moment, spelling[tag]))
                     tagged_id += 1
                 yield (pk, community, author, body, "published", moment, n_comments, n_likes)
                 if len(tagged_rows) >= 50_000:
@@ -615,7 +617,9 @@ class Company:
                     tagged_rows = []
             self.tagged_loader.write(tagged_rows)
 
-        self.tagged_loader = Loader(Tagged, ["id", "tag_id", "content_object_id", "created_at"])
+        self.tagged_loader = Loader(
+            Tagged, ["id", "tag_id", "content_object_id", "created_at", "name"]
+        )
         columns = ["id", "community_id", "author_id", "body", "status", "created_at"]
         Loader(Post, [*columns, "comments_count", "likes_count"]).write(rows())
         self.counts["posts"] = size.posts

@@ -118,6 +118,8 @@ def test_images_are_a_grid_and_documents_chips_with_type_and_size(client, reader
             content_type="application/octet-stream",
             size=2048,
             kind=kind,
+            # Images show through their bounded preview (made at upload).
+            preview=f"attachments/preview-{name}" if kind == "image" else "",
         )
     page = _page(client, reader, f"/communities/{guild.slug}/")
     assert 'class="attachment-grid"' in page and 'alt="Image plan.png"' in page
