@@ -41,7 +41,8 @@ bench: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy rse profiles audit charter communities posts notifications moderation lifecycle search identity directory bench
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy core access rse profiles audit charter communities posts notifications moderation lifecycle search identity directory bench
 
 # Known vulnerabilities in the pinned dependencies (pip-audit reads constraints.txt; it
 # needs PyPI's JSON API, or OSV with AUDIT_ARGS="-s osv"; README, "Security").

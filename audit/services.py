@@ -11,7 +11,7 @@ from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from rse import requestmeta
+from core import requestmeta
 
 from . import chain
 from .catalogue import ACTIONS

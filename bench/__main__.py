@@ -76,7 +76,7 @@ def cast_and_targets() -> tuple[dict, dict]:
     from profiles.models import Follow, Skill, User
 
     active = Q(community_memberships__status=Membership.Status.ACTIVE)
-    employees = User.objects.filter(kind="employee", is_active=True)
+    employees = User.objects.filter(kind=User.Kind.EMPLOYEE, is_active=True)
     ranked = employees.annotate(n=Count("community_memberships", filter=active)).order_by("n", "pk")
     newcomer = _one(ranked)
     busy = _one(ranked.reverse())
@@ -85,7 +85,7 @@ def cast_and_targets() -> tuple[dict, dict]:
         Membership.objects.filter(community=largest, role="manager", status="active")
     ).user
     external = (
-        User.objects.filter(kind="external", community_memberships__status="active")
+        User.objects.filter(kind=User.Kind.EXTERNAL, community_memberships__status="active")
         .order_by("pk")
         .first()
     )

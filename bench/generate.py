@@ -336,7 +336,7 @@ class Company:
                     given,
                     family,
                     password,
-                    "external" if external else "employee",
+                    User.Kind.EXTERNAL.value if external else User.Kind.EMPLOYEE.value,
                     department,
                     rng.choice(SITES) if not external else "",
                     "Partner Co" if external else "",

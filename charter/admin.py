@@ -1,11 +1,11 @@
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Value
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from profiles.models import User
-from rse.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 from . import services
 from .models import CharterAcceptance, CharterSection, CharterVersion
@@ -47,7 +47,9 @@ class CharterVersionAdmin(admin.ModelAdmin):
     actions = ["publish_major", "publish_minor", "copy_to_draft"]
 
     def get_queryset(self, request):
-        active = User.objects.filter(is_active=True).count()  # once per page, not per row
+        active = (
+            get_user_model().objects.filter(is_active=True).count()
+        )  # once per page, not per row
         return (
             super()
             .get_queryset(request)
@@ -130,7 +132,7 @@ class CharterAcceptanceAdmin(ReadOnlyAdmin):
         extra_context = extra_context or {}
         if version is not None:
             accepted = version.acceptances.filter(user__is_active=True).count()
-            active = User.objects.filter(is_active=True).count()
+            active = get_user_model().objects.filter(is_active=True).count()
             extra_context["title"] = ngettext(
                 "Acceptances — current version %(number)s: %(accepted)s of %(active)s "
                 "active person (%(share).0f %%)",

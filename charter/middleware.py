@@ -8,7 +8,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .permissions import CharterNotAccepted
-from .selectors import REQUEST_STATUS, read_charter_status
+from .selectors import read_charter_status
 
 # What stays possible before accepting: reading the charter, one's account and profile,
 # signing out, changing language, health checks, assets, and the admin (where the
@@ -35,12 +35,15 @@ class CharterGateMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.charter = SimpleLazyObject(lambda: read_charter_status(request.user))
+        # The status read once for the request: the viewer's (access.middleware runs
+        # first), or read here when there is no viewer.
+        viewer = getattr(request, "viewer", None)
+        request.charter = SimpleLazyObject(
+            lambda: viewer.charter if viewer is not None else read_charter_status(request.user)
+        )
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return self.get_response(request)
-        # Permission checks of this request (can_post…) reuse the same reading.
-        setattr(user, REQUEST_STATUS, request.charter)
         if request.path.startswith(ALWAYS_OPEN):
             return self.get_response(request)
         is_write = request.method not in SAFE_METHODS

@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from .selectors import charter_status
+from .selectors import read_charter_status
 
 
 class CharterNotAccepted(PermissionDenied):
@@ -14,5 +14,5 @@ def ensure_charter_accepted(user, status: dict | None = None) -> None:
     """Raise CharterNotAccepted unless `user` accepted the binding version. Every
     contribution service (post, comment, like, create or join a community, report)
     calls this, so no path — form, htmx or API — gets around it."""
-    if not (status or charter_status(user))["accepted"]:
+    if not (status if status is not None else read_charter_status(user))["accepted"]:
         raise CharterNotAccepted(CharterNotAccepted.message)

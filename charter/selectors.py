@@ -21,24 +21,14 @@ def binding_version() -> CharterVersion | None:
     return versions.filter(requires_reacceptance=True).first() or versions.last()
 
 
-# The signed-in person of a request carries its charter status under this name, read
-# once (charter.middleware) and reused by every permission check of that request.
-REQUEST_STATUS = "_charter_status_of_request"
-
-
-def charter_status(user) -> dict:
-    """Where `user` stands: {"current", "binding", "accepted", "announcement"}.
+def read_charter_status(user) -> dict:
+    """Where `user` stands: {"current", "binding", "accepted", "announcement"}, read
+    from the database (one query). A request reads it once, as `request.viewer.charter`.
 
     `accepted` is True when they accepted the binding version or any later one;
     `announcement` is the current version when it is a minor update they have not yet
-    acknowledged. Computed once per request (see charter.middleware), in one query.
+    acknowledged.
     """
-    known = getattr(user, REQUEST_STATUS, None)
-    return known if known is not None else read_charter_status(user)
-
-
-def read_charter_status(user) -> dict:
-    """charter_status, read from the database (one query)."""
     versions = list(
         published_versions()
         .order_by("-number")

@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
-from rse import requestmeta
+from core import requestmeta
 
 from . import content
 from .models import CharterAcceptance, CharterSection, CharterVersion
-from .selectors import REQUEST_STATUS, current_version
+from .selectors import current_version
 
 
 def charter_version_publish(
@@ -131,9 +131,6 @@ def charter_accept(
                 "user_agent": (request.META.get("HTTP_USER_AGENT", "")[:255] if request else ""),
             },
         )
-        # The status read at the start of this request is stale now.
-        if hasattr(user, REQUEST_STATUS):
-            delattr(user, REQUEST_STATUS)
         if created:
             audit.record(
                 "charter.accepted",

@@ -48,7 +48,7 @@ def accept(request):
         target = form.cleaned_data["next"]
         if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
             return redirect(target)
-        return redirect("home")
+        return redirect("posts:home")
     return _render(request, version, form, status=400)
 
 

@@ -10,7 +10,7 @@ from profiles.demo import DEMO_ACTOR, demo_people
 from profiles.models import User
 from profiles.services import access_snapshot, account_record_access_change
 
-from . import services
+from . import invitations, memberships, services
 from .models import Community, Membership
 
 EXECUTIVE_GROUP = "Executive committee"
@@ -140,29 +140,29 @@ def _add_members(community: Community, manager: User, employees, people) -> None
     if community.access == Community.Access.FREE:
         for person in others[::4]:
             _accept_charter(person)
-            services.membership_join(actor=person, community=community)
+            memberships.membership_join(actor=person, community=community)
     elif community.access == Community.Access.OPEN:
         offset = len(community.slug) % 3
         for person in others[offset::5]:
             _accept_charter(person)
-            services.membership_request(actor=person, community=community)
+            memberships.membership_request(actor=person, community=community)
             membership = Membership.objects.get(community=community, user=person)
-            services.membership_approve(actor=manager, membership=membership)
+            memberships.membership_approve(actor=manager, membership=membership)
         # One request left pending, so managers see how it looks.
         waiting = others[offset + 1]
         if not Membership.objects.filter(community=community, user=waiting).exists():
             _accept_charter(waiting)
-            services.membership_request(
+            memberships.membership_request(
                 actor=waiting, community=community, message="I would like to join."
             )
     elif community.slug == "project-atlas":
         team = [*others[1:5], people["jordan.smith@northwind.example.org"]]
         for person in team:
             _accept_charter(person)
-            services.membership_invite(actor=manager, community=community, user=person)
-            services.invitation_accept(actor=person, community=community)
+            invitations.membership_invite(actor=manager, community=community, user=person)
+            invitations.invitation_accept(actor=person, community=community)
     elif community.slug == "executive-committee":
         for person in others[2:5]:
             _accept_charter(person)
-            services.membership_invite(actor=manager, community=community, user=person)
-            services.invitation_accept(actor=person, community=community)
+            invitations.membership_invite(actor=manager, community=community, user=person)
+            invitations.invitation_accept(actor=person, community=community)

@@ -12,16 +12,28 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import communities as community_rules
 from audit import services as audit
+from charter.permissions import ensure_charter_accepted
+from core.notices import notify
 from profiles.models import User
 
-from . import permissions
 from .models import Community, ExternalInvitation, Membership
+from .services import (
+    REOPENABLE,
+    R,
+    S,
+    _count,
+    _lock,
+    _record,
+    _refuse,
+    record_activity,
+)
 
 
 def external_invitation_create(
@@ -38,7 +50,7 @@ def external_invitation_create(
 
     The link is built on RSE_SITE_URL, never on the request's Host header (which a
     client chooses: a forged one would send the partner's token elsewhere)."""
-    if not permissions.can_invite(actor, community) or actor.kind != User.Kind.EMPLOYEE:
+    if not community_rules.can_invite(actor, community) or actor.kind != User.Kind.EMPLOYEE:
         raise PermissionDenied
     if community.access != Community.Access.CLOSED:
         raise ValidationError(_("External members can only be invited into closed communities."))
@@ -148,3 +160,119 @@ def external_invitation_use(*, token: str, password: str, request=None) -> User:
             data={"user": user.username, "membership": membership.pk, "by_email": True},
         )
     return user
+
+
+# Invitations of people who have an account ---------------------------------------------
+
+
+def membership_invite(
+    *, actor: User, community: Community, user: User, message: str = "", request=None
+) -> Membership:
+    """A manager invites a person; they accept or decline before the invitation expires.
+
+    Externals only into closed communities, and only with an employee sponsor.
+    """
+    if not community_rules.can_invite(actor, community):
+        raise PermissionDenied
+    if not user.is_active:
+        _refuse(_("%(name)s no longer has an account.") % {"name": user})
+    if user.kind == User.Kind.EXTERNAL:
+        if community.access != Community.Access.CLOSED:
+            _refuse(_("External members can only be invited into closed communities."))
+        if user.sponsor is None or user.sponsor.kind != User.Kind.EMPLOYEE:
+            _refuse(_("An external member needs an employee sponsor before being invited."))
+    existing = Membership.objects.filter(community=community, user=user).first()
+    if existing is not None:
+        refusals: dict[str, str] = {
+            S.ACTIVE: _("%(name)s is already a member of this community."),
+            S.REQUESTED: _("%(name)s has asked to join: approve their request instead."),
+            S.BANNED: _("%(name)s is banned from this community: unban them first."),
+        }
+        if existing.status in refusals:
+            _refuse(refusals[existing.status] % {"name": user})
+        if (
+            existing.status == S.INVITED
+            and existing.expires_at is not None
+            and existing.expires_at > timezone.now()
+        ):
+            _refuse(_("%(name)s is already invited.") % {"name": user})
+    expires = timezone.now() + timedelta(days=settings.COMMUNITY_INVITATION_DAYS)
+    fields = {
+        "status": S.INVITED,
+        "role": R.MEMBER,
+        "invited_by": actor,
+        "message": message[:500],
+        "expires_at": expires,
+        "reason": "",
+        "decided_by": None,
+        "decided_at": None,
+    }
+    with transaction.atomic():
+        updated = Membership.objects.filter(
+            community=community, user=user, status__in=[*REOPENABLE, S.INVITED]
+        ).update(**fields)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    Membership.objects.create(community=community, user=user, **fields)
+            except IntegrityError:
+                _refuse(_("%(name)s is already invited.") % {"name": user})
+        membership = Membership.objects.select_related("user", "community").get(
+            community=community, user=user
+        )
+        _record(
+            "membership.invited",
+            actor=actor,
+            membership=membership,
+            request=request,
+            expires_at=expires.isoformat(),
+        )
+        notify(recipient=user, kind="invited", actor=actor, community=community)
+    return membership
+
+
+def _pending_invitation(actor: User, community: Community) -> Membership:
+    membership = Membership.objects.filter(
+        community=community, user=actor, status=S.INVITED
+    ).first()
+    if membership is None:
+        _refuse(_("You have no pending invitation to this community."))
+    if membership.expires_at is None or membership.expires_at <= timezone.now():
+        _refuse(_("This invitation has expired: ask a manager to invite you again."))
+    return membership
+
+
+def invitation_accept(*, actor: User, community: Community, request=None) -> Membership:
+    ensure_charter_accepted(actor)
+    if community.is_archived:
+        _refuse(_("This community is archived: nobody can join it."))
+    membership = _pending_invitation(actor, community)
+    with transaction.atomic():
+        _lock(community)
+        updated = Membership.objects.filter(
+            pk=membership.pk, status=S.INVITED, expires_at__gt=timezone.now()
+        ).update(status=S.ACTIVE, decided_at=timezone.now())
+        if not updated:
+            _refuse(_("This invitation was already answered."))
+        _count(community, +1)
+        _record(
+            "membership.invitation_accepted", actor=actor, membership=membership, request=request
+        )
+        record_activity(community)
+    membership.refresh_from_db()
+    return membership
+
+
+def invitation_decline(*, actor: User, community: Community, request=None) -> Membership:
+    membership = _pending_invitation(actor, community)
+    with transaction.atomic():
+        updated = Membership.objects.filter(pk=membership.pk, status=S.INVITED).update(
+            status=S.DECLINED, decided_at=timezone.now()
+        )
+        if not updated:
+            _refuse(_("This invitation was already answered."))
+        _record(
+            "membership.invitation_declined", actor=actor, membership=membership, request=request
+        )
+    membership.refresh_from_db()
+    return membership

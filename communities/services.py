@@ -7,24 +7,21 @@ transaction.
 """
 
 import secrets
-from datetime import timedelta
 from typing import NoReturn
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from access import communities as community_rules
+from access import viewer as viewer_rules
 from audit import services as audit
 from charter.permissions import ensure_charter_accepted
-from notifications.models import Kind
-from notifications.services import notify
 from profiles.models import User
 
-from . import permissions, selectors
 from .models import HIDDEN_OPEN_NEEDS_AUDIENCE, Community, Membership
 
 S = Membership.Status
@@ -32,8 +29,8 @@ R = Membership.Role
 # Statuses from which a person may be invited, or may ask, again.
 REOPENABLE = [S.LEFT, S.REJECTED, S.DECLINED, S.REMOVED, S.EXPIRED]
 ROLE_PERMISSIONS = {
-    R.MANAGER: permissions.MANAGE_CODENAME,
-    R.MODERATOR: permissions.MODERATE_CODENAME,
+    R.MANAGER: viewer_rules.MANAGE_CODENAME,
+    R.MODERATOR: viewer_rules.MODERATE_CODENAME,
     R.MEMBER: None,
 }
 COMMUNITY_FIELDS = ("name", "slug", "description", "purpose", "access", "visibility")
@@ -77,7 +74,7 @@ def record_activity(community: Community) -> None:
 
 def community_keep_active(*, actor: User, community: Community, request=None) -> Community:
     """A manager answers the inactivity question: the dormant community stays active."""
-    if not permissions.can_manage(actor, community):
+    if not community_rules.can_manage(actor, community):
         raise PermissionDenied
     with transaction.atomic():
         updated = Community.objects.filter(pk=community.pk, state=Community.State.DORMANT).update(
@@ -165,7 +162,7 @@ def _settle_slug(actor: User, community: Community) -> None:
     taken = Community.objects.filter(slug=community.slug).exclude(pk=community.pk).first()
     if taken is None:
         return
-    if selectors.is_discoverable_by(actor, taken):
+    if community_rules.is_discoverable_by(actor, taken):
         raise ValidationError(
             {"slug": _("A community with this address already exists: choose another one.")}
         )
@@ -178,7 +175,7 @@ def community_create(
     *, actor: User, data: dict, audience=(), request=None, is_permanent: bool = False
 ) -> Community:
     """An employee starts a community and becomes its first manager."""
-    if not permissions.can_create_community(actor):
+    if not community_rules.can_create_community(actor):
         raise PermissionDenied(_("Only employees can create communities."))
     ensure_charter_accepted(actor)
     community = Community(
@@ -216,7 +213,7 @@ def community_create(
 def community_update(
     *, actor: User, community: Community, data: dict, audience=None, request=None
 ) -> Community:
-    if not permissions.can_manage(actor, community):
+    if not community_rules.can_manage(actor, community):
         raise PermissionDenied
     if community.is_archived:
         _refuse(_("This community is archived: it cannot be changed."))
@@ -245,7 +242,7 @@ def community_update(
 
 def community_archive(*, actor: User, community: Community, request=None) -> Community:
     """Make a community read-only (no joining, no posting)."""
-    if not permissions.can_archive(actor, community):
+    if not community_rules.can_archive(actor, community):
         raise PermissionDenied
     with transaction.atomic():
         updated = (
@@ -261,7 +258,7 @@ def community_archive(*, actor: User, community: Community, request=None) -> Com
 
 
 def community_restore(*, actor: User, community: Community, request=None) -> Community:
-    if not permissions.can_restore(actor, community):
+    if not community_rules.can_restore(actor, community):
         raise PermissionDenied
     with transaction.atomic():
         updated = Community.objects.filter(pk=community.pk, state=Community.State.ARCHIVED).update(
@@ -272,425 +269,3 @@ def community_restore(*, actor: User, community: Community, request=None) -> Com
         audit.record("community.restored", actor=actor, target=community, request=request)
     community.refresh_from_db()
     return community
-
-
-# Joining ----------------------------------------------------------------------------
-
-
-def _reopen_or_create(community: Community, user: User, **fields) -> Membership | None:
-    """Turn a finished membership back into a live one, or create it. None when the
-    person already holds a live one (someone was quicker: a double submission)."""
-    updated = Membership.objects.filter(
-        community=community, user=user, status__in=REOPENABLE
-    ).update(**fields)
-    if not updated:
-        try:
-            with transaction.atomic():
-                Membership.objects.create(community=community, user=user, **fields)
-        except IntegrityError:
-            return None
-    return Membership.objects.select_related("user", "community").get(
-        community=community, user=user
-    )
-
-
-def membership_join(*, actor: User, community: Community, request=None) -> Membership:
-    """Subscribe to a free community (reading and posting need no membership)."""
-    ensure_charter_accepted(actor)
-    if not permissions.can_join(actor, community):
-        raise PermissionDenied(_("You cannot join this community."))
-    with transaction.atomic():
-        _lock(community)
-        membership = _reopen_or_create(
-            community, actor, status=S.ACTIVE, role=R.MEMBER, decided_at=timezone.now()
-        )
-        if membership is None or membership.status != S.ACTIVE:
-            _refuse(_("You are already a member of this community."))
-        _count(community, +1)
-        _record("membership.joined", actor=actor, membership=membership, request=request)
-        record_activity(community)
-    return membership
-
-
-def membership_request(
-    *, actor: User, community: Community, message: str = "", request=None
-) -> Membership:
-    """Ask to join an open community; its managers decide."""
-    ensure_charter_accepted(actor)
-    if not permissions.can_request(actor, community):
-        raise PermissionDenied(_("You cannot ask to join this community."))
-    with transaction.atomic():
-        membership = _reopen_or_create(
-            community,
-            actor,
-            status=S.REQUESTED,
-            role=R.MEMBER,
-            message=message[:500],
-            reason="",
-            decided_by=None,
-            decided_at=None,
-        )
-        if membership is None:
-            _refuse(_("You have already asked to join this community."))
-        _record("membership.requested", actor=actor, membership=membership, request=request)
-    return membership
-
-
-def membership_request_cancel(*, actor: User, community: Community, request=None) -> None:
-    with transaction.atomic():
-        membership = Membership.objects.filter(community=community, user=actor).first()
-        updated = Membership.objects.filter(
-            community=community, user=actor, status=S.REQUESTED
-        ).delete()[0]
-        if not updated or membership is None:
-            _refuse(_("You have no pending request for this community."))
-        audit.record(
-            "membership.request_cancelled",
-            actor=actor,
-            target=community,
-            request=request,
-            data={"user": actor.username, "membership": membership.pk},
-        )
-
-
-def membership_approve(*, actor: User, membership: Membership, request=None) -> Membership:
-    """A manager accepts a join request."""
-    community = membership.community
-    if not permissions.can_approve(actor, community):
-        raise PermissionDenied
-    with transaction.atomic():
-        _lock(community)
-        updated = Membership.objects.filter(pk=membership.pk, status=S.REQUESTED).update(
-            status=S.ACTIVE, decided_by=actor, decided_at=timezone.now(), reason=""
-        )
-        if not updated:
-            _refuse(_("This request was already decided."))
-        _count(community, +1)
-        _record("membership.approved", actor=actor, membership=membership, request=request)
-        notify(
-            recipient=membership.user, kind=Kind.REQUEST_APPROVED, actor=actor, community=community
-        )
-        record_activity(community)
-    membership.refresh_from_db()
-    return membership
-
-
-def membership_reject(
-    *, actor: User, membership: Membership, reason: str = "", request=None
-) -> Membership:
-    """A manager turns a join request down; the reason is shown to the requester."""
-    community = membership.community
-    if not permissions.can_approve(actor, community):
-        raise PermissionDenied
-    with transaction.atomic():
-        updated = Membership.objects.filter(pk=membership.pk, status=S.REQUESTED).update(
-            status=S.REJECTED, decided_by=actor, decided_at=timezone.now(), reason=reason[:500]
-        )
-        if not updated:
-            _refuse(_("This request was already decided."))
-        _record(
-            "membership.rejected",
-            actor=actor,
-            membership=membership,
-            request=request,
-            reason=reason,
-        )
-    membership.refresh_from_db()
-    return membership
-
-
-# Invitations ------------------------------------------------------------------------
-
-
-def membership_invite(
-    *, actor: User, community: Community, user: User, message: str = "", request=None
-) -> Membership:
-    """A manager invites a person; they accept or decline before the invitation expires.
-
-    Externals only into closed communities, and only with an employee sponsor.
-    """
-    if not permissions.can_invite(actor, community):
-        raise PermissionDenied
-    if not user.is_active:
-        _refuse(_("%(name)s no longer has an account.") % {"name": user})
-    if user.kind == User.Kind.EXTERNAL:
-        if community.access != Community.Access.CLOSED:
-            _refuse(_("External members can only be invited into closed communities."))
-        if user.sponsor is None or user.sponsor.kind != User.Kind.EMPLOYEE:
-            _refuse(_("An external member needs an employee sponsor before being invited."))
-    existing = Membership.objects.filter(community=community, user=user).first()
-    if existing is not None:
-        refusals: dict[str, str] = {
-            S.ACTIVE: _("%(name)s is already a member of this community."),
-            S.REQUESTED: _("%(name)s has asked to join: approve their request instead."),
-            S.BANNED: _("%(name)s is banned from this community: unban them first."),
-        }
-        if existing.status in refusals:
-            _refuse(refusals[existing.status] % {"name": user})
-        if (
-            existing.status == S.INVITED
-            and existing.expires_at is not None
-            and existing.expires_at > timezone.now()
-        ):
-            _refuse(_("%(name)s is already invited.") % {"name": user})
-    expires = timezone.now() + timedelta(days=settings.COMMUNITY_INVITATION_DAYS)
-    fields = {
-        "status": S.INVITED,
-        "role": R.MEMBER,
-        "invited_by": actor,
-        "message": message[:500],
-        "expires_at": expires,
-        "reason": "",
-        "decided_by": None,
-        "decided_at": None,
-    }
-    with transaction.atomic():
-        updated = Membership.objects.filter(
-            community=community, user=user, status__in=[*REOPENABLE, S.INVITED]
-        ).update(**fields)
-        if not updated:
-            try:
-                with transaction.atomic():
-                    Membership.objects.create(community=community, user=user, **fields)
-            except IntegrityError:
-                _refuse(_("%(name)s is already invited.") % {"name": user})
-        membership = Membership.objects.select_related("user", "community").get(
-            community=community, user=user
-        )
-        _record(
-            "membership.invited",
-            actor=actor,
-            membership=membership,
-            request=request,
-            expires_at=expires.isoformat(),
-        )
-        notify(recipient=user, kind=Kind.INVITED, actor=actor, community=community)
-    return membership
-
-
-def _pending_invitation(actor: User, community: Community) -> Membership:
-    membership = Membership.objects.filter(
-        community=community, user=actor, status=S.INVITED
-    ).first()
-    if membership is None:
-        _refuse(_("You have no pending invitation to this community."))
-    if membership.expires_at is None or membership.expires_at <= timezone.now():
-        _refuse(_("This invitation has expired: ask a manager to invite you again."))
-    return membership
-
-
-def invitation_accept(*, actor: User, community: Community, request=None) -> Membership:
-    ensure_charter_accepted(actor)
-    if community.is_archived:
-        _refuse(_("This community is archived: nobody can join it."))
-    membership = _pending_invitation(actor, community)
-    with transaction.atomic():
-        _lock(community)
-        updated = Membership.objects.filter(
-            pk=membership.pk, status=S.INVITED, expires_at__gt=timezone.now()
-        ).update(status=S.ACTIVE, decided_at=timezone.now())
-        if not updated:
-            _refuse(_("This invitation was already answered."))
-        _count(community, +1)
-        _record(
-            "membership.invitation_accepted", actor=actor, membership=membership, request=request
-        )
-        record_activity(community)
-    membership.refresh_from_db()
-    return membership
-
-
-def invitation_decline(*, actor: User, community: Community, request=None) -> Membership:
-    membership = _pending_invitation(actor, community)
-    with transaction.atomic():
-        updated = Membership.objects.filter(pk=membership.pk, status=S.INVITED).update(
-            status=S.DECLINED, decided_at=timezone.now()
-        )
-        if not updated:
-            _refuse(_("This invitation was already answered."))
-        _record(
-            "membership.invitation_declined", actor=actor, membership=membership, request=request
-        )
-    membership.refresh_from_db()
-    return membership
-
-
-# Leaving, removing, banning ---------------------------------------------------------
-
-
-def _end_active(
-    *, actor, membership: Membership, status: str, action: str, reason: str = "", request=None
-) -> Membership:
-    community = membership.community
-    with transaction.atomic():
-        _lock(community)
-        if membership.role == R.MANAGER and not _other_active_managers(community, membership):
-            _refuse(_("A community always keeps at least one manager: name another manager first."))
-        updated = Membership.objects.filter(pk=membership.pk, status=S.ACTIVE).update(
-            status=status,
-            role=R.MEMBER,
-            reason=reason[:500],
-            decided_by=None if actor.pk == membership.user_id else actor,
-            decided_at=timezone.now(),
-        )
-        if not updated:
-            _refuse(_("%(name)s is not a member any more.") % {"name": membership.user})
-        _count(community, -1)
-        _grant_role(actor=actor, membership=membership, role=R.MEMBER, request=request)
-        _record(action, actor=actor, membership=membership, request=request, reason=reason)
-        record_activity(community)
-    membership.refresh_from_db()
-    return membership
-
-
-def membership_leave(*, actor: User, community: Community, request=None) -> Membership:
-    membership = Membership.objects.filter(community=community, user=actor).first()
-    if membership is None or membership.status != S.ACTIVE:
-        _refuse(_("You are not a member of this community."))
-    return _end_active(
-        actor=actor,
-        membership=membership,
-        status=S.LEFT,
-        action="membership.left",
-        request=request,
-    )
-
-
-def membership_remove(
-    *, actor: User, membership: Membership, reason: str = "", request=None
-) -> Membership:
-    if not permissions.can_manage(actor, membership.community):
-        raise PermissionDenied
-    return _end_active(
-        actor=actor,
-        membership=membership,
-        status=S.REMOVED,
-        action="membership.removed",
-        reason=reason,
-        request=request,
-    )
-
-
-def membership_ban(
-    *, actor: User, membership: Membership, reason: str = "", request=None
-) -> Membership:
-    """A banned person cannot request or join again until unbanned. A pending request
-    or invitation can be turned into a ban as well as an active membership."""
-    community = membership.community
-    if not permissions.can_manage(actor, community):
-        raise PermissionDenied
-    if membership.user_id == actor.pk:
-        _refuse(_("You cannot ban yourself."))
-    if membership.status == S.ACTIVE:
-        return _end_active(
-            actor=actor,
-            membership=membership,
-            status=S.BANNED,
-            action="membership.banned",
-            reason=reason,
-            request=request,
-        )
-    with transaction.atomic():
-        updated = (
-            Membership.objects.filter(pk=membership.pk)
-            .exclude(status__in=[S.BANNED, S.ACTIVE])
-            .update(
-                status=S.BANNED,
-                reason=reason[:500],
-                decided_by=actor,
-                decided_at=timezone.now(),
-            )
-        )
-        if not updated:
-            _refuse(_("%(name)s is already banned.") % {"name": membership.user})
-        _record(
-            "membership.banned", actor=actor, membership=membership, request=request, reason=reason
-        )
-    membership.refresh_from_db()
-    return membership
-
-
-def membership_unban(*, actor: User, membership: Membership, request=None) -> Membership:
-    if not permissions.can_manage(actor, membership.community):
-        raise PermissionDenied
-    with transaction.atomic():
-        updated = Membership.objects.filter(pk=membership.pk, status=S.BANNED).update(
-            status=S.REMOVED, decided_by=actor, decided_at=timezone.now()
-        )
-        if not updated:
-            _refuse(_("%(name)s is not banned.") % {"name": membership.user})
-        _record("membership.unbanned", actor=actor, membership=membership, request=request)
-    membership.refresh_from_db()
-    return membership
-
-
-# Roles ------------------------------------------------------------------------------
-
-
-def membership_set_role(
-    *, actor: User, membership: Membership, role: str, request=None
-) -> Membership:
-    """Managers promote and demote; the last manager cannot be demoted."""
-    community = membership.community
-    if not permissions.can_manage(actor, community):
-        raise PermissionDenied
-    if role not in R.values:
-        _refuse(_("Choose a role from the list."))
-    with transaction.atomic():
-        _lock(community)
-        current = Membership.objects.filter(pk=membership.pk, status=S.ACTIVE).first()
-        if current is None:
-            _refuse(_("%(name)s is not a member any more.") % {"name": membership.user})
-        if current.role == role:
-            _refuse(_("%(name)s already has this role.") % {"name": membership.user})
-        if current.role == R.MANAGER and not _other_active_managers(community, current):
-            _refuse(_("A community always keeps at least one manager: name another manager first."))
-        updated = Membership.objects.filter(
-            pk=membership.pk, status=S.ACTIVE, role=current.role
-        ).update(role=role)
-        if not updated:
-            _refuse(_("This role was changed meanwhile: reload the page."))
-        membership.refresh_from_db()
-        _grant_role(actor=actor, membership=membership, role=role, request=request)
-        _record(
-            "membership.role_changed",
-            actor=actor,
-            membership=membership,
-            request=request,
-            before=current.role,
-            after=role,
-        )
-    return membership
-
-
-# Suspended accounts -----------------------------------------------------------------
-
-
-def memberships_suspend(*, user: User) -> list[Community]:
-    """Freeze the active memberships of a suspended account (an external whose access
-    lapsed): they stop counting and giving access, and `memberships_restore` brings
-    them back as they were (role included) when the account is reactivated. Runs in
-    the caller's transaction, which records why."""
-    frozen = []
-    for membership in Membership.objects.filter(user=user, status=S.ACTIVE).select_related(
-        "community"
-    ):
-        _lock(membership.community)
-        if Membership.objects.filter(pk=membership.pk, status=S.ACTIVE).update(status=S.SUSPENDED):
-            _count(membership.community, -1)
-            frozen.append(membership.community)
-    return frozen
-
-
-def memberships_restore(*, user: User) -> list[Community]:
-    """Thaw the memberships frozen by `memberships_suspend` (archived ones included:
-    an archived community is read-only, not closed to its members)."""
-    restored = []
-    for membership in Membership.objects.filter(user=user, status=S.SUSPENDED).select_related(
-        "community"
-    ):
-        _lock(membership.community)
-        if Membership.objects.filter(pk=membership.pk, status=S.SUSPENDED).update(status=S.ACTIVE):
-            _count(membership.community, +1)
-            restored.append(membership.community)
-    return restored

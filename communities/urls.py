@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.directory, name="directory"),
     path("new/", views.create, name="create"),
     path("invitation/<str:token>/", views.external_signup, name="external_signup"),
-    path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/members/", views.members, name="members"),
     path("<slug:slug>/edit/", views.edit, name="edit"),
     path("<slug:slug>/archive/", views.archive, name="archive"),

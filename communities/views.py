@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rse.confirm import confirmation
+from access import communities as community_rules
+from core.confirm import confirmation
 
-from . import invitations, permissions, selectors, services
+from . import invitations, memberships, selectors, services
 from .forms import (
     CommunityForm,
     DirectoryForm,
@@ -58,14 +59,14 @@ def directory(request):
             "form": form,
             "page": page,
             "params": params.urlencode(),
-            "may_create": permissions.can_create_community(request.user),
+            "may_create": community_rules.can_create_community(request.viewer),
         },
     )
 
 
 @login_required
 def create(request):
-    if not permissions.can_create_community(request.user):
+    if not community_rules.can_create_community(request.viewer):
         raise Http404
     form = CommunityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -98,8 +99,8 @@ def _attach(form, error: ValidationError) -> None:
 
 @login_required
 def edit(request, slug: str):
-    community = selectors.get_community_or_404(request.user, slug)
-    if not permissions.can_manage(request.user, community) or community.is_archived:
+    community = community_rules.get_community_or_404(request.viewer, slug)
+    if not community_rules.can_manage(request.viewer, community) or community.is_archived:
         raise PermissionDenied
     form = CommunityForm(
         request.POST or None,
@@ -128,7 +129,7 @@ def edit(request, slug: str):
         {
             "form": form,
             "community": community,
-            "may_read": permissions.can_read(request.user, community),
+            "may_read": community_rules.can_read(request.viewer, community),
         },
         status=status,
     )
@@ -138,7 +139,7 @@ def edit(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def archive(request, slug):
     if request.method == "GET":
-        community = selectors.get_community_or_404(request.user, slug)
+        community = community_rules.get_community_or_404(request.viewer, slug)
         return confirmation(
             request,
             title=_("Archive this community?"),
@@ -157,63 +158,43 @@ def archive(request, slug):
     )
 
 
-def _viewer_context(request, community) -> dict:
-    user = request.user
+def page_context(request, community) -> dict:
+    """What every page of a community shows about the viewer's standing (the posts
+    app's community page uses it too)."""
+    user = request.viewer
     # It was found through `communities_discoverable_by`: no need to ask again.
-    standing = selectors.Standing(user, community)
+    standing = community_rules.Standing(user, community)
     standing.discoverable = True
     return {
         "community": community,
         "membership": standing.membership,
         "managers": list(selectors.managers_of(community)),
-        "may_read": permissions.can_read(user, community, standing),
-        "may_join": permissions.can_join(user, community, standing),
-        "may_request": permissions.can_request(user, community, standing),
-        "may_manage": permissions.can_manage(user, community),
-        "may_post": permissions.can_post(user, community, standing),
+        "may_read": community_rules.can_read(user, community, standing),
+        "may_join": community_rules.can_join(user, community, standing),
+        "may_request": community_rules.can_request(user, community, standing),
+        "may_manage": community_rules.can_manage(user, community),
+        "may_post": community_rules.can_post(user, community, standing),
         "request_form": RequestForm(),
     }
 
 
 @login_required
 @require_GET
-def detail(request, slug: str):
-    community = selectors.get_community_or_404(request.user, slug)
-    context = _viewer_context(request, community)
-    # The community's stream (posts app): readable posts only, page after page.
-    from posts.forms import PostForm
-    from posts.selectors import followed_community_ids, posts_readable_by
-    from posts.views import render_stream
-
-    context.update(
-        form=PostForm(),
-        follows=bool(
-            context["may_read"]
-            and not (context["membership"] and context["membership"].status == "active")
-            and community.pk in followed_community_ids(request.user)
-        ),
-    )
-    stream = posts_readable_by(request.user).filter(community=community)
-    return render_stream(request, "communities/detail.html", context, stream)
-
-
-@login_required
-@require_GET
 def members(request, slug: str):
-    community = selectors.get_community_or_404(request.user, slug)
-    context = _viewer_context(request, community)
+    community = community_rules.get_community_or_404(request.viewer, slug)
+    context = page_context(request, community)
     if not context["may_read"]:
         messages.error(request, _("Only members can see who belongs to this community."))
         return redirect("communities:detail", slug=slug)
     page = Paginator(
-        selectors.members_of(request.user, community), settings.RSE_COMMUNITIES_PAGE_SIZE
+        community_rules.members_of(request.viewer, community), settings.RSE_COMMUNITIES_PAGE_SIZE
     ).get_page(request.GET.get("page"))
     context.update(
         page=page,
         params="",
         pending=list(selectors.pending_of(community)) if context["may_manage"] else [],
-        may_invite=permissions.can_invite(request.user, community),
-        may_approve=permissions.can_approve(request.user, community),
+        may_invite=community_rules.can_invite(request.viewer, community),
+        may_approve=community_rules.can_approve(request.viewer, community),
         invite_form=InviteForm(),
         external_form=ExternalInviteForm(),
         roles=Membership.Role.choices,
@@ -229,7 +210,7 @@ def _membership(community, pk: int) -> Membership:
 
 def _act(request, slug: str, action, success: str, to_members: bool = False):
     """Load the community (404 if not discoverable), run the service, tell the outcome."""
-    community = selectors.get_community_or_404(request.user, slug)
+    community = community_rules.get_community_or_404(request.viewer, slug)
     try:
         action(community)
     except ValidationError as error:
@@ -247,7 +228,7 @@ def join(request, slug):
     return _act(
         request,
         slug,
-        lambda c: services.membership_join(actor=request.user, community=c, request=request),
+        lambda c: memberships.membership_join(actor=request.user, community=c, request=request),
         _("You joined the community."),
     )
 
@@ -260,7 +241,7 @@ def request_to_join(request, slug):
     return _act(
         request,
         slug,
-        lambda c: services.membership_request(
+        lambda c: memberships.membership_request(
             actor=request.user, community=c, message=message, request=request
         ),
         _("Your request is sent to the managers."),
@@ -273,7 +254,7 @@ def cancel_request(request, slug):
     return _act(
         request,
         slug,
-        lambda c: services.membership_request_cancel(
+        lambda c: memberships.membership_request_cancel(
             actor=request.user, community=c, request=request
         ),
         _("Your request is cancelled."),
@@ -284,7 +265,7 @@ def cancel_request(request, slug):
 @require_http_methods(["GET", "POST"])
 def leave(request, slug):
     if request.method == "GET":
-        community = selectors.get_community_or_404(request.user, slug)
+        community = community_rules.get_community_or_404(request.viewer, slug)
         return confirmation(
             request,
             title=_("Leave this community?"),
@@ -298,7 +279,7 @@ def leave(request, slug):
     return _act(
         request,
         slug,
-        lambda c: services.membership_leave(actor=request.user, community=c, request=request),
+        lambda c: memberships.membership_leave(actor=request.user, community=c, request=request),
         _("You left the community."),
     )
 
@@ -309,7 +290,7 @@ def accept(request, slug):
     return _act(
         request,
         slug,
-        lambda c: services.invitation_accept(actor=request.user, community=c, request=request),
+        lambda c: invitations.invitation_accept(actor=request.user, community=c, request=request),
         _("Welcome: you are now a member."),
     )
 
@@ -320,7 +301,7 @@ def decline(request, slug):
     return _act(
         request,
         slug,
-        lambda c: services.invitation_decline(actor=request.user, community=c, request=request),
+        lambda c: invitations.invitation_decline(actor=request.user, community=c, request=request),
         _("Invitation declined."),
     )
 
@@ -328,8 +309,8 @@ def decline(request, slug):
 @login_required
 @require_POST
 def invite(request, slug):
-    community = selectors.get_community_or_404(request.user, slug)
-    if not permissions.can_invite(request.user, community):
+    community = community_rules.get_community_or_404(request.viewer, slug)
+    if not community_rules.can_invite(request.viewer, community):
         raise PermissionDenied
     form = InviteForm(request.POST)
     if not form.is_valid():
@@ -340,7 +321,7 @@ def invite(request, slug):
     return _act(
         request,
         slug,
-        lambda c: services.membership_invite(
+        lambda c: invitations.membership_invite(
             actor=request.user,
             community=c,
             user=person,
@@ -354,8 +335,8 @@ def invite(request, slug):
 
 def _confirm_member_action(request, slug, pk, title, question, button, form=None):
     """The confirmation page of a manager's action on a member (managers only)."""
-    community = selectors.get_community_or_404(request.user, slug)
-    if not permissions.can_manage(request.user, community):
+    community = community_rules.get_community_or_404(request.viewer, slug)
+    if not community_rules.can_manage(request.viewer, community):
         raise PermissionDenied
     membership = _membership(community, pk)
     name = {"name": membership.user.get_full_name()}
@@ -370,8 +351,8 @@ def _confirm_member_action(request, slug, pk, title, question, button, form=None
 
 
 def _manager_act(request, slug, pk, run, success):
-    community = selectors.get_community_or_404(request.user, slug)
-    if not permissions.can_manage(request.user, community):
+    community = community_rules.get_community_or_404(request.viewer, slug)
+    if not community_rules.can_manage(request.viewer, community):
         raise PermissionDenied
     membership = _membership(community, pk)
     return _act(request, slug, lambda c: run(membership), success % {"name": membership.user}, True)
@@ -384,7 +365,7 @@ def approve(request, slug, pk):
         request,
         slug,
         pk,
-        lambda m: services.membership_approve(actor=request.user, membership=m, request=request),
+        lambda m: memberships.membership_approve(actor=request.user, membership=m, request=request),
         _("%(name)s is now a member."),
     )
 
@@ -398,7 +379,7 @@ def reject(request, slug, pk):
         request,
         slug,
         pk,
-        lambda m: services.membership_reject(
+        lambda m: memberships.membership_reject(
             actor=request.user, membership=m, reason=reason, request=request
         ),
         _("The request of %(name)s is rejected."),
@@ -422,7 +403,7 @@ def remove(request, slug, pk):
         request,
         slug,
         pk,
-        lambda m: services.membership_remove(actor=request.user, membership=m, request=request),
+        lambda m: memberships.membership_remove(actor=request.user, membership=m, request=request),
         _("%(name)s is removed from the community."),
     )
 
@@ -449,7 +430,7 @@ def ban(request, slug, pk):
         request,
         slug,
         pk,
-        lambda m: services.membership_ban(
+        lambda m: memberships.membership_ban(
             actor=request.user, membership=m, reason=reason, request=request
         ),
         _("%(name)s is banned from the community."),
@@ -463,7 +444,7 @@ def unban(request, slug, pk):
         request,
         slug,
         pk,
-        lambda m: services.membership_unban(actor=request.user, membership=m, request=request),
+        lambda m: memberships.membership_unban(actor=request.user, membership=m, request=request),
         _("%(name)s is no longer banned."),
     )
 
@@ -477,7 +458,7 @@ def set_role(request, slug, pk):
         request,
         slug,
         pk,
-        lambda m: services.membership_set_role(
+        lambda m: memberships.membership_set_role(
             actor=request.user, membership=m, role=role, request=request
         ),
         _("The role of %(name)s is changed."),
@@ -488,8 +469,8 @@ def set_role(request, slug, pk):
 @require_POST
 def invite_external(request, slug):
     """Invite a partner without an account by e-mail (closed communities only)."""
-    community = selectors.get_community_or_404(request.user, slug)
-    if not permissions.can_invite(request.user, community):
+    community = community_rules.get_community_or_404(request.viewer, slug)
+    if not community_rules.can_invite(request.viewer, community):
         raise PermissionDenied
     form = ExternalInviteForm(request.POST)
     if not form.is_valid():

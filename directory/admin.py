@@ -8,9 +8,9 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
 from profiles.admin import CompanyUserAdmin
 from profiles.models import User
-from rse.admin import ReadOnlyAdmin
 
 from . import csv_import, services
 from .models import DirectoryEntry, DirectoryGroup, ProvisioningClient, SyncRun

@@ -3,6 +3,8 @@ through the RSE_SSO_ATTRIBUTES mapping."""
 
 from django.conf import settings
 
+from access import roles
+
 # Directory-owned fields a sign-in refreshes: on the user, and on its CompanyIdentity.
 USER_FIELDS = ("first_name", "last_name", "job_title", "department", "site")
 IDENTITY_FIELDS = ("employee_number",)
@@ -51,9 +53,9 @@ def map_attributes(claims: dict, overrides: dict | None = None) -> dict:
     if raw_kind is None or raw_kind == "":
         out["kind"] = None
     elif str(raw_kind).strip().lower() in settings.RSE_SSO_EXTERNAL_VALUES:
-        out["kind"] = "external"
+        out["kind"] = roles.EXTERNAL
     else:
-        out["kind"] = "employee"
+        out["kind"] = roles.EMPLOYEE
     enabled_source = mapping.get("enabled")
     out["enabled"] = _truth(claims.get(enabled_source)) if enabled_source else None
     verified_source = mapping.get("email_verified")

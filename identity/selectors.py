@@ -3,8 +3,8 @@
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from django.urls import reverse
 
+from access.moderation import is_site_moderator
 from communities.models import Membership
-from moderation.permissions import is_site_moderator
 
 
 def mfa_roles_of(user, roles: list[str]) -> list[str]:

@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import communities as community_rules
 from audit import services as audit
-from communities import permissions as community_permissions
+from communities.memberships import memberships_suspend
 from communities.models import Community, Membership
 from communities.selectors import managers_of
-from communities.services import memberships_suspend
 from notifications.models import Kind
 from notifications.services import notify
 from profiles.models import Profile, User, UserSkill
@@ -170,7 +170,7 @@ def external_sponsor_set(
 ) -> User:
     """A manager of a community the external belongs to names a new sponsor, once the
     sponsor has left (`needs_sponsor`)."""
-    if not community_permissions.can_manage(actor, community):
+    if not community_rules.can_manage(actor, community):
         raise PermissionDenied
     if not Membership.objects.filter(
         community=community, user=external, status=Membership.Status.ACTIVE

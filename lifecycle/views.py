@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communities import selectors as community_selectors
+from access import communities as community_rules
 from communities import services as community_services
 from communities.models import Membership
 
@@ -33,7 +33,7 @@ def reconfirm(request, token: str = ""):
                 _("Thank you: your access is re-confirmed until %(date)s.")
                 % {"date": services.reconfirm_due(user).date().isoformat()},
             )
-            return redirect("home")
+            return redirect("posts:home")
     return render(
         request,
         "lifecycle/reconfirm.html",
@@ -49,7 +49,7 @@ def reconfirm(request, token: str = ""):
 @login_required
 @require_POST
 def keep_active(request, slug: str):
-    community = community_selectors.get_community_or_404(request.user, slug)
+    community = community_rules.get_community_or_404(request.viewer, slug)
     try:
         community_services.community_keep_active(
             actor=request.user, community=community, request=request
@@ -64,7 +64,7 @@ def keep_active(request, slug: str):
 @login_required
 @require_POST
 def name_sponsor(request, slug: str, pk: int):
-    community = community_selectors.get_community_or_404(request.user, slug)
+    community = community_rules.get_community_or_404(request.viewer, slug)
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=pk, community=community
     )

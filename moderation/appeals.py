@@ -2,25 +2,22 @@
 alone, once; site moderators confirm or reverse. Same rules as `services`: permission,
 conditional update, history, audit and notifications in one transaction."""
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import moderation as moderation_rules
+from access.roles import site_moderators
 from audit import services as audit
 from communities.models import Membership
 from notifications.models import Kind
 from notifications.services import notify
-from posts.models import Post, Revision, Status
-from profiles.demo import SITE_MODERATORS_GROUP
+from posts import moderated as posts_moderated
+from posts.models import Status
 
-from . import permissions
-from .common import record_event, set_item_status
+from .common import record_event
 from .models import Appeal, Case, Decision, Sanction
-from .selectors import forget_mutes
 
 
 def can_appeal_case(user, case: Case) -> bool:
@@ -47,15 +44,7 @@ def can_appeal_sanction(user, sanction: Sanction) -> bool:
 
 
 def _site_moderators():
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(groups__in=Group.objects.filter(name=SITE_MODERATORS_GROUP)) | Q(is_superuser=True),
-            is_active=True,
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    return site_moderators().order_by("pk")
 
 
 def appeal_file(
@@ -105,7 +94,6 @@ def _lift(*, actor, sanction: Sanction, request=None) -> None:
     now = timezone.now()
     if not Sanction.objects.filter(pk=sanction.pk, ended_at__isnull=True).update(ended_at=now):
         return
-    forget_mutes(sanction.user)
     if sanction.kind == Sanction.Kind.BAN and sanction.community is not None:  # noqa: SIM102
         banned = Membership.objects.filter(
             community=sanction.community, user_id=sanction.user_id, status="banned"
@@ -131,30 +119,16 @@ def _undo_decision(*, actor, case: Case) -> None:
     decision = case.decision
     item = case.item
     if decision.outcome in (Decision.Outcome.HIDE, Decision.Outcome.DELETE):
-        set_item_status(item, Status.PUBLISHED)
+        posts_moderated.item_status_set(item=item, status=Status.PUBLISHED)
     elif decision.outcome == Decision.Outcome.EDIT:
-        earlier = (
-            Revision.objects.filter(post=case.post, comment=case.comment, by_moderator=True)
-            .order_by("-created_at", "-id")
-            .first()
-        )
+        earlier = posts_moderated.last_moderator_revision(item)
         if earlier is not None:
-            now = timezone.now()
-            current = type(item).objects.get(pk=item.pk)
-            Revision.objects.create(
-                post=case.post,
-                comment=case.comment,
-                body=current.body,
-                edited_by=actor,
-                by_moderator=True,
-                created_at=now,
-            )
-            type(item).objects.filter(pk=item.pk).update(
-                body=earlier.body, edited_at=now, edited_by_moderator=False
+            posts_moderated.item_moderator_edit(
+                actor=actor, item=item, body=earlier.body, marked=False
             )
     elif decision.outcome == Decision.Outcome.MOVE:
         back = decision.previous_community
-        Post.objects.filter(pk=case.post_id).update(community=back)
+        posts_moderated.post_move(post_id=case.post_id, destination=back)
         Case.objects.filter(post_id=case.post_id).update(community=back)
 
 
@@ -163,7 +137,7 @@ def appeal_decide(
 ) -> Appeal:
     """A site moderator confirms the decision, or reverses it: the content is put back
     as it was and the sanctions are lifted."""
-    if not permissions.can_decide_appeal(actor, appeal):
+    if not moderation_rules.can_decide_appeal(actor, appeal):
         raise PermissionDenied
     response = response.strip()
     if len(response) > 2000:

@@ -4,15 +4,13 @@ refusals, case history, charter references, the status of moderated content."""
 from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import moderation as moderation_rules
 from charter.models import CharterSection
 from charter.selectors import report_reasons
-from posts.models import Comment, Post, Status
+from posts.models import Comment, Post
 
-from . import permissions
 from .models import Case, CaseEvent
 
 # How serious each report reason of the default charter is (section number → 1 to 3),
@@ -68,30 +66,6 @@ def report_reason(reason) -> CharterSection:
     return section
 
 
-def set_item_status(item: Post | Comment, status: str) -> bool:
-    """Change the status of a post or comment, keeping the post's comment counter
-    (published comments) right. Returns False if it was already in that status."""
-    now = timezone.now()
-    fields: dict = {"status": status}
-    if status == Status.DELETED:
-        fields["deleted_at"] = now
-    elif status == Status.PUBLISHED:
-        fields["deleted_at"] = None
-    model = type(item)
-    previous = model.objects.select_for_update().filter(pk=item.pk).values_list("status", flat=True)
-    before = previous.first()
-    if before is None or before == status:
-        return False
-    model.objects.filter(pk=item.pk, status=before).update(**fields)
-    if isinstance(item, Comment):
-        if before == Status.PUBLISHED:
-            Post.objects.filter(pk=item.post_id).update(comments_count=F("comments_count") - 1)
-        elif status == Status.PUBLISHED:
-            Post.objects.filter(pk=item.post_id).update(comments_count=F("comments_count") + 1)
-    item.status = status
-    return True
-
-
 def ensure_can_handle(actor, case: Case) -> None:
-    if not permissions.can_handle(actor, case):
+    if not moderation_rules.can_handle(actor, case):
         raise PermissionDenied

@@ -3,8 +3,9 @@
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from access.moderation import moderates_anything
+
 from .context_processors import SESSION_KEY
-from .selectors import moderates_anything
 
 
 @receiver(user_logged_in, dispatch_uid="moderation.note_moderator")

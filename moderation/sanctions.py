@@ -10,17 +10,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import moderation as moderation_rules
 from audit import services as audit
 from charter.models import CharterSection
-from communities import services as community_services
+from communities import memberships
 from communities.models import Community, Membership
 from notifications.models import Kind
 from notifications.services import notify
 
-from . import permissions
 from .common import ensure_can_handle, record_event, refuse, report_reason, section_data
 from .models import Case, Sanction
-from .selectors import forget_mutes
 
 K = Sanction.Kind
 
@@ -33,7 +32,7 @@ def _validate_sanction(
         refuse(_("Choose a sanction from the list."))
     if user.pk == actor.pk:
         refuse(_("You cannot sanction yourself."))
-    if not permissions.can_moderate_in(actor, community):
+    if not moderation_rules.can_moderate_in(actor, community):
         raise PermissionDenied
     scope = community
     mute_days = None
@@ -46,10 +45,10 @@ def _validate_sanction(
         if not 1 <= mute_days <= maximum:
             refuse(_("A mute lasts from 1 to %(max)d days.") % {"max": maximum})
         if site_wide or community is None:
-            if not permissions.can_mute_site_wide(actor):
+            if not moderation_rules.can_mute_site_wide(actor):
                 raise PermissionDenied(_("Only site moderators mute site-wide."))
             scope = None
-    elif kind == K.BAN and not permissions.can_ban(actor, community):
+    elif kind == K.BAN and not moderation_rules.can_ban(actor, community):
         raise PermissionDenied(_("Only the community's managers exclude members."))
     return scope, mute_days
 
@@ -59,7 +58,7 @@ def _ban(*, actor, user, community: Community, reason: str, request=None) -> Non
     community) gets a banned membership row, audited the same way."""
     membership = Membership.objects.filter(community=community, user=user).first()
     if membership is not None:
-        community_services.membership_ban(
+        memberships.membership_ban(
             actor=actor, membership=membership, reason=reason, request=request
         )
         return
@@ -108,7 +107,6 @@ def apply_sanction(
         created_at=now,
         ends_at=now + timedelta(days=mute_days) if mute_days else None,
     )
-    forget_mutes(user)
     if kind == K.BAN:
         assert scope is not None
         _ban(actor=actor, user=user, community=scope, reason=message, request=request)

@@ -6,16 +6,15 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.db.models import Exists, Q, QuerySet
 from django.utils import timezone
 
+from access.roles import site_moderator_groups
 from communities.models import (
     Community,
     CommunityGroupObjectPermission,
     CommunityUserObjectPermission,
 )
-from profiles.demo import SITE_MODERATORS_GROUP
 
 from .models import Appeal, Case, Decision, Sanction
 
@@ -27,34 +26,6 @@ def active_mutes() -> QuerySet[Sanction]:
     return Sanction.objects.filter(
         kind=Sanction.Kind.MUTE, ended_at__isnull=True, ends_at__gt=timezone.now()
     )
-
-
-_MUTES_CACHE = "_moderation_active_mutes"
-
-
-def is_muted(user, community: Community | None = None) -> bool:
-    """Whether `user` is muted site-wide, or in `community` when one is given.
-
-    Every contribution permission (communities.permissions.can_post, reporting,
-    posting on a profile) asks this question. The person's mutes in force are read
-    once per user object (one query per request) and compared with the clock at each
-    call, so a mute ends by itself at its end date.
-    """
-    if user is None or not user.is_authenticated:
-        return False
-    mutes = getattr(user, _MUTES_CACHE, None)
-    if mutes is None:
-        mutes = list(active_mutes().filter(user=user).values_list("community_id", "ends_at"))
-        setattr(user, _MUTES_CACHE, mutes)
-    now = timezone.now()
-    scopes = {None, community.pk if community is not None else None}
-    return any(ends_at > now and scope in scopes for scope, ends_at in mutes)
-
-
-def forget_mutes(user) -> None:
-    """Drop the mutes read on this user object (after sanctioning or lifting)."""
-    if hasattr(user, _MUTES_CACHE):
-        delattr(user, _MUTES_CACHE)
 
 
 def _moderated_community_ids(user) -> tuple[QuerySet, QuerySet]:
@@ -82,7 +53,7 @@ def cases_handled_by(user) -> QuerySet[Case]:
     cases = Case.objects.exclude(author_id=user.pk)
     if user.is_superuser:
         return cases
-    site_moderator = Exists(Group.objects.filter(name=SITE_MODERATORS_GROUP, user=user.pk))
+    site_moderator = Exists(site_moderator_groups().filter(user=user.pk))
     return cases.filter(Q(site_moderator) | _moderated_communities(user))
 
 
@@ -107,15 +78,6 @@ def communities_managed_by(user) -> QuerySet[Community]:
 
 def open_cases_count(user) -> int:
     return cases_handled_by(user).filter(status=Case.Status.OPEN).count()
-
-
-def moderates_anything(user) -> bool:
-    """Whether the moderation link and counter belong in `user`'s navigation."""
-    from .permissions import is_site_moderator
-
-    if is_site_moderator(user):
-        return True
-    return communities_moderated_by(user).exists()
 
 
 def queue(user, *, community: str = "", reason: str = "", status: str = "open") -> QuerySet[Case]:

@@ -20,16 +20,16 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import moderation as moderation_rules
+from access.posts import can_contribute, comments_readable_by, posts_readable_by
 from audit import services as audit
 from communities import services as community_services
 from communities.models import Community
 from notifications.models import Kind
 from notifications.services import notify
-from posts.models import Comment, Post, Revision, Status
-from posts.permissions import can_contribute
-from posts.selectors import comments_readable_by, posts_readable_by
+from posts import moderated as posts_moderated
+from posts.models import Comment, Post, Status
 
-from . import permissions
 from .common import (
     REASON_SEVERITY,
     ensure_can_handle,
@@ -38,7 +38,6 @@ from .common import (
     refuse,
     report_reason,
     section_data,
-    set_item_status,
     severity_of,
 )
 from .models import Case, Decision, Report
@@ -119,7 +118,9 @@ def report_create(
             data={"reason": section.number, "item": "comment" if comment else "post"},
         )
         threshold = settings.REPORT_AUTO_HIDE_THRESHOLD
-        if case.reporters_count >= threshold and set_item_status(item, Status.HIDDEN):
+        if case.reporters_count >= threshold and posts_moderated.item_status_set(
+            item=item, status=Status.HIDDEN
+        ):
             Case.objects.filter(pk=case.pk).update(auto_hidden=True)
             record_event(case, "auto_hidden", reporters=case.reporters_count)
             audit.record(
@@ -194,7 +195,7 @@ def move_destinations(actor, case: Case) -> QuerySet[Community]:
     )
     if case.community_id:
         communities = communities.exclude(pk=case.community_id)
-    if permissions.is_site_moderator(actor):
+    if moderation_rules.is_site_moderator(actor):
         return communities.order_by("name")
     return communities.filter(pk__in=communities_moderated_by(actor).values("pk")).order_by("name")
 
@@ -297,32 +298,21 @@ def case_decide(
 def _apply_outcome(*, actor, case: Case, item, outcome: str, body: str, destination) -> None:
     if outcome == OUT.KEEP:
         if case.auto_hidden:
-            set_item_status(item, Status.PUBLISHED)
+            posts_moderated.item_status_set(item=item, status=Status.PUBLISHED)
     elif outcome == OUT.HIDE:
-        set_item_status(item, Status.HIDDEN)
+        posts_moderated.item_status_set(item=item, status=Status.HIDDEN)
     elif outcome == OUT.DELETE:
-        set_item_status(item, Status.DELETED)
+        posts_moderated.item_status_set(item=item, status=Status.DELETED)
     elif outcome == OUT.EDIT:
-        now = timezone.now()
-        Revision.objects.create(
-            post=case.post,
-            comment=case.comment,
-            body=item.body,
-            edited_by=actor,
-            by_moderator=True,
-            created_at=now,
-        )
-        type(item).objects.filter(pk=item.pk).update(
-            body=body, edited_at=now, edited_by_moderator=True
-        )
+        posts_moderated.item_moderator_edit(actor=actor, item=item, body=body)
         if case.auto_hidden:
-            set_item_status(item, Status.PUBLISHED)
+            posts_moderated.item_status_set(item=item, status=Status.PUBLISHED)
     elif outcome == OUT.MOVE:
-        Post.objects.filter(pk=case.post_id).update(community=destination)
+        posts_moderated.post_move(post_id=case.post_id, destination=destination)
         Case.objects.filter(post_id=case.post_id).update(community=destination)
         case.community = destination
         if case.auto_hidden:
-            set_item_status(item, Status.PUBLISHED)
+            posts_moderated.item_status_set(item=item, status=Status.PUBLISHED)
         community_services.record_activity(destination)
 
 

@@ -11,13 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from access import moderation as moderation_rules
+from access.posts import can_contribute, comments_readable_by, posts_readable_by
 from charter.selectors import report_reasons
 from communities.models import Community
 from posts.models import Comment, Post
-from posts.permissions import can_contribute
-from posts.selectors import comments_readable_by, posts_readable_by
 
-from . import appeals, permissions, selectors, services
+from . import appeals, selectors, services
 from .context_processors import SESSION_KEY
 from .forms import AppealDecisionForm, AppealForm, DecisionForm, ReportForm, SanctionForm
 from .models import Appeal, Case, Report, Sanction
@@ -38,16 +38,16 @@ def _reportable(request, kind: str, pk: int) -> tuple[Post, Comment | None]:
         raise Http404
     if kind == "comment":
         comment = get_object_or_404(
-            comments_readable_by(request.user).select_related("post", "post__community"), pk=pk
+            comments_readable_by(request.viewer).select_related("post", "post__community"), pk=pk
         )
         post = comment.post
         author_id = comment.author_id
     else:
         post = get_object_or_404(
-            posts_readable_by(request.user).select_related("community", "author"), pk=pk
+            posts_readable_by(request.viewer).select_related("community", "author"), pk=pk
         )
         comment, author_id = None, post.author_id
-    if author_id == request.user.pk or not can_contribute(request.user, post.community):
+    if author_id == request.user.pk or not can_contribute(request.viewer, post.community):
         raise Http404
     return post, comment
 
@@ -76,9 +76,9 @@ def report(request, kind: str, pk: int):
                 request,
                 _("Thank you: your report is sent to the moderators. You will learn the outcome."),
             )
-            if posts_readable_by(request.user).filter(pk=post.pk).exists():
+            if posts_readable_by(request.viewer).filter(pk=post.pk).exists():
                 return redirect(post)
-            return redirect("home")
+            return redirect("posts:home")
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -92,7 +92,7 @@ def report(request, kind: str, pk: int):
 
 
 def _ensure_moderator(request) -> None:
-    if not selectors.moderates_anything(request.user):
+    if not moderation_rules.moderates_anything(request.viewer):
         raise Http404
     if request.session.get(SESSION_KEY) is not True:
         request.session[SESSION_KEY] = True  # the navigation shows the counter from now on
@@ -112,7 +112,7 @@ def queue(request):
     )
     params = request.GET.copy()
     params.pop("page", None)
-    if permissions.is_site_moderator(request.user):
+    if moderation_rules.is_site_moderator(request.viewer):
         # Communities that have cases: the others would only filter to an empty list
         # (and listing every community of a large company weighed on each view).
         communities = (
@@ -133,7 +133,7 @@ def queue(request):
             "communities": communities,
             "reasons": report_reasons(),
             "statuses": Case.Status.choices,
-            "is_site_moderator": permissions.is_site_moderator(request.user),
+            "is_site_moderator": moderation_rules.is_site_moderator(request.viewer),
         },
     )
 
@@ -173,9 +173,9 @@ def _case_page(request, case: Case, *, form=None, sanction_form=None, status=200
             "claim_live": selectors.claim_is_live(case),
             "form": form or DecisionForm(destinations=destinations),
             "sanction_form": sanction_form or SanctionForm(prefix="alone"),
-            "can_ban": permissions.can_ban(request.user, case.community),
-            "can_mute_site_wide": permissions.can_mute_site_wide(request.user),
-            "is_site_moderator": permissions.is_site_moderator(request.user),
+            "can_ban": moderation_rules.can_ban(request.viewer, case.community),
+            "can_mute_site_wide": moderation_rules.can_mute_site_wide(request.viewer),
+            "is_site_moderator": moderation_rules.is_site_moderator(request.viewer),
         },
         status=status,
     )
@@ -274,9 +274,9 @@ def mine(request):
     cases = list(selectors.history_of_author(request.user))
     sanctions = list(selectors.sanctions_of(request.user).exclude(kind=Sanction.Kind.SUSPENSION))
     for case in cases:
-        case.appealable = appeals.can_appeal_case(request.user, case)
+        case.appealable = appeals.can_appeal_case(request.viewer, case)
     for sanction in sanctions:
-        sanction.appealable = appeals.can_appeal_sanction(request.user, sanction)
+        sanction.appealable = appeals.can_appeal_sanction(request.viewer, sanction)
     return render(
         request,
         "moderation/mine.html",
@@ -323,7 +323,7 @@ def appeal(request, kind: str, pk: int):
 
 
 def _ensure_site_moderator(request) -> None:
-    if not permissions.is_site_moderator(request.user):
+    if not moderation_rules.is_site_moderator(request.viewer):
         raise Http404
 
 

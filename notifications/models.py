@@ -109,9 +109,9 @@ class Notification(models.Model):
         ):
             return url
         if self.comment_id is not None and self.post_id is not None:
-            return f"{reverse('post_detail', args=[self.post_id])}#comment-{self.comment_id}"
+            return f"{reverse('posts:post_detail', args=[self.post_id])}#comment-{self.comment_id}"
         if self.post_id is not None:
-            return reverse("post_detail", args=[self.post_id])
+            return reverse("posts:post_detail", args=[self.post_id])
         if self.community_id is not None and self.community is not None:
             return reverse("communities:detail", args=[self.community.slug])
         if self.kind == Kind.FOLLOWED and self.actor_id is not None and self.actor is not None:

@@ -21,8 +21,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from communities.selectors import communities_discoverable_by
-from posts.selectors import comments_readable_by, posts_readable_by
+from access.communities import communities_discoverable_by
+from access.posts import comments_readable_by, posts_readable_by
 
 from .models import DEFAULT_EMAIL, EmailMode, EmailSettings, Notification
 from .models import NotificationPreference as Preference

@@ -22,8 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.selectors import is_discoverable_by
-from posts.selectors import comments_readable_by, is_post_readable_by
+from access.communities import is_discoverable_by
+from access.posts import comments_readable_by, is_post_readable_by
 
 from . import emails, selectors
 from .models import EmailMode, EmailSettings, Kind, Notification, NotificationPreference
@@ -60,6 +60,7 @@ def notify(
 ) -> Notification | None:
     """Tell `recipient` about something. Returns None (and creates nothing) when the
     recipient is the actor, is no longer active, or may not see what it is about."""
+    kind = Kind(kind)  # refuses a kind that does not exist
     if not recipient.is_active:
         return None
     if actor is not None and actor.pk == recipient.pk:

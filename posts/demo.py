@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from taggit.models import Tag
 
+from access.communities import is_readable_by
 from communities.demo import _accept_charter
 from communities.models import Community, Membership
-from communities.selectors import is_readable_by
 from profiles.demo import demo_people
 from profiles.models import User
 

@@ -76,7 +76,7 @@ class Post(models.Model):  # type: ignore[django-manager-missing]
         return f"{self.author} — {self.body[:60]}"
 
     def get_absolute_url(self) -> str:
-        return reverse("post_detail", args=[self.pk])
+        return reverse("posts:post_detail", args=[self.pk])
 
     @property
     def is_published(self) -> bool:

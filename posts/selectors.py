@@ -14,54 +14,28 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import JSONObject
-from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from taggit.models import Tag
 
-from communities.selectors import communities_readable_by
+from access.communities import communities_discoverable_by, communities_readable_by
+from access.people import users_visible_to
+from access.posts import comments_readable_by, posts_readable_by, tags_readable_by
+from access.viewer import as_viewer
+from communities.models import Community, Membership
+from profiles.models import Follow, Profile
 
-from .models import Comment, CommunityFollow, Like, Post, Revision, Status, TagFollow, TaggedPost
-
-
-def _is_person(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def posts_readable_by(
-    user,
-    *,
-    statuses: tuple[str, ...] = (Status.PUBLISHED,),
-    readable_community_ids: list[int] | None = None,
-) -> QuerySet[Post]:
-    """Published posts `user` may read: those of the communities they may read, and,
-    for employees, posts on people's profiles (never shown to externals).
-
-    `statuses` widens the set to, say, deleted posts the user could read, so that a
-    page can say "this post was deleted" instead of a bare 404.
-    `readable_community_ids` is `communities_readable_by(user)` already read as a list
-    by the caller (the planner estimates a list better than a subquery)."""
-    if not _is_person(user):
-        return Post.objects.none()
-    if readable_community_ids is not None:
-        readable = Q(community_id__any=readable_community_ids)
-    else:
-        readable = Q(community__in=communities_readable_by(user).values("pk"))
-    if user.kind == "employee" or user.is_superuser:
-        readable |= Q(community__isnull=True)
-    return Post.objects.filter(readable, status__in=statuses)
-
-
-def comments_readable_by(user) -> QuerySet[Comment]:
-    """Published comments on posts `user` may read."""
-    return Comment.objects.filter(
-        status=Status.PUBLISHED, post__in=posts_readable_by(user).values("pk")
-    )
-
-
-def is_post_readable_by(user, post: Post) -> bool:
-    return posts_readable_by(user).filter(pk=post.pk).exists()
-
+from .models import (
+    Comment,
+    CommunityFollow,
+    Like,
+    Post,
+    Revision,
+    Status,
+    TagFollow,
+    TaggedPost,
+)
+from .tags import normalize_tag, tag_slug
 
 # --- Streams: keyset pagination on (created_at, id), newest first ---------------------
 
@@ -286,52 +260,14 @@ def attach_latest_comments(posts: list[Post]) -> None:
 STREAM_FILTERS = ("all", "communities", "people", "tags")
 
 
-def _home_parts(user) -> dict[str, Q]:
-    from communities.models import Membership
-    from profiles.models import Follow
-
-    my_communities = Membership.objects.filter(
-        user_id=user.pk, status=Membership.Status.ACTIVE
-    ).values("community_id")
-    followed_communities = CommunityFollow.objects.filter(user_id=user.pk).values("community_id")
-    communities = Q(community_id__in=my_communities) | Q(community_id__in=followed_communities)
-    people = Q(author_id__in=Follow.objects.filter(follower_id=user.pk).values("followed_id"))
-    tags = Q(
-        Exists(
-            TaggedPost.objects.filter(
-                content_object=OuterRef("pk"),
-                tag_id__in=TagFollow.objects.filter(user_id=user.pk).values("tag_id"),
-            )
-        )
-    )
-    return {
-        "communities": communities,
-        "people": people,
-        "tags": tags,
-        "mine": Q(author_id=user.pk),
-    }
-
-
-def home_stream(user, which: str = "all") -> QuerySet[Post]:
-    """Readable posts from my communities and followed communities, followed people,
-    followed tags, and my own — each post once."""
-    parts = _home_parts(user)
-    chosen = parts.get(which) if which in STREAM_FILTERS else None
-    if chosen is None:
-        chosen = parts["communities"] | parts["people"] | parts["tags"] | parts["mine"]
-    return posts_readable_by(user).filter(chosen)
-
-
 def home_sources(user, which: str = "all") -> list[Source]:
-    """Sources whose union is `home_stream(user, which)` (for
+    """Sources whose union is the home stream (`which` part of it) (for
     `stream_page(..., sources=...)`), with the user's communities, people and tags read
     first as plain lists, so that each part walks its own index: the posts of a few
     communities or people are found directly, not by filtering the whole post index.
 
     Every part is `posts_readable_by(user)`, given the readable communities as a list
     read in the same query as the sources."""
-    from communities.models import Community, Membership
-    from profiles.models import Follow
 
     def ids(kind: str, queryset, field: str = "pk") -> QuerySet:
         return queryset.order_by().annotate(kind=Value(kind)).values_list("kind", field)
@@ -378,29 +314,7 @@ def tag_sources(user, tag: Tag) -> list[Source]:
     return [tag_source(posts_readable_by(user), tag.pk)]
 
 
-def tags_readable_by(user) -> QuerySet[Tag]:
-    """Tags carried by at least one post `user` may read: nothing else is ever named."""
-    return Tag.objects.filter(
-        Exists(
-            TaggedPost.objects.filter(
-                tag=OuterRef("pk"), content_object__in=posts_readable_by(user).values("pk")
-            )
-        )
-    )
-
-
-def get_tag_or_404(user, slug: str) -> Tag:
-    """The tag if it is carried by a post `user` may read (as `tags_readable_by`), read
-    as the tag then one EXISTS: the planner stops at the first readable post of the tag
-    instead of hashing every post of a popular one."""
-    tag = Tag.objects.filter(slug=slug).first()
-    if tag is None or not posts_readable_by(user).filter(tag_links__tag=tag).exists():
-        raise Http404
-    return tag
-
-
 def tags_suggested(user, text: str, limit: int = 10) -> list[str]:
-    from .tags import normalize_tag, tag_slug
 
     key = tag_slug(normalize_tag(text))
     if not key:
@@ -415,7 +329,6 @@ def tags_suggested(user, text: str, limit: int = 10) -> list[str]:
 
 def people_suggested(user, text: str, limit: int = 8) -> list[dict]:
     """People the author may see and mention, by name or username prefix."""
-    from profiles.selectors import users_visible_to
 
     text = (text or "").strip().lstrip("@")
     if not text or len(text) > 100:
@@ -435,7 +348,6 @@ def people_suggested(user, text: str, limit: int = 8) -> list[dict]:
 
 
 def likers_of(viewer, *, post: Post | None = None, comment: Comment | None = None):
-    from profiles.selectors import users_visible_to
 
     target: dict[str, Post | Comment | None] = (
         {"likes__post": post} if post is not None else {"likes__comment": comment}
@@ -479,27 +391,25 @@ def followed_community_ids(user) -> set[int]:
     )
 
 
-def suggestions_for(user, limit: int = 5) -> dict:
+def suggestions_for(who, limit: int = 5) -> dict:
     """What a newcomer could follow: communities they may read or join, and people."""
-    from communities.models import Community, Membership
-    from communities.selectors import communities_discoverable_by
-    from profiles.models import Follow, Profile
-    from profiles.selectors import users_visible_to
+    viewer = as_viewer(who)
+    user = viewer.user
 
     mine = Membership.objects.filter(
         user_id=user.pk, status__in=[Membership.Status.ACTIVE, Membership.Status.BANNED]
     ).values("community_id")
     communities = list(
-        communities_discoverable_by(user)
+        communities_discoverable_by(viewer)
         .exclude(pk__in=mine)
         .exclude(pk__in=CommunityFollow.objects.filter(user_id=user.pk).values("community_id"))
         .exclude(state=Community.State.ARCHIVED)
         .order_by("-members_count", "name")[:limit]
     )
     people = []
-    if user.kind == "employee":
+    if viewer.is_employee:
         candidates = (
-            users_visible_to(user)
+            users_visible_to(viewer)
             .filter(is_active=True)
             .exclude(pk=user.pk)
             .exclude(pk__in=Follow.objects.filter(follower_id=user.pk).values("followed_id"))

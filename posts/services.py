@@ -17,16 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from access import posts as post_rules
+from access.communities import is_readable_by
+from access.people import users_visible_to
+from access.posts import comments_readable_by, is_post_readable_by
 from audit import services as audit
 from charter.permissions import ensure_charter_accepted
 from communities.models import Community
-from communities.selectors import is_readable_by
 from communities.services import record_activity
-from notifications.services import notify
+from core.notices import notify
 from profiles.models import User
-from profiles.selectors import users_visible_to
 
-from . import permissions
 from .models import (
     Attachment,
     Comment,
@@ -38,7 +39,6 @@ from .models import (
     Status,
     TagFollow,
 )
-from .selectors import comments_readable_by, is_post_readable_by
 from .tags import parse_tags, post_tags_set
 from .uploads import CheckedUpload, check_upload, check_uploads
 
@@ -60,7 +60,7 @@ def _clean_body(body: str, limit: int) -> str:
 
 def _ensure_can_contribute(actor: User, community: Community | None) -> None:
     ensure_charter_accepted(actor)
-    if not permissions.can_contribute(actor, community):
+    if not post_rules.can_contribute(actor, community):
         if community is not None and community.is_archived:
             raise PermissionDenied(_("This community is archived: it is read-only."))
         raise PermissionDenied(_("You may not contribute here."))
@@ -171,7 +171,7 @@ def post_create(
 
 def post_edit(*, actor: User, post: Post, body: str, tags: str | None = None) -> Post:
     """The author changes the text (and tags); the earlier text is kept as a Revision."""
-    if not permissions.can_edit(actor, post):
+    if not post_rules.can_edit(actor, post):
         raise PermissionDenied(_("You may only edit your own published posts."))
     ensure_charter_accepted(actor)
     body = _clean_body(body, settings.RSE_POST_MAX_CHARS)
@@ -196,7 +196,7 @@ def post_edit(*, actor: User, post: Post, body: str, tags: str | None = None) ->
 
 def post_delete(*, actor: User, post: Post, request=None) -> None:
     """The author deletes a post: it disappears for everyone (kept for the record)."""
-    if not permissions.can_delete(actor, post):
+    if not post_rules.can_delete(actor, post):
         raise PermissionDenied(_("You may only delete your own posts."))
     with transaction.atomic():
         updated = Post.objects.filter(pk=post.pk, status=Status.PUBLISHED).update(
@@ -245,7 +245,7 @@ def comment_create(*, actor: User, post: Post, body: str, parent: Comment | None
 
 
 def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
-    if not permissions.can_edit(actor, comment):
+    if not post_rules.can_edit(actor, comment):
         raise PermissionDenied(_("You may only edit your own published comments."))
     ensure_charter_accepted(actor)
     body = _clean_body(body, settings.RSE_COMMENT_MAX_CHARS)
@@ -266,7 +266,7 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
 
 
 def comment_delete(*, actor: User, comment: Comment, request=None) -> None:
-    if not permissions.can_delete(actor, comment):
+    if not post_rules.can_delete(actor, comment):
         raise PermissionDenied(_("You may only delete your own comments."))
     with transaction.atomic():
         updated = Comment.objects.filter(pk=comment.pk, status=Status.PUBLISHED).update(

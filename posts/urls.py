@@ -1,8 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import pages, views
+
+app_name = "posts"
 
 urlpatterns = [
+    path("", pages.home, name="home"),
     path("posts/new/", views.post_create, name="post_create"),
     path("posts/<int:pk>/", views.post_detail, name="post_detail"),
     path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
@@ -18,7 +21,7 @@ urlpatterns = [
     path("attachments/<int:pk>/<str:name>", views.attachment_download, name="attachment"),
     path("posts/suggest/people/", views.suggest_people, name="suggest_people"),
     path("posts/suggest/tags/", views.suggest_tags, name="suggest_tags"),
-    path("tags/<str:slug>/", views.tag_detail, name="tag_detail"),
+    path("tags/<str:slug>/", pages.tag_detail, name="tag_detail"),
     path("tags/<str:slug>/follow/", views.tag_follow, name="tag_follow"),
     path("follow/communities/<slug:slug>/", views.community_follow, name="community_follow"),
 ]

@@ -8,16 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from communities.selectors import get_community_or_404
-from rse.confirm import confirmation
+from access import posts as post_rules
+from access.communities import get_community_or_404
+from core.confirm import confirmation
 
-from . import permissions, selectors, services
+from . import selectors, services
 from .forms import CommentForm, PostForm
 from .models import Attachment, Comment, Post, Status, TagFollow
 
@@ -48,29 +49,13 @@ def wants_fragment(request) -> bool:
 
 
 def _readable_post(request, pk: int) -> Post:
-    return get_object_or_404(
-        selectors.with_cards(selectors.posts_readable_by(request.user), request.user), pk=pk
+    return post_rules.get_post_or_404(
+        request.viewer, pk, shape=lambda posts: selectors.with_cards(posts, request.viewer)
     )
 
 
 def _own_comment(request, pk: int) -> Comment:
-    return get_object_or_404(
-        selectors.comments_readable_by(request.user).select_related("post", "post__community"),
-        pk=pk,
-    )
-
-
-def render_stream(request, template: str, context: dict, stream, *, sources=None, **extra):
-    """A page with a stream, or only its next page (cards + "Load more") for scripts."""
-    page = selectors.stream_page(stream, request.user, request.GET.get("cursor"), sources)
-    params = request.GET.copy()
-    params.pop("cursor", None)
-    if page.next_cursor:
-        params["cursor"] = page.next_cursor
-    context.update(page=page, more_query=params.urlencode(), **extra)
-    if wants_fragment(request):
-        return render(request, "posts/_stream_page.html", context)
-    return render(request, template, context)
+    return post_rules.get_comment_or_404(request.viewer, pk)
 
 
 # --- Posts ------------------------------------------------------------------------------
@@ -80,8 +65,10 @@ def render_stream(request, template: str, context: dict, stream, *, sources=None
 @require_POST
 def post_create(request):
     slug = request.POST.get("community", "")
-    community = get_community_or_404(request.user, slug) if slug else None
-    default = reverse("communities:detail", args=[community.slug]) if community else reverse("home")
+    community = get_community_or_404(request.viewer, slug) if slug else None
+    default = (
+        reverse("communities:detail", args=[community.slug]) if community else reverse("posts:home")
+    )
     form = PostForm(request.POST)
     if form.is_valid():
         try:
@@ -110,17 +97,16 @@ def post_create(request):
 @login_required
 @require_GET
 def post_detail(request, pk: int):
-    post = get_object_or_404(
-        selectors.with_cards(
-            selectors.posts_readable_by(request.user, statuses=READABLE_OR_DELETED),
-            request.user,
-        ),
-        pk=pk,
+    post = post_rules.get_post_or_404(
+        request.viewer,
+        pk,
+        statuses=READABLE_OR_DELETED,
+        shape=lambda posts: selectors.with_cards(posts, request.viewer),
     )
     if post.status == Status.DELETED:
         return render(request, "posts/deleted.html", {"post": post}, status=410)
-    may_moderate = permissions.can_moderate_post(request.user, post)
-    comments = selectors.thread_of(request.user, post)
+    may_moderate = post_rules.can_moderate_post(request.viewer, post)
+    comments = selectors.thread_of(request.viewer, post)
     if may_moderate:
         selectors.attach_comment_revisions(post, comments)
     return render(
@@ -129,7 +115,7 @@ def post_detail(request, pk: int):
         {
             "post": post,
             "comments": comments,
-            "may_contribute": permissions.can_contribute(request.user, post.community),
+            "may_contribute": post_rules.can_contribute(request.viewer, post.community),
             "may_moderate": may_moderate,
             "revisions": selectors.revisions_of(post) if may_moderate else [],
             "comment_form": CommentForm(),
@@ -142,7 +128,7 @@ def post_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def post_edit(request, pk: int):
     post = _readable_post(request, pk)
-    if not permissions.can_edit(request.user, post):
+    if not post_rules.can_edit(request.viewer, post):
         messages.error(request, _("You may only edit your own published posts."))
         return redirect(post)
     initial = {
@@ -172,7 +158,7 @@ def post_edit(request, pk: int):
 def post_delete(request, pk: int):
     post = _readable_post(request, pk)
     if request.method == "GET":  # the confirmation, for browsers without the dialog
-        if not permissions.can_delete(request.user, post):
+        if not post_rules.can_delete(request.viewer, post):
             messages.error(request, _("You may only delete your own posts."))
             return redirect(post)
         return confirmation(
@@ -188,7 +174,7 @@ def post_delete(request, pk: int):
         messages.error(request, _message(error))
         return redirect(post)
     messages.success(request, _("Your post is deleted."))
-    return redirect("home")
+    return redirect("posts:home")
 
 
 def _like_response(request, liked: bool, count: int, default: str):
@@ -205,7 +191,7 @@ def _wanted(request) -> bool | None:
 @login_required
 @require_POST
 def post_like(request, pk: int):
-    post = get_object_or_404(selectors.posts_readable_by(request.user), pk=pk)
+    post = post_rules.get_post_or_404(request.viewer, pk)
     try:
         liked, count = services.like_toggle(actor=request.user, post=post, liked=_wanted(request))
     except PermissionDenied as error:
@@ -219,8 +205,8 @@ def post_like(request, pk: int):
 @login_required
 @require_GET
 def post_likers(request, pk: int):
-    post = get_object_or_404(selectors.posts_readable_by(request.user), pk=pk)
-    people = list(selectors.likers_of(request.user, post=post)[:200])
+    post = post_rules.get_post_or_404(request.viewer, pk)
+    people = list(selectors.likers_of(request.viewer, post=post)[:200])
     return render(request, "posts/likers.html", {"post": post, "people": people})
 
 
@@ -230,16 +216,16 @@ def post_likers(request, pk: int):
 @login_required
 @require_POST
 def comment_create(request, pk: int):
-    post = get_object_or_404(
-        selectors.posts_readable_by(request.user, statuses=READABLE_OR_DELETED).select_related(
-            "community", "author"
-        ),
-        pk=pk,
+    post = post_rules.get_post_or_404(
+        request.viewer,
+        pk,
+        statuses=READABLE_OR_DELETED,
+        shape=lambda posts: posts.select_related("community", "author"),
     )
     parent = None
     if request.POST.get("parent"):
         parent = (
-            selectors.comments_readable_by(request.user)
+            post_rules.comments_readable_by(request.viewer)
             .filter(post=post, pk=request.POST["parent"])
             .select_related("author", "parent__author")
             .first()
@@ -270,7 +256,7 @@ def comment_create(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def comment_edit(request, pk: int):
     comment = _own_comment(request, pk)
-    if not permissions.can_edit(request.user, comment):
+    if not post_rules.can_edit(request.viewer, comment):
         messages.error(request, _("You may only edit your own published comments."))
         return redirect(f"{comment.post.get_absolute_url()}#comment-{comment.pk}")
     form = CommentForm(request.POST or None, initial={"body": comment.body})
@@ -295,7 +281,7 @@ def comment_edit(request, pk: int):
 def comment_delete(request, pk: int):
     comment = _own_comment(request, pk)
     if request.method == "GET":
-        if not permissions.can_delete(request.user, comment):
+        if not post_rules.can_delete(request.viewer, comment):
             messages.error(request, _("You may only delete your own comments."))
             return redirect(comment.post)
         return confirmation(
@@ -347,10 +333,7 @@ def comment_likers(request, pk: int):
 
 
 def _readable_attachment(request, pk: int) -> Attachment:
-    return get_object_or_404(
-        Attachment.objects.filter(post__in=selectors.posts_readable_by(request.user).values("pk")),
-        pk=pk,
-    )
+    return post_rules.get_attachment_or_404(request.viewer, pk)
 
 
 def _serve_file(field, *, content_type: str, as_attachment: bool, filename: str):
@@ -400,20 +383,6 @@ def attachment_preview(request, pk: int):
 
 
 @login_required
-@require_GET
-def tag_detail(request, slug: str):
-    tag = selectors.get_tag_or_404(request.user, slug)
-    follows = TagFollow.objects.filter(user=request.user, tag=tag).exists()
-    return render_stream(
-        request,
-        "posts/tag.html",
-        {"tag": tag, "follows": follows},
-        selectors.tag_posts(request.user, tag),
-        sources=selectors.tag_sources(request.user, tag),
-    )
-
-
-@login_required
 @require_POST
 def tag_follow(request, slug: str):
     if request.POST.get("follow") == "0":
@@ -423,22 +392,22 @@ def tag_follow(request, slug: str):
             .select_related("tag")
             .first()
         )
-        tag = follow.tag if follow else selectors.get_tag_or_404(request.user, slug)
+        tag = follow.tag if follow else post_rules.get_tag_or_404(request.viewer, slug)
         services.tag_unfollow(actor=request.user, tag=tag)
         messages.success(request, _("You no longer follow #%(tag)s.") % {"tag": tag.name})
     else:
-        tag = selectors.get_tag_or_404(request.user, slug)
+        tag = post_rules.get_tag_or_404(request.viewer, slug)
         services.tag_follow(actor=request.user, tag=tag)
         messages.success(
             request, _("You follow #%(tag)s: its posts come to your stream.") % {"tag": tag.name}
         )
-    return redirect(_next(request, reverse("tag_detail", args=[tag.slug])))
+    return redirect(_next(request, reverse("posts:tag_detail", args=[tag.slug])))
 
 
 @login_required
 @require_POST
 def community_follow(request, slug: str):
-    community = get_community_or_404(request.user, slug)
+    community = get_community_or_404(request.viewer, slug)
     default = reverse("communities:detail", args=[community.slug])
     if request.POST.get("follow") == "0":
         services.community_unfollow(actor=request.user, community=community)

@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from access.viewer import as_viewer
 from audit import services as audit
-from charter.selectors import charter_status
-from rse.requestmeta import client_ip
+from core.requestmeta import client_ip
 
 # allauth's own action counts failures per client address and per account (and counts
 # wrong two-factor codes); this one counts them per account *from one address*.
@@ -100,7 +100,7 @@ class CompanyAccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request) -> str:
         # A newcomer (or anyone after a major change) is shown the charter first.
         url = super().get_login_redirect_url(request)
-        if not charter_status(request.user)["accepted"]:
+        if not as_viewer(request.user).charter_accepted:
             return reverse("charter:current") + "?" + urlencode({"next": url})
         return url
 

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import QuerySet
 
+from access import roles
 from charter.selectors import current_version
 from charter.services import charter_accept
 
@@ -15,7 +15,6 @@ from . import services
 from .models import Endorsement, Follow, User, UserSkill
 
 DEMO_PASSWORD = "rse-demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
-SITE_MODERATORS_GROUP = "Site moderators"
 DEMO_ACTOR = "demo seeding (seed_demo)"  # how the audit trail names the seeding
 
 DEPARTMENTS = {
@@ -207,7 +206,7 @@ def _ascii(name: str) -> str:
 def seed_people() -> tuple[int, int]:
     """Create or refresh the demo people. Returns (created, updated). Safe to re-run."""
     password_hash = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
-    moderators, _ = Group.objects.get_or_create(name=SITE_MODERATORS_GROUP)
+    moderators = roles.site_moderators_group()
     created = updated = 0
     by_role: dict[str, User] = {}
     for account in ROLE_ACCOUNTS + _generated_people():

@@ -9,49 +9,18 @@ from django.db.models import (
     IntegerField,
     Max,
     Prefetch,
-    Q,
     QuerySet,
     Value,
     When,
 )
 from django.db.models.functions import Lower
-from django.http import Http404
+
+from access.people import users_visible_to
 
 from .models import LEVEL_RANK, Follow, Skill, User, UserSkill, normalize_skill_name
 
 SUGGESTIONS_LIMIT = 10
 TOP_SKILLS = 3
-
-
-def users_visible_to(viewer) -> QuerySet[User]:
-    """The people whose profile `viewer` may see (the one place for this rule).
-
-    Employees see everyone, former employees included (their past content stays
-    attributed). Externals see themselves, their sponsor and the people they share
-    a community with (active members of the same community).
-    """
-    if not (viewer.is_authenticated and viewer.is_active):
-        return User.objects.none()
-    if viewer.kind == User.Kind.EMPLOYEE:
-        return User.objects.all()
-    from communities.selectors import co_member_ids
-
-    return User.objects.filter(
-        Q(pk=viewer.pk) | Q(pk=viewer.sponsor_id) | Q(pk__in=co_member_ids(viewer))
-    )
-
-
-def get_visible_user_or_404(viewer, username: str) -> User:
-    """One person's profile for `viewer`, or 404 (never 403) if they may not see it."""
-    user = (
-        users_visible_to(viewer)
-        .select_related("profile", "sponsor")
-        .filter(username__iexact=username)
-        .first()
-    )
-    if user is None:
-        raise Http404
-    return user
 
 
 def level_rank() -> Case:

@@ -1,17 +1,20 @@
 """Writes about people: one function per business action."""
 
+from typing import Any, cast
+
 from allauth.usersessions.models import UserSession
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import people as people_rules
 from audit import services as audit
 from charter.permissions import ensure_charter_accepted
-from notifications.models import Kind
-from notifications.services import notify
+from core.notices import notify
 
-from . import permissions
+from .events import account_reactivated
 from .models import (
     LEVEL_RANK,
     Endorsement,
@@ -163,7 +166,7 @@ def endorsement_create(*, actor: User, user_skill: UserSkill) -> Endorsement:
     ensure_charter_accepted(actor)
     if actor.pk == user_skill.user_id:
         raise ValidationError(_("You cannot endorse your own skill."))
-    if not permissions.can_endorse(actor, user_skill):
+    if not people_rules.can_endorse(actor, user_skill):
         raise PermissionDenied
     with transaction.atomic():
         try:
@@ -196,7 +199,7 @@ def endorsement_withdraw(*, actor: User, user_skill: UserSkill) -> None:
 def follow_create(*, actor: User, user: User) -> Follow:
     if actor.pk == user.pk:
         raise ValidationError(_("You cannot follow yourself."))
-    if not permissions.can_follow(actor, user):
+    if not people_rules.can_follow(actor, user):
         raise PermissionDenied
     with transaction.atomic():
         try:
@@ -206,7 +209,7 @@ def follow_create(*, actor: User, user: User) -> Follow:
             raise ValidationError(_("You already follow %(name)s.") % {"name": user}) from None
         Profile.objects.filter(user=actor).update(following_count=F("following_count") + 1)
         Profile.objects.filter(user=user).update(followers_count=F("followers_count") + 1)
-        notify(recipient=user, kind=Kind.FOLLOWED, actor=actor)
+        notify(recipient=user, kind="followed", actor=actor)
     return follow
 
 
@@ -286,10 +289,6 @@ def account_reactivate(
     """Undo a closing or a suspension. An external's frozen memberships come back and
     the reactivation counts as their re-confirmation; past their contract end date,
     the date must be moved first."""
-    from django.utils import timezone
-
-    from communities.services import memberships_restore
-
     now = timezone.now()
     if user.is_external and user.access_expires_at and user.access_expires_at <= now:
         raise ValidationError(
@@ -305,7 +304,11 @@ def account_reactivate(
             raise ValidationError(_("The account of %(name)s is already active.") % {"name": user})
         for field, value in changes.items():
             setattr(user, field, value)
-        restored = memberships_restore(user=user)
+        # The communities app thaws the suspended memberships (each receiver returns
+        # the communities it restored).
+        restored: list[Any] = []
+        for _receiver, communities in account_reactivated.send(sender=User, user=user):
+            restored.extend(cast(list, communities))
         audit.record(
             "account.reactivated",
             actor=actor,

@@ -6,7 +6,6 @@ app_name = "people"
 
 urlpatterns = [
     path("", views.directory, name="directory"),
-    path("<str:username>/", views.profile_detail, name="detail"),
     path("<str:username>/photo/", views.photo, name="photo"),
     path("<str:username>/followers/", views.followers, name="followers"),
     path("<str:username>/following/", views.following, name="following"),

@@ -14,18 +14,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from access import people as people_rules
 from charter.permissions import CharterNotAccepted
-from communities.selectors import communities_of_member
-from rse.pagination import CappedPaginator
+from core.pagination import CappedPaginator
 
-from . import permissions, selectors, services
+from . import selectors, services
 from .forms import DirectorySearchForm, ProfileForm, SkillAddForm, SkillLevelForm
-from .models import Endorsement, UserSkill
+from .models import UserSkill
 
 
 def _require_directory(user) -> None:
     """Externals never see the company directory: it does not exist for them (404)."""
-    if not permissions.can_use_directory(user):
+    if not people_rules.can_use_directory(user):
         raise Http404
 
 
@@ -85,43 +85,8 @@ def directory(request):
     )
 
 
-@login_required
-@require_GET
-def profile_detail(request, username: str):
-    person = selectors.get_visible_user_or_404(request.user, username)
-    skills = list(selectors.user_skills_ranked().filter(user=person))
-    endorsed = set(
-        Endorsement.objects.filter(endorser=request.user, user_skill__in=skills).values_list(
-            "user_skill_id", flat=True
-        )
-    )
-    # The person's posts (posts app) that the viewer may read, page after page.
-    from posts.forms import PostForm
-    from posts.permissions import can_contribute
-    from posts.selectors import posts_readable_by
-    from posts.views import render_stream
-
-    return render_stream(
-        request,
-        "profiles/profile_detail.html",
-        {
-            "form": PostForm(),
-            "may_post": person.pk == request.user.pk and can_contribute(request.user, None),
-            "person": person,
-            "profile": person.profile,
-            "skills": skills,
-            "endorsed": endorsed,
-            "is_me": person.pk == request.user.pk,
-            "may_act": person.pk != request.user.pk and person.is_active,
-            "follows": bool(selectors.followed_ids(request.user, [person])),
-            "member_of": list(communities_of_member(request.user, person)),
-        },
-        posts_readable_by(request.user).filter(author=person),
-    )
-
-
 def _people_list(request, username: str, which: str):
-    person = selectors.get_visible_user_or_404(request.user, username)
+    person = people_rules.get_visible_user_or_404(request.viewer, username)
     if which == "followers":
         people = selectors.followers_of(request.user, person)
         title = _("Followers of %(name)s") % {"name": person}
@@ -151,7 +116,7 @@ def following(request, username: str):
 @login_required
 @require_POST
 def follow(request, username: str):
-    person = selectors.get_visible_user_or_404(request.user, username)
+    person = people_rules.get_visible_user_or_404(request.viewer, username)
     try:
         services.follow_create(actor=request.user, user=person)
         messages.success(request, _("You now follow %(name)s.") % {"name": person})
@@ -163,7 +128,7 @@ def follow(request, username: str):
 @login_required
 @require_POST
 def unfollow(request, username: str):
-    person = selectors.get_visible_user_or_404(request.user, username)
+    person = people_rules.get_visible_user_or_404(request.viewer, username)
     try:
         services.follow_delete(actor=request.user, user=person)
         messages.success(request, _("You no longer follow %(name)s.") % {"name": person})
@@ -173,7 +138,7 @@ def unfollow(request, username: str):
 
 
 def _visible_user_skill(request, username: str, pk: int) -> UserSkill:
-    person = selectors.get_visible_user_or_404(request.user, username)
+    person = people_rules.get_visible_user_or_404(request.viewer, username)
     return get_object_or_404(UserSkill.objects.select_related("skill", "user"), pk=pk, user=person)
 
 
@@ -209,7 +174,7 @@ def unendorse(request, username: str, pk: int):
 @require_GET
 def photo(request, username: str):
     """The stored (re-encoded) photo, for whoever may see the profile."""
-    person = selectors.get_visible_user_or_404(request.user, username)
+    person = people_rules.get_visible_user_or_404(request.viewer, username)
     if not person.profile.photo:
         raise Http404
     content_type = "image/png" if person.profile.photo.name.endswith(".png") else "image/jpeg"

@@ -2,8 +2,8 @@ from django.apps import AppConfig
 
 
 class RseConfig(AppConfig):
+    """The configuration package: settings, URLs, the Celery app and the project-wide
+    management commands (seed_demo, generate_company)."""
+
     name = "rse"
     verbose_name = "RSE"
-
-    def ready(self) -> None:
-        from . import lookups  # noqa: F401 - registers `field__any`

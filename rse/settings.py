@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "guardian",
     "taggit",
     "csp",
+    "core",
+    "access",
     "rse",
     "profiles",
     "communities",
@@ -72,7 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "rse.requestmeta.RequestIdMiddleware",
+    "core.requestmeta.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -84,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "access.middleware.ViewerMiddleware",
     "rse.security.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -107,7 +110,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "rse.context_processors.site",
+                "core.context_processors.site",
+                "access.context_processors.viewer",
                 "charter.context_processors.charter",
                 "notifications.context_processors.notifications",
                 "moderation.context_processors.moderation",
@@ -227,7 +231,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # anonymous visitors, so guardian's stand-in anonymous user is not created.
 ANONYMOUS_USER_NAME = None
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "posts:home"
 
 # django-allauth: e-mail sign-in, verified addresses, company domains only.
 ACCOUNT_ADAPTER = "identity.adapters.CompanyAccountAdapter"  # profiles one + SSO policy
@@ -470,6 +474,11 @@ NOTIFICATIONS_READ_RETENTION_DAYS = env_int("NOTIFICATIONS_READ_RETENTION_DAYS",
 RSE_JOB_BATCH_SIZE = env_int("RSE_JOB_BATCH_SIZE", 200)
 RSE_JOB_BATCH_HOOK = env_str("RSE_JOB_BATCH_HOOK")
 REPORT_AUTO_HIDE_THRESHOLD = env_int("REPORT_AUTO_HIDE_THRESHOLD", 3)
+# Roles are groups (created by the migration access.0001_role_groups): members of the
+# first moderate everywhere; the second is for the communications team.
+RSE_SITE_MODERATORS_GROUP = env_str("RSE_SITE_MODERATORS_GROUP", "Site moderators")
+RSE_COMMUNICATIONS_GROUP = env_str("RSE_COMMUNICATIONS_GROUP", "Communications")
+
 # Moderation: a claim on a case lapses after this many minutes; mutes last at most
 # this many days; this many warnings within this many days suggest a mute.
 MODERATION_CLAIM_MINUTES = env_int("MODERATION_CLAIM_MINUTES", 30)

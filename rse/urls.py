@@ -4,7 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from audit import views as audit_views
+from communities import urls as community_urls
 from identity import views as identity_views
+from posts import pages as post_pages
+from profiles import urls as profile_urls
 from profiles import views as profile_views
 
 from . import views
@@ -16,7 +19,6 @@ admin.site.site_header = admin.site.site_title = f"{settings.RSE_SITE_NAME} admi
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     # The sign-in page with home realm discovery (company sign-in first), then allauth.
     path("accounts/login/", identity_views.login, name="account_login"),
@@ -24,9 +26,33 @@ urlpatterns = [
     path("charter/", include("charter.urls")),
     path("me/security/", audit_views.my_security_log, name="my_security_log"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("people/", include("profiles.urls")),
+    # A person's and a community's pages show their streams: the posts app serves
+    # them, under the names of their own apps.
+    path(
+        "people/",
+        include(
+            (
+                [
+                    *profile_urls.urlpatterns,
+                    path("<str:username>/", post_pages.profile_page, name="detail"),
+                ],
+                profile_urls.app_name,
+            )
+        ),
+    ),
     path("", include("lifecycle.urls")),
-    path("communities/", include("communities.urls")),
+    path(
+        "communities/",
+        include(
+            (
+                [
+                    *community_urls.urlpatterns,
+                    path("<slug:slug>/", post_pages.community_page, name="detail"),
+                ],
+                community_urls.app_name,
+            )
+        ),
+    ),
     path("", include("posts.urls")),
     path("notifications/", include("notifications.urls")),
     path("moderation/", include("moderation.urls")),

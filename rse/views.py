@@ -1,45 +1,8 @@
-from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import health
-
-
-@login_required
-@require_GET
-def home(request):
-    """The home stream: what my communities, the communities, people and tags I follow,
-    and I myself posted — newest first, page after page (see posts.selectors)."""
-    from posts import permissions as post_permissions
-    from posts import selectors as post_selectors
-    from posts.forms import PostForm
-    from posts.views import render_stream
-
-    which = request.GET.get("filter", "all")
-    if which not in post_selectors.STREAM_FILTERS:
-        which = "all"
-    context = {
-        "filter": which,
-        "filters": post_selectors.STREAM_FILTERS,
-        "may_post": post_permissions.can_contribute(request.user, None),
-        "form": PostForm(),
-    }
-    if not request.GET.get("cursor"):
-        # Shown when the stream is empty only: read then, not on every visit.
-        context["suggestions"] = SimpleLazyObject(
-            lambda: post_selectors.suggestions_for(request.user)
-        )
-    # The sources say which posts the stream holds; the page re-checks only the reading
-    # rule (repeating every source's condition made PostgreSQL hash each followed tag).
-    return render_stream(
-        request,
-        "home.html",
-        context,
-        post_selectors.posts_readable_by(request.user),
-        sources=post_selectors.home_sources(request.user, which),
-    )
 
 
 @never_cache

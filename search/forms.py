@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communities.selectors import communities_readable_by
+from access.communities import communities_readable_by
 from profiles.selectors import directory_choices
 
 from .selectors import PeopleFilters, PostFilters

@@ -8,7 +8,7 @@ then matches, ranks and counts. No other visibility rule is written here.
 PostgreSQL: stored search vectors (French and English, unaccented, see the migration)
 with GIN indexes, ranked by relevance then recency; trigram similarity on names.
 Posts are ranked among the newest `RSE_SEARCH_MAX_RESULTS` matches, and counts stop
-just past that number (`rse.pagination`, `CappedCount`): the pages say "1,000+".
+just past that number (`core.pagination`, `CappedCount`): the pages say "1,000+".
 SQLite: case- and accent-folded substring matching (`rse_fold`), with a light stemming
 of plurals; same result shapes, same access rules.
 """
@@ -49,11 +49,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from communities.selectors import communities_discoverable_by, communities_readable_by
+from access.communities import communities_discoverable_by, communities_readable_by
+from access.people import users_visible_to
+from access.posts import posts_readable_by
 from posts.models import Post, TaggedPost
-from posts.selectors import posts_readable_by
 from profiles.models import User, UserSkill
-from profiles.selectors import user_skills_ranked, users_visible_to
+from profiles.selectors import user_skills_ranked
 
 from .text import ParsedQuery, fold, stem
 
@@ -352,7 +353,7 @@ def search_posts(viewer, query: ParsedQuery, filters: PostFilters | None = None)
         posts = posts.alias(_vector=_vector()).annotate(rank=SearchRank(F("_vector"), tsquery))
         ordering = ["-rank", *ordering]
     found = posts.select_related("author", "community").order_by(*ordering)
-    found.known_count = len(newest)  # type: ignore[attr-defined]  # see rse.pagination
+    found.known_count = len(newest)  # type: ignore[attr-defined]  # see core.pagination
     return found
 
 
@@ -409,7 +410,7 @@ def search_tags(viewer, query: ParsedQuery, filters=None):
     matching = tags.filter(reduce(or_, conditions), Exists(links)).order_by(*ordering)
     ids = list(matching.values_list("pk", flat=True)[: _cap() + 1])
     found = tags.filter(pk__any=ids).annotate(posts_count=_posts_count(links)).order_by(*ordering)
-    found.known_count = len(ids)  # type: ignore[attr-defined]  # see rse.pagination
+    found.known_count = len(ids)  # type: ignore[attr-defined]  # see core.pagination
     return found
 
 

@@ -14,7 +14,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
-from rse.markup import render_markdown
+from core.markup import render_markdown
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8

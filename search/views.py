@@ -14,7 +14,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from rse.pagination import CappedPaginator, capped_count, count_label
+from core.pagination import CappedPaginator, capped_count, count_label
 
 from . import selectors
 from .forms import PeopleFilterForm, PostFilterForm
@@ -171,7 +171,7 @@ def suggest(request):
                     "kind": gettext("Tag"),
                     "detail": ngettext("%(count)s post", "%(count)s posts", tag.posts_count)
                     % {"count": count_label(tag.posts_count, selectors.TAG_COUNT_CAP)},
-                    "url": reverse("tag_detail", args=[tag.slug]),
+                    "url": reverse("posts:tag_detail", args=[tag.slug]),
                 }
                 for tag in tags[:SUGGESTIONS_SIZE]
             ],

@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 
-from profiles.demo import SITE_MODERATORS_GROUP
+from access.roles import site_moderators_group_name
 
 from .factories import ExternalFactory, UserFactory
 
@@ -153,7 +153,7 @@ def employee(db):
 @pytest.fixture
 def site_moderator(db):
     user = UserFactory()
-    user.groups.add(Group.objects.get_or_create(name=SITE_MODERATORS_GROUP)[0])
+    user.groups.add(Group.objects.get_or_create(name=site_moderators_group_name())[0])
     return user
 
 

@@ -45,7 +45,7 @@ def test_verification_link_confirms_address_and_signs_in(client):
     client.post(link.group(1))
 
     assert EmailAddress.objects.get(email=SIGNUP["email"]).verified
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("posts:home")).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -77,8 +77,8 @@ def test_sign_in_by_email_reaches_home_and_is_audited(client, employee):
     response = sign_in(client, employee.email.upper())
 
     assert response.status_code == 302
-    assert response.headers["Location"] == reverse("home")
-    assert "Camille" in client.get(reverse("home")).text
+    assert response.headers["Location"] == reverse("posts:home")
+    assert "Camille" in client.get(reverse("posts:home")).text
     entry = AuditEntry.objects.get(action="auth.login")
     assert entry.actor == employee
     assert entry.ip_address == "127.0.0.1"
@@ -103,13 +103,13 @@ def test_unverified_address_cannot_sign_in(client):
 
     sign_in(client, user.email)
 
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("posts:home")).status_code == 302
 
 
 def test_closed_account_cannot_sign_in(client, former_employee):
     sign_in(client, former_employee.email)
 
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("posts:home")).status_code == 302
 
 
 def test_sign_in_is_rate_limited_after_repeated_failures(client, employee):
@@ -119,7 +119,7 @@ def test_sign_in_is_rate_limited_after_repeated_failures(client, employee):
     response = sign_in(client, employee.email)  # even the right password is refused now
 
     assert "Too many failed login attempts" in response.text
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("posts:home")).status_code == 302
 
 
 def test_password_reset_sends_a_link_by_email(client, employee):
@@ -135,7 +135,7 @@ def test_sign_out_ends_the_session_and_is_audited(client, employee):
 
     client.post(reverse("account_logout"))
 
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("posts:home")).status_code == 302
     assert AuditEntry.objects.filter(action="auth.logout", actor=employee).exists()
 
 
@@ -161,5 +161,5 @@ def test_a_person_sees_their_sessions_and_can_end_the_others(client, employee):
     client.post(reverse("usersessions_list"), {"action": "logout"})
 
     assert "Phone/1.0" in page.text
-    assert other_device.get(reverse("home")).status_code == 302
-    assert client.get(reverse("home")).status_code == 200
+    assert other_device.get(reverse("posts:home")).status_code == 302
+    assert client.get(reverse("posts:home")).status_code == 200

@@ -15,6 +15,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from access.roles import site_moderators_group
 from audit import services
 from audit.catalogue import ACTIONS
 from audit.models import AppendOnlyError, AuditCheckpoint, AuditEntry
@@ -539,9 +540,7 @@ def admin_change_form_data(user, **changes):
 
 
 def test_admin_granting_rights_is_audited_with_before_and_after(client, admin_user, employee):
-    from django.contrib.auth.models import Group
-
-    moderators = Group.objects.create(name="Site moderators")
+    moderators = site_moderators_group()  # created by the migration
     client.force_login(admin_user)
     url = reverse("admin:profiles_user_change", args=[employee.pk])
 

@@ -6,11 +6,11 @@ from django.db.models import Count, F, Max, Q
 from django.http import HttpResponse
 from django.test import RequestFactory
 
+from access.posts import posts_readable_by
 from bench.generate import BENCH_PASSWORD, SIZES, generate
 from bench.middleware import QueryStatsMiddleware
 from communities.models import Community, Membership
 from posts.models import Comment, Like, Post
-from posts.selectors import posts_readable_by
 from profiles.models import Follow, Profile, User
 
 pytestmark = pytest.mark.django_db

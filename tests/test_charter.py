@@ -210,7 +210,7 @@ def test_next_cannot_send_people_off_site(client, newcomer, charter):
         {"version": charter.pk, "agree": "on", "next": "https://evil.example.net/"},
     )
 
-    assert response.headers["Location"] == reverse("home")
+    assert response.headers["Location"] == reverse("posts:home")
 
 
 # --- The gate -----------------------------------------------------------------------
@@ -270,7 +270,7 @@ def test_signing_out_and_account_pages_stay_open_before_accepting(client, newcom
 
     assert client.get(reverse("account_email")).status_code == 200
     client.post(reverse("account_logout"))
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("posts:home")).status_code == 302
 
 
 def test_the_banner_asks_to_accept_then_announces_a_minor_update(

@@ -10,7 +10,7 @@ readable (sent back to the community page).
 import pytest
 from django.contrib.auth.models import Group
 
-from communities import permissions
+from access import communities as community_rules
 from communities.models import Community, Membership
 
 from .communities_factories import CommunityFactory, MembershipFactory
@@ -192,11 +192,11 @@ def outcome(client, action: str, community: Community, person):
             assert response["Location"] == f"/communities/{community.slug}/"
         return response.status_code
     check = {
-        "request": permissions.can_request,
-        "join": permissions.can_join,
-        "invite": permissions.can_invite,
-        "approve": permissions.can_approve,
-        "post": permissions.can_post,
+        "request": community_rules.can_request,
+        "join": community_rules.can_join,
+        "invite": community_rules.can_invite,
+        "approve": community_rules.can_approve,
+        "post": community_rules.can_post,
     }[action]
     from django.contrib.auth.models import AnonymousUser
 

@@ -8,9 +8,10 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from access import communities as community_rules
 from charter.models import CharterAcceptance
 from charter.selectors import current_version
-from communities import selectors, services
+from communities import services
 from communities.models import ExternalInvitation, Membership
 from profiles.models import User
 
@@ -66,7 +67,7 @@ def test_a_partner_creates_their_account_from_the_link_and_accepts(
     CharterAcceptance.objects.create(user=partner, version=current_version())
     client.post("/communities/atlas/accept/")
     assert Membership.objects.get(user=partner).status == "active"
-    assert list(selectors.communities_discoverable_by(partner)) == [atlas]
+    assert list(community_rules.communities_discoverable_by(partner)) == [atlas]
     # The link works once.
     assert client.get(link).status_code == 404
 

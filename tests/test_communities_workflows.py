@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
+from access import communities as community_rules
+from access.people import users_visible_to
 from audit.models import AuditEntry
-from communities import permissions, selectors, services
+from communities import invitations, memberships, services
 from communities.models import Community, Membership
-from profiles.selectors import users_visible_to
 
 from .communities_factories import CommunityFactory, MembershipFactory
 from .factories import ExternalFactory, UserFactory
@@ -151,8 +152,8 @@ def test_request_then_approve_makes_a_member(client, manager, open_community, em
 
 
 def test_approving_twice_is_refused_and_changes_nothing(client, manager, open_community, employee):
-    membership = services.membership_request(actor=employee, community=open_community)
-    services.membership_approve(actor=manager, membership=membership)
+    membership = memberships.membership_request(actor=employee, community=open_community)
+    memberships.membership_approve(actor=manager, membership=membership)
     before = snapshot()
     client.force_login(manager)
     response = client.post(
@@ -167,16 +168,16 @@ def test_approving_twice_is_refused_and_changes_nothing(client, manager, open_co
 def test_reject_tells_the_reason_and_the_person_may_ask_again(
     client, manager, open_community, employee
 ):
-    membership = services.membership_request(actor=employee, community=open_community)
-    services.membership_reject(actor=manager, membership=membership, reason="Staff only")
+    membership = memberships.membership_request(actor=employee, community=open_community)
+    memberships.membership_reject(actor=manager, membership=membership, reason="Staff only")
     client.force_login(employee)
     page = client.get("/communities/python-guild/").content.decode()
     assert "Your request to join was rejected." in page and "Staff only" in page
-    assert permissions.can_request(employee, open_community)
+    assert community_rules.can_request(employee, open_community)
 
 
 def test_requester_cancels(client, open_community, employee):
-    services.membership_request(actor=employee, community=open_community)
+    memberships.membership_request(actor=employee, community=open_community)
     client.force_login(employee)
     client.post("/communities/python-guild/cancel/")
     assert not Membership.objects.filter(user=employee).exists()
@@ -184,16 +185,16 @@ def test_requester_cancels(client, open_community, employee):
 
 
 def test_asking_twice_is_refused(open_community, employee):
-    services.membership_request(actor=employee, community=open_community)
+    memberships.membership_request(actor=employee, community=open_community)
     before = snapshot()
     with pytest.raises(PermissionDenied):
-        services.membership_request(actor=employee, community=open_community)
+        memberships.membership_request(actor=employee, community=open_community)
     assert snapshot() == before
 
 
 def test_forged_manager_actions_by_a_member_are_refused(client, open_community, employee):
     other = UserFactory()
-    pending = services.membership_request(actor=other, community=open_community)
+    pending = memberships.membership_request(actor=other, community=open_community)
     MembershipFactory(community=open_community, user=employee)
     client.force_login(employee)
     before = snapshot()
@@ -237,8 +238,8 @@ def test_invite_accept(client, manager, closed_community, employee):
 
 
 def test_invite_decline(manager, closed_community, employee):
-    services.membership_invite(actor=manager, community=closed_community, user=employee)
-    services.invitation_decline(actor=employee, community=closed_community)
+    invitations.membership_invite(actor=manager, community=closed_community, user=employee)
+    invitations.invitation_decline(actor=employee, community=closed_community)
     assert Membership.objects.get(user=employee).status == "declined"
 
 
@@ -261,13 +262,13 @@ def test_inviting_an_unknown_address_is_refused(client, manager, closed_communit
 
 def test_an_expired_invitation_is_refused(manager, closed_community, employee, settings):
     settings.COMMUNITY_INVITATION_DAYS = 14
-    services.membership_invite(actor=manager, community=closed_community, user=employee)
+    invitations.membership_invite(actor=manager, community=closed_community, user=employee)
     before = snapshot()
     with (
         time_machine.travel(timezone.now() + timedelta(days=15)),
         pytest.raises(ValidationError, match="This invitation has expired"),
     ):
-        services.invitation_accept(actor=employee, community=closed_community)
+        invitations.invitation_accept(actor=employee, community=closed_community)
     assert snapshot() == before
 
 
@@ -276,19 +277,19 @@ def test_an_expired_invitation_no_longer_reveals_a_hidden_community(manager, emp
     hidden = services.community_create(
         actor=manager, data={**OPEN, "visibility": "hidden", "access": "closed"}, audience=[group]
     )
-    services.membership_invite(actor=manager, community=hidden, user=employee)
-    assert selectors.is_discoverable_by(employee, hidden)
+    invitations.membership_invite(actor=manager, community=hidden, user=employee)
+    assert community_rules.is_discoverable_by(employee, hidden)
     with time_machine.travel(timezone.now() + timedelta(days=15)):
-        assert not selectors.is_discoverable_by(employee, hidden)
+        assert not community_rules.is_discoverable_by(employee, hidden)
 
 
 def test_externals_only_into_closed_communities(manager, open_community, closed_community):
     partner = ExternalFactory()
     with pytest.raises(ValidationError, match="only be invited into closed"):
-        services.membership_invite(actor=manager, community=open_community, user=partner)
-    services.membership_invite(actor=manager, community=closed_community, user=partner)
-    services.invitation_accept(actor=partner, community=closed_community)
-    assert list(selectors.communities_discoverable_by(partner)) == [closed_community]
+        invitations.membership_invite(actor=manager, community=open_community, user=partner)
+    invitations.membership_invite(actor=manager, community=closed_community, user=partner)
+    invitations.invitation_accept(actor=partner, community=closed_community)
+    assert list(community_rules.communities_discoverable_by(partner)) == [closed_community]
     # An external member now sees the people of their community, and nobody else.
     assert set(users_visible_to(partner)) == {partner, partner.sponsor, manager}
 
@@ -312,9 +313,9 @@ def test_the_last_manager_cannot_leave_or_be_demoted(client, manager, open_commu
 
 def test_promote_then_the_former_manager_may_leave(manager, open_community, employee):
     other = MembershipFactory(community=open_community, user=employee)
-    services.membership_set_role(actor=manager, membership=other, role="manager")
+    memberships.membership_set_role(actor=manager, membership=other, role="manager")
     assert employee.has_perm("communities.manage_community", open_community)
-    services.membership_leave(actor=manager, community=open_community)
+    memberships.membership_leave(actor=manager, community=open_community)
     assert not manager.has_perm("communities.manage_community", open_community)
     open_community.refresh_from_db()
     assert open_community.members_count == 1
@@ -323,22 +324,22 @@ def test_promote_then_the_former_manager_may_leave(manager, open_community, empl
 
 def test_banned_cannot_request_again_until_unbanned(manager, open_community, employee):
     membership = MembershipFactory(community=open_community, user=employee)
-    services.membership_ban(actor=manager, membership=membership, reason="Spam")
+    memberships.membership_ban(actor=manager, membership=membership, reason="Spam")
     open_community.refresh_from_db()
     assert open_community.members_count == 1
     with pytest.raises(PermissionDenied):
-        services.membership_request(actor=employee, community=open_community)
-    services.membership_unban(actor=manager, membership=membership)
-    services.membership_request(actor=employee, community=open_community)
+        memberships.membership_request(actor=employee, community=open_community)
+    memberships.membership_unban(actor=manager, membership=membership)
+    memberships.membership_request(actor=employee, community=open_community)
 
 
 def test_remove_a_member(manager, open_community, employee):
     membership = MembershipFactory(community=open_community, user=employee)
-    services.membership_remove(actor=manager, membership=membership)
+    memberships.membership_remove(actor=manager, membership=membership)
     membership.refresh_from_db()
     assert membership.status == "removed"
     with pytest.raises(ValidationError, match="not a member any more"):
-        services.membership_remove(actor=manager, membership=membership)
+        memberships.membership_remove(actor=manager, membership=membership)
 
 
 def test_managers_edit_their_community(client, manager, open_community, employee):
@@ -382,7 +383,7 @@ def test_a_manager_archives_from_the_page(client, manager, open_community):
 
 def test_archived_is_read_only_and_only_admins_restore(manager, open_community, admin_user):
     services.community_archive(actor=manager, community=open_community)
-    assert not permissions.can_post(manager, open_community)
+    assert not community_rules.can_post(manager, open_community)
     with pytest.raises(PermissionDenied):
         services.community_restore(actor=manager, community=open_community)
     services.community_restore(actor=admin_user, community=open_community)
@@ -517,8 +518,8 @@ def test_a_newcomer_must_accept_the_charter_before_joining_or_asking(manager, op
     )
     before = snapshot()
     with pytest.raises(PermissionDenied, match="charter"):
-        services.membership_join(actor=newcomer, community=free)
+        memberships.membership_join(actor=newcomer, community=free)
     with pytest.raises(PermissionDenied, match="charter"):
-        services.membership_request(actor=newcomer, community=open_community)
-    assert not permissions.can_post(newcomer, free)
+        memberships.membership_request(actor=newcomer, community=open_community)
+    assert not community_rules.can_post(newcomer, free)
     assert snapshot() == before

@@ -17,8 +17,8 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from access.roles import site_moderators_group_name
 from communities.models import Membership
-from profiles.demo import SITE_MODERATORS_GROUP
 
 from .communities_factories import CommunityFactory, MembershipFactory
 from .posts_factories import CommentFactory, PostFactory
@@ -50,7 +50,7 @@ REPORTED = [
 
 @pytest.fixture
 def signed_in(admin_user):
-    admin_user.groups.add(Group.objects.get_or_create(name=SITE_MODERATORS_GROUP)[0])
+    admin_user.groups.add(Group.objects.get_or_create(name=site_moderators_group_name())[0])
     client = Client(raise_request_exception=False)  # a 500 is an answer to count here
     client.force_login(admin_user)
     return client

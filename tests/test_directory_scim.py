@@ -7,11 +7,11 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
+from access.roles import site_moderators_group_name
 from audit.models import AuditEntry
 from charter.models import CharterAcceptance
 from charter.selectors import current_version
 from directory.models import DirectoryEntry, DirectoryGroup, ProvisioningClient
-from profiles.demo import SITE_MODERATORS_GROUP
 from profiles.models import User
 
 from .communities_factories import CommunityFactory
@@ -525,17 +525,17 @@ def test_a_duplicate_group_name_is_a_conflict(api):
 
 
 def test_a_configured_group_feeds_the_site_moderators(api, settings):
-    settings.DIRECTORY_ROLE_GROUPS = {"RSE-Moderators": SITE_MODERATORS_GROUP}
+    settings.DIRECTORY_ROLE_GROUPS = {"RSE-Moderators": site_moderators_group_name()}
     alice = provision(api)
 
     response = api.post("/Groups", group_payload("RSE-Moderators", members=[alice.pk]))
     api.delete(f"/Groups/{response.json()['id']}")
 
     assert response.json()["displayName"] == "RSE-Moderators"
-    moderators = Group.objects.get(name=SITE_MODERATORS_GROUP)
+    moderators = Group.objects.get(name=site_moderators_group_name())
     assert list(moderators.user_set.all()) == []  # emptied by the delete, the role kept
     deleted = AuditEntry.objects.get(action="directory.group_deleted")
-    assert deleted.data["group"] == SITE_MODERATORS_GROUP
+    assert deleted.data["group"] == site_moderators_group_name()
     assert deleted.data["members"] == [alice.username]
 
 

@@ -5,10 +5,10 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 
+from access.roles import site_moderators_group_name
 from audit.models import AuditEntry
 from communities.models import Membership
 from identity.services import SSO_MFA_SESSION_KEY
-from profiles.demo import SITE_MODERATORS_GROUP
 
 from .communities_factories import MembershipFactory
 from .factories import ExternalFactory, UserFactory
@@ -23,7 +23,7 @@ def make(role: str):
         return UserFactory(is_staff=True)
     if role == "site_moderators":
         user = UserFactory()
-        user.groups.add(Group.objects.get_or_create(name=SITE_MODERATORS_GROUP)[0])
+        user.groups.add(Group.objects.get_or_create(name=site_moderators_group_name())[0])
         return user
     if role == "community_managers":
         return MembershipFactory(role=Membership.Role.MANAGER).user

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from communities import memberships
 from communities import services as community_services
 from communities.models import Community
 from lifecycle import jobs
@@ -121,7 +122,7 @@ def test_activity_during_grace_brings_it_back_and_it_is_not_archived():
     with time_machine.travel(T0 + INACTIVE + 10 * DAY, tick=False):
         community.access = Community.Access.FREE
         community.save(update_fields=["access"])
-        community_services.membership_join(actor=newcomer, community=community)
+        memberships.membership_join(actor=newcomer, community=community)
 
     assert state(community) == "active"
     assert community.dormant_since is None

@@ -13,7 +13,7 @@ from django.urls import reverse
 from PIL import Image
 
 from audit.models import AuditEntry
-from communities import services as community_services
+from communities import invitations, memberships
 from communities.models import Community, Membership
 from lifecycle import jobs
 from lifecycle.models import ErasedData
@@ -41,7 +41,7 @@ def test_invitation_closes_exactly_when_it_expires_and_can_be_renewed():
     community, manager = community_with_manager(access=Community.Access.CLOSED)
     guest = UserFactory()
     with time_machine.travel(T0, tick=False):
-        community_services.membership_invite(actor=manager, community=community, user=guest)
+        invitations.membership_invite(actor=manager, community=community, user=guest)
     expiry = T0 + timedelta(days=14)
 
     run("memberships_expire", expiry - timedelta(seconds=1))
@@ -53,7 +53,7 @@ def test_invitation_closes_exactly_when_it_expires_and_can_be_renewed():
     entry = AuditEntry.objects.get(action="membership.invitation_expired")
     assert entry.actor_label == "job:memberships_expire"
     with time_machine.travel(expiry + DAY, tick=False):
-        community_services.membership_invite(actor=manager, community=community, user=guest)
+        invitations.membership_invite(actor=manager, community=community, user=guest)
     assert Membership.objects.get(user=guest).status == "invited"
 
 
@@ -62,7 +62,7 @@ def test_join_request_closes_after_the_setting_and_can_be_made_again(settings):
     community, _manager = community_with_manager()
     asker = UserFactory()
     with time_machine.travel(T0, tick=False):
-        community_services.membership_request(actor=asker, community=community)
+        memberships.membership_request(actor=asker, community=community)
 
     run("memberships_expire", T0 + 29 * DAY)
     assert Membership.objects.get(user=asker).status == "requested"
@@ -70,7 +70,7 @@ def test_join_request_closes_after_the_setting_and_can_be_made_again(settings):
 
     assert Membership.objects.get(user=asker).status == "expired"
     assert AuditEntry.objects.filter(action="membership.request_expired").count() == 1
-    community_services.membership_request(actor=asker, community=community)
+    memberships.membership_request(actor=asker, community=community)
     assert Membership.objects.get(user=asker).status == "requested"
 
 

@@ -1,4 +1,4 @@
-"""`field__any=[...]` (rse.lookups) selects the same rows as `field__in=[...]`."""
+"""`field__any=[...]` (core.lookups) selects the same rows as `field__in=[...]`."""
 
 import pytest
 

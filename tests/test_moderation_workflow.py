@@ -10,9 +10,10 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
+from access import moderation as moderation_rules
+from access.communities import can_post
 from audit.models import AuditEntry
 from communities.models import Membership
-from communities.permissions import can_post
 from moderation import appeals, selectors, services
 from moderation.models import Appeal, Case, Decision, Report, Sanction
 from notifications.models import Notification
@@ -325,12 +326,12 @@ def test_a_mute_stops_contribution_in_that_community_and_ends_by_itself(cast):
         sanction={"kind": "mute", "days": 3},
     )
     assert not can_post(cast.author, cast.community)
-    assert selectors.is_muted(cast.author, cast.community)
-    assert not selectors.is_muted(cast.author)  # not site-wide
+    assert moderation_rules.is_muted(cast.author, cast.community)
+    assert not moderation_rules.is_muted(cast.author)  # not site-wide
     free = CommunityFactory(access="free")
     assert can_post(cast.author, free)
     with time_machine.travel(timezone.now() + timedelta(days=3, minutes=1)):
-        assert not selectors.is_muted(cast.author, cast.community)
+        assert not moderation_rules.is_muted(cast.author, cast.community)
         assert can_post(cast.author, cast.community)
         assert services.end_expired_mutes() == 1
         assert services.end_expired_mutes() == 0  # idempotent
@@ -375,7 +376,7 @@ def test_site_wide_mute_is_for_site_moderators(cast, site_moderator):
         site_wide=True,
         case=case,
     )
-    assert selectors.is_muted(cast.author)
+    assert moderation_rules.is_muted(cast.author)
     assert not can_post(cast.author, CommunityFactory(access="free"))
 
 
@@ -475,7 +476,7 @@ def test_appeal_reversed_restores_the_content_and_lifts_the_sanction(cast, site_
     assert Notification.objects.filter(recipient=site_moderator, data__event="appeal_filed")
     appeals.appeal_decide(actor=site_moderator, appeal=appeal, reverse=True, response="Agreed.")
     assert Post.objects.get(pk=post.pk).status == "published"
-    assert not selectors.is_muted(cast.author, cast.community)
+    assert not moderation_rules.is_muted(cast.author, cast.community)
     assert Appeal.objects.get().status == "reversed"
     note = Notification.objects.get(recipient=cast.author, data__event="appeal_decided")
     assert note.data["status"] == "reversed"
@@ -489,7 +490,7 @@ def test_appeal_confirmed_changes_nothing_but_the_appeal(cast, site_moderator):
     appeal = appeals.appeal_file(actor=cast.author, case=case, message="Unfair.")
     appeals.appeal_decide(actor=site_moderator, appeal=appeal, reverse=False)
     assert Post.objects.get(pk=post.pk).status == "hidden"
-    assert selectors.is_muted(cast.author, cast.community)
+    assert moderation_rules.is_muted(cast.author, cast.community)
     with pytest.raises(ValidationError, match="already decided"):
         appeals.appeal_decide(actor=site_moderator, appeal=appeal, reverse=True)
 

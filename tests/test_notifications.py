@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from communities import services as community_services
+from communities import invitations, memberships
 from communities.models import Community, Membership
 from notifications.models import (
     DEFAULT_EMAIL,
@@ -155,7 +155,7 @@ def test_a_notification_about_a_community_i_left_vanishes_from_page_and_counter(
     assert inbox_ids(client) == [notification.pk]
     assert "unread-count" in client.get(INBOX).content.decode()
 
-    community_services.membership_leave(actor=reader, community=community)
+    memberships.membership_leave(actor=reader, community=community)
 
     assert inbox_ids(client) == []
     assert unread_count(reader) == 0
@@ -199,12 +199,12 @@ def test_an_invitation_into_a_hidden_community_vanishes_once_declined(client, em
         access=Community.Access.CLOSED, visibility=Community.Visibility.HIDDEN
     )
     manager = member_of(hidden, role=Membership.Role.MANAGER)
-    community_services.membership_invite(actor=manager, community=hidden, user=employee)
+    invitations.membership_invite(actor=manager, community=hidden, user=employee)
     client.force_login(employee)
     assert Notification.objects.get(recipient=employee).kind == Kind.INVITED
     assert hidden.name in client.get(INBOX).content.decode()
 
-    community_services.invitation_decline(actor=employee, community=hidden)
+    invitations.invitation_decline(actor=employee, community=hidden)
 
     page = client.get(INBOX).content.decode()
     assert hidden.name not in page
@@ -484,9 +484,9 @@ def test_an_approved_request_notifies():
     community = CommunityFactory(access=Community.Access.OPEN)
     manager = member_of(community, role=Membership.Role.MANAGER)
     requester = UserFactory()
-    membership = community_services.membership_request(actor=requester, community=community)
+    membership = memberships.membership_request(actor=requester, community=community)
 
-    community_services.membership_approve(actor=manager, membership=membership)
+    memberships.membership_approve(actor=manager, membership=membership)
 
     notification = Notification.objects.get(recipient=requester)
     assert (notification.kind, notification.actor, notification.community) == (
@@ -502,7 +502,7 @@ def test_an_invitation_notifies_even_into_a_hidden_community(employee):
     )
     manager = member_of(hidden, role=Membership.Role.MANAGER)
 
-    community_services.membership_invite(actor=manager, community=hidden, user=employee)
+    invitations.membership_invite(actor=manager, community=hidden, user=employee)
 
     notification = Notification.objects.get(recipient=employee)
     assert (notification.kind, notification.community) == (Kind.INVITED, hidden)

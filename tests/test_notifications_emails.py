@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 
-from communities import services as community_services
+from communities import memberships
 from communities.models import Community
 from notifications import selectors, services
 from notifications.models import EmailSettings, Kind, Notification, NotificationPreference
@@ -100,7 +100,7 @@ def test_no_email_about_a_post_the_recipient_lost_access_to_meanwhile():
     notification = notify(recipient=reader, kind=Kind.MENTIONED, actor=post.author, post=post)
     assert notification is not None
 
-    community_services.membership_leave(actor=reader, community=community)
+    memberships.membership_leave(actor=reader, community=community)
     send_notification_email.delay(notification.pk)
 
     assert mail.outbox == []

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
+from access.roles import site_moderators_group_name
 from profiles import demo
 from profiles.models import User
 
@@ -74,7 +75,7 @@ def test_seed_demo_builds_one_account_per_role_and_is_idempotent():
     admin = User.objects.get(email="admin@example.com")
     assert admin.is_superuser and admin.is_staff
     moderator = User.objects.get(email="sophie.dubois@example.com")
-    assert moderator.groups.filter(name=demo.SITE_MODERATORS_GROUP).exists()
+    assert moderator.groups.filter(name=site_moderators_group_name()).exists()
     partner = User.objects.get(email="jordan.smith@northwind.example.org")
     assert partner.is_external and partner.sponsor.email == "thomas.bernard@example.com"
     partner.full_clean()

@@ -3,11 +3,15 @@
 Expected outcomes are written by hand from the rules. Every cell is exercised through
 HTTP, and the database tells whether the contribution happened."""
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from access.posts import can_contribute
 from communities.models import Community, Membership
+from moderation.models import Sanction
 from posts.models import Comment, Like, Post
-from posts.permissions import can_contribute
 
 from .communities_factories import CommunityFactory, MembershipFactory
 from .factories import ExternalFactory, UserFactory
@@ -23,7 +27,18 @@ KINDS = {
     "archived": {"access": Community.Access.OPEN, "state": Community.State.ARCHIVED},
     "profile": None,
 }
-ROLES = ["employee", "member", "banned", "external_member", "external", "no_charter"]
+ROLES = [
+    "employee",
+    "member",
+    "banned",
+    "external_member",
+    "external",
+    "no_charter",
+    "muted",
+    "manager",
+    "moderator",
+    "superuser",
+]
 T, F = True, False
 # kind: role → may contribute
 EXPECTED = {
@@ -34,6 +49,10 @@ EXPECTED = {
         "external_member": T,
         "external": F,
         "no_charter": F,
+        "muted": F,
+        "manager": T,
+        "moderator": T,
+        "superuser": T,
     },
     "open": {
         "employee": F,
@@ -42,6 +61,10 @@ EXPECTED = {
         "external_member": T,
         "external": F,
         "no_charter": F,
+        "muted": F,
+        "manager": T,
+        "moderator": T,
+        "superuser": T,
     },
     "closed": {
         "employee": F,
@@ -50,6 +73,10 @@ EXPECTED = {
         "external_member": T,
         "external": F,
         "no_charter": F,
+        "muted": F,
+        "manager": T,
+        "moderator": T,
+        "superuser": T,
     },
     "hidden": {
         "employee": F,
@@ -58,6 +85,10 @@ EXPECTED = {
         "external_member": T,
         "external": F,
         "no_charter": F,
+        "muted": F,
+        "manager": T,
+        "moderator": T,
+        "superuser": T,
     },
     "archived": {
         "employee": F,
@@ -66,6 +97,10 @@ EXPECTED = {
         "external_member": F,
         "external": F,
         "no_charter": F,
+        "muted": F,
+        "manager": F,
+        "moderator": F,
+        "superuser": F,
     },
     "profile": {
         "employee": T,
@@ -74,6 +109,10 @@ EXPECTED = {
         "external_member": F,
         "external": F,
         "no_charter": F,
+        "muted": F,
+        "manager": T,
+        "moderator": T,
+        "superuser": T,
     },
 }
 
@@ -82,9 +121,15 @@ def _person(role: str, community: Community | None):
     if role in {"external", "external_member"}:
         user = ExternalFactory()
     else:
-        user = UserFactory(accepted_charter=role != "no_charter")
-    if community is not None and role in {"member", "external_member", "no_charter"}:
+        user = UserFactory(accepted_charter=role != "no_charter", is_superuser=role == "superuser")
+    if community is not None and role in {"member", "external_member", "no_charter", "muted"}:
         MembershipFactory(community=community, user=user)
+    if community is not None and role in {"manager", "moderator"}:
+        MembershipFactory(community=community, user=user, role=Membership.Role(role))
+    if role == "muted":  # site-wide: no contribution anywhere, profiles included
+        Sanction.objects.create(
+            user=user, kind=Sanction.Kind.MUTE, ends_at=timezone.now() + timedelta(days=3)
+        )
     if community is not None and role == "banned":
         MembershipFactory(community=community, user=user, status=Membership.Status.BANNED)
     return user

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from communities.models import Community
+from core.markup import render_markdown
 from posts import services
 from posts.models import Attachment, Comment, Status
-from rse.markup import render_markdown
 
 from .communities_factories import CommunityFactory, MembershipFactory
 from .factories import UserFactory

@@ -5,10 +5,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import override_settings
 
+from access.roles import site_moderators_group_name
 from communities.models import Community, Membership
 from posts import services
 from posts.models import Comment, CommunityFollow, Like, Post, Revision, Status, TagFollow
-from profiles.demo import SITE_MODERATORS_GROUP
 from profiles.models import Follow
 
 from .communities_factories import CommunityFactory, MembershipFactory
@@ -124,7 +124,7 @@ def test_moderators_see_earlier_versions_others_do_not(client, post, author, gui
     services.post_edit(actor=author, post=post, body="Changed")
     moderator = MembershipFactory(community=guild, role=Membership.Role.MODERATOR).user
     site_moderator = UserFactory()
-    site_moderator.groups.add(Group.objects.get_or_create(name=SITE_MODERATORS_GROUP)[0])
+    site_moderator.groups.add(Group.objects.get_or_create(name=site_moderators_group_name())[0])
     MembershipFactory(community=guild, user=site_moderator)
     for who, sees in (
         (moderator, True),

@@ -2,10 +2,10 @@
 
 import pytest
 
+from access.posts import posts_readable_by
 from communities.models import Community, Membership
 from notifications.models import Kind
 from notifications.services import notify
-from posts.selectors import posts_readable_by
 
 from .communities_factories import CommunityFactory, MembershipFactory
 from .factories import ExternalFactory, UserFactory

@@ -100,10 +100,10 @@ def _external(world):
 
 
 def _site_moderator(world):
-    from profiles.demo import SITE_MODERATORS_GROUP
+    from access.roles import site_moderators_group_name
 
     user = UserFactory()
-    user.groups.add(Group.objects.get_or_create(name=SITE_MODERATORS_GROUP)[0])
+    user.groups.add(Group.objects.get_or_create(name=site_moderators_group_name())[0])
     return user
 
 

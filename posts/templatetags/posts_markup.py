@@ -1,4 +1,4 @@
-"""`{{ text|post_markdown }}`: the sanitized Markdown of rse.markup, with @mentions
+"""`{{ text|post_markdown }}`: the sanitized Markdown of core.markup, with @mentions
 turned into links to the person's profile (which answers 404 to whoever may not see
 them, so a link reveals nothing the text did not already say)."""
 
@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from rse.markup import render_markdown
+from core.markup import render_markdown
 
 from ..services import MENTION_RE
 

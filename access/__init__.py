@@ -1,0 +1,1 @@
+"""The access core: the Viewer of a request and every rule of DESIGN §3."""
