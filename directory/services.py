@@ -39,19 +39,7 @@ USER_FIELDS = (
 )
 ENTRY_FIELDS = ("external_id", "employee_number", "manager_id", "user_type")
 # Shown in the admin as read-only for provisioned accounts.
-DIRECTORY_OWNED_FIELDS = (
-    "username",
-    "email",
-    "first_name",
-    "last_name",
-    "kind",
-    "job_title",
-    "department",
-    "site",
-    "organisation",
-    "access_expires_at",
-    "is_active",
-)
+DIRECTORY_OWNED_FIELDS = (*USER_FIELDS, "is_active")
 
 
 class DirectoryError(Exception):

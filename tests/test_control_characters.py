@@ -13,6 +13,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from django import forms
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -26,18 +27,11 @@ from .posts_factories import CommentFactory, PostFactory
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = [
-    "rse",
-    "profiles",
-    "communities",
-    "posts",
-    "notifications",
-    "moderation",
-    "charter",
-    "audit",
-    "lifecycle",
-    "search",
-]
+# The project's own packages (every local app, plus the configuration and core).
+APPS = sorted(
+    {"rse", "core"}
+    | {config.name for config in apps.get_app_configs() if Path(config.path).parent == ROOT}
+)
 
 REPORTED = [
     "/skills/suggest/?q=%00",
