@@ -5,7 +5,6 @@ from . import views
 app_name = "people"
 
 urlpatterns = [
-    path("", views.directory, name="directory"),
     path("<str:username>/photo/", views.photo, name="photo"),
     path("<str:username>/followers/", views.followers, name="followers"),
     path("<str:username>/following/", views.following, name="following"),

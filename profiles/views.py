@@ -16,10 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from access import people as people_rules
 from charter.permissions import CharterNotAccepted
-from core.pagination import CappedPaginator
 
 from . import selectors, services
-from .forms import DirectorySearchForm, ProfileForm, SkillAddForm, SkillLevelForm
+from .forms import ProfileForm, SkillAddForm, SkillLevelForm
 from .models import UserSkill
 
 
@@ -46,43 +45,6 @@ def _to_charter(request) -> HttpResponseRedirect:
 
 def _message_for(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-@login_required
-@require_GET
-def directory(request):
-    _require_directory(request.user)
-    departments, sites = selectors.directory_choices(request.user)
-    form = DirectorySearchForm(request.GET or None, departments=departments, sites=sites)
-    query = selectors.DirectoryQuery()
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        query = selectors.DirectoryQuery(
-            name=data["q"],
-            skill=data["skill"],
-            department=data["department"],
-            site=data["site"],
-            language=data["language"],
-        )
-    people = selectors.directory_search(request.user, query)
-    paginator = CappedPaginator(
-        people, settings.RSE_DIRECTORY_PAGE_SIZE, allow_empty_first_page=True
-    )
-    page = paginator.get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(
-        request,
-        "profiles/directory.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query,
-            "searching": any(vars(query).values()),
-            "following": selectors.followed_ids(request.user, page.object_list),
-            "params": params.urlencode(),
-        },
-    )
 
 
 def _people_list(request, username: str, which: str):

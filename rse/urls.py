@@ -9,6 +9,7 @@ from identity import views as identity_views
 from posts import pages as post_pages
 from profiles import urls as profile_urls
 from profiles import views as profile_views
+from search import views as search_views
 
 from . import views
 
@@ -33,6 +34,8 @@ urlpatterns = [
         include(
             (
                 [
+                    # The directory's name box reads search's folded names: search serves it.
+                    path("", search_views.directory, name="directory"),
                     *profile_urls.urlpatterns,
                     path("<str:username>/", post_pages.profile_page, name="detail"),
                 ],

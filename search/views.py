@@ -14,9 +14,13 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from access import people as people_rules
 from core.pagination import CappedPaginator, capped_count, count_label
+from profiles import selectors as profile_selectors
+from profiles.forms import DirectorySearchForm
 
 from . import selectors
+from .directory import DirectoryQuery, directory_search
 from .forms import PeopleFilterForm, PostFilterForm
 from .text import ParsedQuery, excerpt, highlight, parse_query, plain_text
 
@@ -176,4 +180,42 @@ def suggest(request):
                 for tag in tags[:SUGGESTIONS_SIZE]
             ],
         }
+    )
+
+
+@login_required
+@require_GET
+def directory(request):
+    if not people_rules.can_use_directory(request.user):
+        raise Http404  # externals: the company directory does not exist for them
+    departments, sites = profile_selectors.directory_choices(request.user)
+    form = DirectorySearchForm(request.GET or None, departments=departments, sites=sites)
+    query = DirectoryQuery()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        query = DirectoryQuery(
+            name=data["q"],
+            skill=data["skill"],
+            department=data["department"],
+            site=data["site"],
+            language=data["language"],
+        )
+    people = directory_search(request.user, query)
+    paginator = CappedPaginator(
+        people, settings.RSE_DIRECTORY_PAGE_SIZE, allow_empty_first_page=True
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "search/directory.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "searching": any(vars(query).values()),
+            "following": profile_selectors.followed_ids(request.user, page.object_list),
+            "params": params.urlencode(),
+        },
     )

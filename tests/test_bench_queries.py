@@ -81,7 +81,7 @@ def test_a_tag_page_opens_exactly_for_the_tags_one_may_read(company):
 
 def test_people_with_a_skill_come_best_first(company):
     from profiles.models import LEVEL_RANK, Skill, UserSkill
-    from profiles.selectors import DirectoryQuery, directory_search
+    from search.directory import DirectoryQuery, directory_search
 
     viewer = User.objects.filter(kind=User.Kind.EMPLOYEE).order_by("pk").first()
     for skill in Skill.objects.order_by("pk")[:5]:
