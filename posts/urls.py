@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import pages, views
+from . import attachment_views, pages, views
 
 app_name = "posts"
 
@@ -17,8 +17,14 @@ urlpatterns = [
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/like/", views.comment_like, name="comment_like"),
     path("comments/<int:pk>/likes/", views.comment_likers, name="comment_likers"),
-    path("attachments/<int:pk>/preview/", views.attachment_preview, name="attachment_preview"),
-    path("attachments/<int:pk>/<str:name>", views.attachment_download, name="attachment"),
+    path(
+        "attachments/<int:pk>/preview/",
+        attachment_views.attachment_preview,
+        name="attachment_preview",
+    ),
+    path(
+        "attachments/<int:pk>/<str:name>", attachment_views.attachment_download, name="attachment"
+    ),
     path("posts/suggest/people/", views.suggest_people, name="suggest_people"),
     path("posts/suggest/tags/", views.suggest_tags, name="suggest_tags"),
     path("tags/<str:slug>/", pages.tag_detail, name="tag_detail"),

@@ -3,6 +3,7 @@ and a profile (above the tab bar), pages pass axe at both widths, and a comment 
 written from the stream without leaving it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from communities.models import Community
 
@@ -64,7 +65,9 @@ def test_a_comment_from_the_stream_comes_back_to_the_stream(browser, live_server
     assert "Count me in" in page.locator("article.post").first.inner_text()
     check_accessibility(page)
     page.locator(".composer > summary").click()
-    assert page.evaluate("document.activeElement.name") == "body"  # the caret is in the text
+    # The caret goes into the text on the "toggle" event, which fires after the click:
+    # wait for it (auto-retrying assertion) instead of reading the focus at once.
+    expect(page.locator(".composer textarea[name=body]")).to_be_focused()
     context.close()
 
 
