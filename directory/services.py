@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
+from lifecycle.tasks import run_job
 from profiles import services as profile_services
 from profiles.models import User
 
@@ -357,8 +358,6 @@ def person_close(*, origin: Origin, user: User) -> None:
     except ValidationError:  # already closed: nothing to do
         return
     if User.objects.filter(sponsor=user, is_active=True, kind=User.Kind.EXTERNAL).exists():
-        from lifecycle.tasks import run_job
-
         transaction.on_commit(lambda: run_job.delay("externals"))
 
 

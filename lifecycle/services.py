@@ -19,7 +19,7 @@ from communities.selectors import managers_of
 from notifications.models import Kind
 from notifications.services import notify
 from profiles.models import Profile, User, UserSkill
-from profiles.services import sessions_end_for
+from profiles.services import sessions_end_for, skill_get_or_create
 
 from .models import ErasedData
 
@@ -263,8 +263,6 @@ def profile_erase(*, actor: User, request=None) -> ErasedData:
 def profile_erase_undo(*, actor: User, erased: ErasedData, request=None) -> ErasedData:
     """An administrator puts back data erased by mistake, before the retention job purged
     it: only into fields still empty (what the person typed since wins)."""
-    from profiles.services import skill_get_or_create
-
     if not (actor.is_active and actor.is_superuser):
         raise PermissionDenied
     with transaction.atomic():

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from access.communities import is_discoverable_by
 from access.posts import comments_readable_by, is_post_readable_by
+from profiles.models import User
 
 from . import emails, selectors
 from .models import EmailMode, EmailSettings, Kind, Notification, NotificationPreference
@@ -198,8 +199,6 @@ def digests_send(
     transaction). Returns (e-mail address, items) for each person e-mailed. If the mail
     server fails for someone, the others are still served, then the error is raised
     so the task retries (those already served are not e-mailed twice)."""
-    from profiles.models import User
-
     since = (now or timezone.now()) - timedelta(days=1)
     sent: list[tuple[str, int]] = []
     failure: Exception | None = None
