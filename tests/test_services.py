@@ -90,3 +90,15 @@ def test_sign_in_failures_are_counted_in_redis_shared_by_all_web_workers(client,
     client.post(reverse("account_login"), {"login": employee.email, "password": "wrong"})
 
     assert raw.dbsize() > before
+
+
+def test_a_new_database_migrates_and_takes_the_demo(tmp_path):
+    """`make run` on a fresh clone: the database checks that `migrate` runs first (the
+    role-drift check among them) must not read tables that do not exist yet."""
+    database = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+
+    migrated = manage("migrate", "--no-input", DATABASE_URL=database)
+    assert migrated.returncode == 0, migrated.stderr[-2000:]
+    seeded = manage("seed_demo", DATABASE_URL=database)
+    assert seeded.returncode == 0, seeded.stderr[-2000:]
+    assert "camille.martin@example.com" in seeded.stdout
