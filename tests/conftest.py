@@ -7,10 +7,12 @@ a missing service fails the run instead of skipping silently.
 
 import os
 import shutil
+import zlib
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import factory.random
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -116,6 +118,15 @@ def allow_flush_of_audit_tables() -> None:
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         allow_flush_of_audit_tables()
+
+
+@pytest.fixture(autouse=True)
+def _seeded_factories(request):
+    """Generated names and values come from a seed made of the test's own id: the same
+    data at every run (no test passes or fails by the luck of a random name), other data
+    from test to test. RSE_TEST_SEED=N shifts every seed, to try other data."""
+    seed = zlib.crc32(request.node.nodeid.encode()) ^ int(os.environ.get("RSE_TEST_SEED", "0"))
+    factory.random.reseed_random(seed)
 
 
 @pytest.fixture(autouse=True)

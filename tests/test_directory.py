@@ -29,9 +29,10 @@ def company(employee):
     """A few colleagues with skills, departments, sites and languages."""
     accounting = SkillFactory(name="Comptabilité")
     python = SkillFactory(name="Python")
-    alice = UserFactory(last_name="Arnaud", department="Finance", site="Lyon")
-    bruno = UserFactory(last_name="Bastien", department="Finance", site="Paris")
-    chloe = UserFactory(last_name="Carpentier", department="IT", site="Lyon")
+    # Fixed first names: a random one ("Sébastien") could match a name search ("bast").
+    alice = UserFactory(first_name="Alice", last_name="Arnaud", department="Finance", site="Lyon")
+    bruno = UserFactory(first_name="Bruno", last_name="Bastien", department="Finance", site="Paris")
+    chloe = UserFactory(first_name="Chloé", last_name="Carpentier", department="IT", site="Lyon")
     UserSkillFactory(user=alice, skill=accounting, level=PRACTITIONER)
     UserSkillFactory(user=bruno, skill=accounting, level=EXPERT)
     UserSkillFactory(user=chloe, skill=python, level=EXPERT)
