@@ -10,7 +10,8 @@ from difflib import SequenceMatcher
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-_TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+# Words with the spaces after them, so that a run of changed words is marked as one.
+_TOKENS = re.compile(r"\s+|\w+\s*|[^\w\s]\s*")
 FIELDS = ("title_fr", "title_en", "body_fr", "body_en")
 
 

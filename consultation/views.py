@@ -50,13 +50,16 @@ def _render_draft(request, version, consultation, *, failed=None, open_form=None
         section.stances = stances.get(section.number, {"support": 0, "object": 0, "mine": ""})
         section.failed = failed if failed and failed[0] == section.number else None
     is_author = rules.is_charter_author(viewer)
+    may_comment = rules.may_comment(viewer, consultation, now)
     context = {
+        # A refused comment whose form is no longer shown (the period is over).
+        "refused": failed[2] if failed and not may_comment else None,
         "version": version,
         "current": current,
         "consultation": consultation,
         "sections": sections,
         "changed_count": sum(1 for s in sections if s.status != "unchanged"),
-        "may_comment": rules.may_comment(viewer, consultation, now),
+        "may_comment": may_comment,
         "is_open": consultation is not None and consultation.is_open(now),
         "is_author": is_author,
         "is_approver": rules.is_charter_approver(viewer),
