@@ -518,3 +518,68 @@ def test_french_notification_sentences(consultation, rep, author):
         text = as_text(render_notification(Notification.objects.get(recipient=rep)))
 
     assert "a répondu à" in text and "§1" in text
+
+
+# --- Admin, record, e-mails ---------------------------------------------------------------
+
+
+def test_the_admin_reads_consultations_with_their_comments(admin_client, consultation, rep):
+    services.comment_add(
+        actor=rep, consultation=consultation, section_number="1", body="Seen in the admin."
+    )
+
+    listing = admin_client.get(reverse("admin:consultation_consultation_changelist"))
+    detail = admin_client.get(
+        reverse("admin:consultation_consultation_change", args=[consultation.pk])
+    )
+
+    assert f"/charter/drafts/{consultation.version.number}/" in listing.content.decode()
+    assert "Seen in the admin." in detail.content.decode()
+    assert admin_client.get(reverse("admin:consultation_consultation_add")).status_code == 403
+
+
+def test_the_record_and_the_drafts_list_queries_do_not_grow(
+    client, consultation, rep, author, django_assert_max_num_queries
+):
+    for i in range(15):
+        person = UserFactory()
+        representatives(person)
+        services.comment_add(
+            actor=person, consultation=consultation, section_number=str(1 + i % 4), body="A"
+        )
+    services.consultation_close(actor=author, consultation=consultation)
+    for _ in range(5):
+        draft_of()
+    client.force_login(author)
+
+    with django_assert_max_num_queries(20):
+        client.get(reverse("consultation:record", args=[consultation.version.number]))
+    with django_assert_max_num_queries(12):
+        client.get(reverse("consultation:drafts"))
+
+
+def test_the_notices_task_runs_the_same_service(author, draft, group, rep):
+    from consultation.tasks import send_notices
+
+    Consultation.objects.create(
+        version=draft, starts_at=NOW - timedelta(hours=1), ends_at=NOW + timedelta(days=9)
+    ).groups.set([group])
+
+    assert send_notices() == {"opened": 1, "closing_soon": 0}
+    assert send_notices() == {"opened": 0, "closing_soon": 0}
+
+
+def test_the_email_of_a_notice_links_to_the_draft(consultation, rep, author, settings):
+    from notifications.emails import notification_message
+
+    settings.RSE_SITE_URL = "https://rse.example.com"
+    first = services.comment_add(actor=rep, consultation=consultation, section_number="1", body="A")
+    services.comment_add(
+        actor=author, consultation=consultation, section_number="1", body="B", parent_id=first.pk
+    )
+
+    message = notification_message(rep, Notification.objects.get(recipient=rep), language="fr")
+
+    html = str(message.alternatives[0][0])
+    assert f"https://rse.example.com/charter/drafts/{consultation.version.number}/" in html
+    assert "a répondu à votre commentaire sur le §1" in message.body

@@ -128,7 +128,7 @@ def test_consult_answer_revise_close_sign_off_publish_and_accept(browser, live_s
     check_accessibility(desk)
     desk.get_by_role("link", name="Record of the consultation and sign-off").click()
     desk.wait_for_url(f"{base}/charter/consultations/2/")
-    assert "1 objections still open" in desk.locator("main").inner_text()
+    assert "objections still open: 1" in desk.locator("main").inner_text()
     check_accessibility(desk)
     desk.context.close()
     assert CharterVersion.objects.get(pk=draft.pk).is_published
