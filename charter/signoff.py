@@ -65,11 +65,17 @@ def signoff_status(version: CharterVersion) -> list[Approval]:
     by_approver: dict[int, list[CharterSignOff]] = {}
     for signoff in version.signoffs.order_by("-approved_at"):
         by_approver.setdefault(signoff.approver_id, []).append(signoff)
-    people = list(approvers())
-    # Who approved a published version stays on its record, even if they left the group.
     if version.is_published:
-        extra = set(by_approver) - {p.pk for p in people}
-        people += list(get_user_model().objects.filter(pk__in=extra))
+        # The record of a published version: who approved the text it was published
+        # with, even if they have left the group since (not who joined it later).
+        signed = {
+            s.approver_id for rows in by_approver.values() for s in rows if s.fingerprint == current
+        }
+        people = list(
+            get_user_model().objects.filter(pk__in=signed).order_by("last_name", "first_name")
+        )
+    else:
+        people = list(approvers())
     rows = []
     for person in people:
         mine = by_approver.get(person.pk, [])

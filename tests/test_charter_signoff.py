@@ -173,3 +173,15 @@ def test_authors_and_admin_pages(client, admin_client, draft, legal):
         "Louise Legal"
         in admin_client.get(reverse("admin:charter_chartersignoff_changelist")).content.decode()
     )
+
+
+def test_the_record_of_a_published_version_keeps_who_approved_it(draft, legal, admin_user):
+    signoff.charter_signoff_record(version=draft, actor=legal)
+    publish(draft, admin_user)
+    newcomer = approver(first_name="Nina", last_name="Later")
+    legal.groups.clear()
+
+    rows = signoff.signoff_status(CharterVersion.objects.get(pk=draft.pk))
+
+    assert [(row.approver, row.approved) for row in rows] == [(legal, True)]
+    assert newcomer not in [row.approver for row in rows]
