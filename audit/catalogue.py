@@ -39,6 +39,11 @@ ACTIONS = {
     "charter.drafted": _("Charter draft started"),
     "charter.published": _("Charter version published"),
     "charter.accepted": _("Charter accepted"),
+    "charter.approved": _("Charter draft approved (sign-off)"),
+    # Consultation on charter drafts (consultation/).
+    "consultation.opened": _("Consultation on a charter draft opened"),
+    "consultation.closed": _("Consultation on a charter draft closed"),
+    "consultation.summary_attached": _("Consultation summary attached to the published version"),
     # Communities and memberships.
     "community.created": _("Community created"),
     "community.updated": _("Community changed"),

@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from core.admin import ReadOnlyAdmin
 
 from . import services
-from .models import CharterAcceptance, CharterSection, CharterVersion
+from .models import CharterAcceptance, CharterSection, CharterSignOff, CharterVersion
 from .selectors import current_version
 
 
@@ -146,3 +146,15 @@ class CharterAcceptanceAdmin(ReadOnlyAdmin):
                 "share": 100 * accepted / active if active else 0,
             }
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(CharterSignOff)
+class CharterSignOffAdmin(ReadOnlyAdmin):
+    """Sign-offs are evidence: recorded by the approvers on the draft's page
+    (/charter/drafts/<number>/), read here."""
+
+    list_display = ("version", "approver", "approved_at", "fingerprint")
+    list_filter = ("version",)
+    search_fields = ("approver__email", "approver__first_name", "approver__last_name")
+    list_select_related = ("version", "approver")
+    readonly_fields = ("version", "approver", "approved_at", "fingerprint")

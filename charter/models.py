@@ -153,3 +153,37 @@ class CharterAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — v{self.version.number}"
+
+
+class CharterSignOff(models.Model):
+    """An approver approved the text of a draft as it stood (its fingerprint). A revision
+    after the approval changes the fingerprint: the approval no longer counts."""
+
+    version = models.ForeignKey(
+        CharterVersion,
+        verbose_name=_("version"),
+        on_delete=models.CASCADE,
+        related_name="signoffs",
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approver"),
+        on_delete=models.PROTECT,
+        related_name="charter_signoffs",
+    )
+    fingerprint = models.CharField(_("text fingerprint"), max_length=64)
+    approved_at = models.DateTimeField(_("approved at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("charter sign-off")
+        verbose_name_plural = _("charter sign-offs")
+        ordering = ["-approved_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "approver", "fingerprint"],
+                name="charter_signoff_once_per_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.approver} — v{self.version.number}"

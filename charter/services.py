@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from core import requestmeta
 
-from . import content
+from . import content, hooks
 from .models import CharterAcceptance, CharterSection, CharterVersion
 from .selectors import current_version
+from .signoff import signoff_missing
 
 
 def charter_version_publish(
@@ -22,8 +23,9 @@ def charter_version_publish(
     requires_reacceptance: bool,
     request: HttpRequest | None = None,
 ) -> CharterVersion:
-    """An admin publishes a draft. It is frozen from then on."""
-    _ensure_publishable(version)
+    """An admin publishes a draft. It is frozen from then on. A major version needs the
+    sign-off of every approver; the apps above may refuse too (charter.hooks)."""
+    _ensure_publishable(version, requires_reacceptance=requires_reacceptance)
     with transaction.atomic():
         published = CharterVersion.objects.filter(
             pk=version.pk, status=CharterVersion.Status.DRAFT
@@ -45,10 +47,11 @@ def charter_version_publish(
             request=request,
             data={"number": version.number, "requires_reacceptance": requires_reacceptance},
         )
+        hooks.published(version, actor=actor, request=request)
     return version
 
 
-def _ensure_publishable(version: CharterVersion) -> None:
+def _ensure_publishable(version: CharterVersion, *, requires_reacceptance: bool = False) -> None:
     errors = []
     if version.is_published:
         errors.append(_("Version %(number)s is already published.") % {"number": version.number})
@@ -74,6 +77,18 @@ def _ensure_publishable(version: CharterVersion) -> None:
                 _("Section %(number)s needs its title and text in French and in English.")
                 % {"number": section.number}
             )
+    if not errors and requires_reacceptance:
+        missing = signoff_missing(version)
+        if missing:
+            errors.append(
+                _(
+                    "A major version needs the sign-off of every approver; "
+                    "still to approve: %(names)s."
+                )
+                % {"names": ", ".join(person.get_full_name() for person in missing)}
+            )
+    if not errors:
+        errors += hooks.publication_refusals(version)
     if errors:
         raise ValidationError(errors)
 

@@ -7,10 +7,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import hooks, services
 from .forms import AcceptCharterForm
 from .models import CharterVersion
 from .selectors import acceptances_by_version_of, current_version, published_versions
+from .signoff import signoff_status
 
 
 def current(request):
@@ -64,5 +65,10 @@ def _render(request, version, form, status=200):
         "is_current": versions and versions[0].pk == version.pk,
         "my_acceptance": accepted.get(version.pk),
         "form": form,
+        # The record of how this version was written: consultation, sign-off.
+        "record_links": hooks.record_links(version),
+        "signoffs": [row for row in signoff_status(version) if row.approved]
+        if version.signoffs.exists()
+        else [],
     }
     return render(request, "charter/charter.html", context, status=status)

@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     MODERATION = "moderation", _("Moderation of my content, reports I made")
     COMMUNITY_LIFECYCLE = "community_lifecycle", _("Communities I manage become dormant")
     ACCOUNT = "account", _("My account and the externals I sponsor")
+    CHARTER = "charter", _("Consultations on the usage charter, answers to my comments")
 
 
 class Notification(models.Model):
@@ -142,6 +143,7 @@ DEFAULT_EMAIL: dict[str, str] = {
     Kind.MODERATION: EmailMode.IMMEDIATELY,
     Kind.COMMUNITY_LIFECYCLE: EmailMode.IMMEDIATELY,
     Kind.ACCOUNT: EmailMode.IMMEDIATELY,
+    Kind.CHARTER: EmailMode.DAILY,
 }
 
 

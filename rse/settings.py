@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "posts",
     "notifications",
     "moderation",
+    "consultation",
     "charter",
     "audit",
     "lifecycle",
@@ -179,6 +180,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-daily-digest": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(minute=0, hour=env_int("NOTIFICATIONS_DIGEST_HOUR_UTC", 6)),
+    },
+    # Consultations on charter drafts: "opened" once started, "closing soon" before the end.
+    "consultation-notices": {
+        "task": "consultation.tasks.send_notices",
+        "schedule": crontab(minute=15),
     },
     "moderation-end-expired-mutes": {
         "task": "moderation.tasks.end_expired_mutes",
@@ -487,6 +493,12 @@ MODERATION_ESCALATION_WARNINGS = env_int("MODERATION_ESCALATION_WARNINGS", 3)
 MODERATION_ESCALATION_DAYS = env_int("MODERATION_ESCALATION_DAYS", 90)
 # The charter must be accepted before contributing; with this on, before reading too.
 CHARTER_REQUIRED_TO_READ = env_bool("CHARTER_REQUIRED_TO_READ", False)
+# Sign-off: the active members of this group (created by charter.0003) each approve a
+# major version before it is published; nobody in the group, no sign-off asked.
+CHARTER_APPROVERS_GROUP = env_str("CHARTER_APPROVERS_GROUP", "Charter approvers")
+# Consultation on drafts (consultation/): people consulted are told this many hours
+# before the end that it closes soon.
+CONSULTATION_CLOSING_SOON_HOURS = env_int("CONSULTATION_CLOSING_SOON_HOURS", 48)
 # Failed sign-ins recorded per client address and hour; beyond, one "throttled" entry,
 # so that an attack cannot fill the disk through the audit trail.
 AUDIT_LOGIN_FAILED_PER_HOUR = env_int("AUDIT_LOGIN_FAILED_PER_HOUR", 30)

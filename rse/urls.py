@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/login/", identity_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("charter/", include("charter.urls")),
+    path("charter/", include("consultation.urls")),
     path("me/security/", audit_views.my_security_log, name="my_security_log"),
     path("i18n/", include("django.conf.urls.i18n")),
     # A person's and a community's pages show their streams: the posts app serves
