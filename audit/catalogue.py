@@ -43,6 +43,9 @@ ACTIONS = {
     "privacy.export_deleted": _("Archive of personal data deleted after its period"),
     "privacy.content_purged": _("Deleted or hidden content purged after retention"),
     "privacy.register_exported": _("Processing register exported"),
+    "privacy.person_erased": _("Departed person erased (DPO)"),
+    "privacy.person_erasure_undone": _("Erasure of a departed person undone"),
+    "privacy.erasure_purged": _("What an erasure kept purged after retention"),
     # Usage charter.
     "charter.drafted": _("Charter draft started"),
     "charter.published": _("Charter version published"),

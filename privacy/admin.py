@@ -4,19 +4,24 @@ retention of a community's posts."""
 
 import csv
 
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from audit import services as audit
 from core.admin import ReadOnlyAdmin
+from profiles.models import User
 
+from . import erasure as erasure_services
 from . import register
-from .models import CommunityRetention, DataExport, ProcessingRecord
+from .models import CommunityRetention, DataExport, PersonErasure, ProcessingRecord
 
 
 @admin.register(DataExport)
@@ -136,3 +141,78 @@ def _csv_safe(value) -> str:
     """No formula injection in a spreadsheet: a cell never starts with = + - @."""
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class PersonErasureForm(forms.ModelForm):
+    confirm = forms.BooleanField(
+        label=_("I confirm this erasure, asked for by the data protection officer"),
+        required=True,
+    )
+
+    class Meta:
+        model = PersonErasure
+        fields = ("user", "content")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        erased = PersonErasure.objects.filter(undone_at__isnull=True).values("user")
+        self.fields["user"].queryset = User.objects.filter(is_active=False).exclude(pk__in=erased)
+        self.fields["user"].help_text = _(
+            "People whose account is closed (departure) and not erased yet."
+        )
+        self.fields["content"].initial = settings.PRIVACY_ERASURE_CONTENT
+        self.fields["content"].help_text = _(
+            "The company's choice (PRIVACY_ERASURE_CONTENT) is proposed: kept, their posts "
+            'and comments are signed "Former employee"; removed, they are deleted and then '
+            "purged on the charter's schedule."
+        )
+
+
+@admin.action(description=_("Undo the selected erasures (a mistake)"))
+def undo_erasure(modeladmin, request, queryset):
+    done = 0
+    for erasure in queryset:
+        try:
+            erasure_services.person_erasure_undo(
+                actor=request.user, erasure=erasure, request=request
+            )
+        except ValidationError as error:
+            messages.error(request, f"#{erasure.user_id}: {' '.join(error.messages)}")
+        else:
+            done += 1
+    if done:
+        messages.success(
+            request,
+            ngettext("%(count)d erasure undone.", "%(count)d erasures undone.", done)
+            % {"count": done},
+        )
+
+
+@admin.register(PersonErasure)
+class PersonErasureAdmin(admin.ModelAdmin):
+    """Erasures of departed people: *Add* erases one (the DPO's request), the action
+    undoes a mistake within ERASED_DATA_RETENTION_DAYS. Nothing is changed or deleted
+    by hand."""
+
+    form = PersonErasureForm
+    list_display = ("user", "content", "erased_at", "erased_by", "undone_at", "purged_at")
+    list_filter = ("content", "undone_at", "purged_at")
+    list_select_related = ("user", "erased_by")
+    date_hierarchy = "erased_at"
+    exclude = ("snapshot",)
+    actions = [undo_erasure]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        erasure = erasure_services.person_erase(
+            actor=request.user,
+            user=form.cleaned_data["user"],
+            content=form.cleaned_data["content"],
+            request=request,
+        )
+        obj.pk = erasure.pk

@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from lifecycle.jobs import JobReport, in_batches, register
 
-from . import retention, services  # noqa: F401 - retention registers its job
+from . import erasure, retention, services  # noqa: F401 - erasure, retention register jobs
 from .models import DataExport
 
 S = DataExport.Status

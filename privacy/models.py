@@ -107,3 +107,47 @@ class CommunityRetention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community} — {self.years}"
+
+
+class PersonErasure(models.Model):
+    """The erasure of a departed person, on request of the DPO: what was erased is kept
+    in `snapshot` for ERASED_DATA_RETENTION_DAYS (so that a mistake can be undone),
+    then purged for good by the job `person_erasures_purge`."""
+
+    class Content(models.TextChoices):
+        KEEP = "keep", _('Kept, signed "Former employee"')
+        REMOVE = "remove", _("Removed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="erasures",
+    )
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("erased by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    erased_at = models.DateTimeField(_("erased at"), default=timezone.now, db_index=True)
+    content = models.CharField(_("their posts and comments"), max_length=8, choices=Content.choices)
+    snapshot = models.JSONField(_("erased values (until purged)"), default=dict, blank=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    purged_at = models.DateTimeField(_("purged at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("erasure of a departed person")
+        verbose_name_plural = _("erasures of departed people")
+        ordering = ["-erased_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(undone_at__isnull=True),
+                name="person_erased_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.user_id} — {self.erased_at:%Y-%m-%d}"

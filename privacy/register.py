@@ -217,6 +217,22 @@ ENTRIES: tuple[Processing, ...] = (
         _("Legal obligation (GDPR articles 15 and 20)."),
     ),
     Processing(
+        "erasures",
+        _("Erasures of departed people"),
+        ("privacy.personerasure",),
+        _("The right to erasure of people who left, exercised by the DPO; undoing a mistake."),
+        _("Administrators and the DPO."),
+        _days(
+            "ERASED_DATA_RETENTION_DAYS",
+            _(
+                "What an erasure removed is kept %(days)s days (%(setting)s) to undo a "
+                "mistake, then purged; the record of the erasure stays."
+            ),
+        ),
+        "person_erasures_purge",
+        _("Legal obligation (GDPR article 17)."),
+    ),
+    Processing(
         "provisioning",
         _("Provisioning clients of the company directory"),
         ("directory.provisioningclient",),

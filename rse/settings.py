@@ -222,6 +222,11 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["data_exports_purge"],
         "schedule": crontab(minute=50),
     },
+    "privacy-person-erasures-purge": {
+        "task": "lifecycle.tasks.run_job",
+        "args": ["person_erasures_purge"],
+        "schedule": crontab(hour=4, minute=30),
+    },
 }
 
 AUTH_USER_MODEL = "profiles.User"
@@ -486,6 +491,11 @@ NOTIFICATIONS_READ_RETENTION_DAYS = env_int("NOTIFICATIONS_READ_RETENTION_DAYS",
 # about them is open. The data protection officer's contact, quoted by the charter.
 CONTENT_DELETED_RETENTION_DAYS = env_int("CONTENT_DELETED_RETENTION_DAYS", 30)
 PRIVACY_DPO_CONTACT = env_str("PRIVACY_DPO_CONTACT", "dpo@example.com")
+# Erasure of a departed person (DPO, Django admin): their posts and comments are "keep"
+# (signed "Former employee") or "remove" (deleted, then purged by the retention).
+PRIVACY_ERASURE_CONTENT = env_str("PRIVACY_ERASURE_CONTENT", "keep")
+if PRIVACY_ERASURE_CONTENT not in ("keep", "remove"):
+    raise ImproperlyConfigured('PRIVACY_ERASURE_CONTENT is "keep" or "remove".')
 # "Download my data": where archives are kept (outside MEDIA_ROOT: served only by the
 # owner-only view), how long, how many requests per person in a rolling day, and the
 # most bytes of attachments one archive holds (beyond: listed, not included).
