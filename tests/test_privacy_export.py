@@ -421,3 +421,17 @@ def test_a_build_lost_with_its_worker_is_given_up_so_one_may_ask_again(settings,
         export.refresh_from_db()
         assert export.status == "failed"
         services.export_request(actor=employee)
+
+
+def test_the_page_and_the_archive_speak_french(
+    client, employee, django_capture_on_commit_callbacks
+):
+    from notifications.models import EmailSettings
+
+    EmailSettings.objects.create(user=employee, language="fr")
+    client.force_login(employee)
+    page = client.get("/me/data/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Préparer mon archive" in page and "Vos autres droits" in page
+    export = build(employee, django_capture_on_commit_callbacks)
+    with archive_of(export) as archive:
+        assert "Rubrique" in archive.read("index.html").decode()
