@@ -25,10 +25,14 @@ CHUNK = 1024 * 1024
 # The archive's own style sheet (its pages are opened from the disk, offline).
 STYLE = """body { font-family: system-ui, sans-serif; margin: 1rem; line-height: 1.4; }
 main { max-width: 70rem; margin: 0 auto; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #bbb; padding: .3rem .5rem; text-align: left; vertical-align: top; }
-pre { margin: 0; white-space: pre-wrap; word-break: break-word; font: inherit; }
-.scroll { overflow-x: auto; }
+.sections li { margin-bottom: .4rem; }
+.record { border-top: 1px solid #bbb; padding: .5rem 0; }
+.record h2 { font-size: 1rem; margin: .25rem 0; }
+dl { display: grid; grid-template-columns: minmax(7rem, 12rem) 1fr; gap: .2rem 1rem; margin: 0; }
+dt { font-weight: bold; overflow-wrap: anywhere; }
+dd { margin: 0; min-width: 0; }
+pre { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; font: inherit; }
+@media (max-width: 30rem) { dl { grid-template-columns: 1fr; } dd { margin-bottom: .3rem; } }
 a { color: #0645ad; }
 """
 
@@ -83,17 +87,15 @@ def write_archive(user, path: Path) -> ArchiveResult:
                     continue
                 budget -= item.size
                 files.append({"link": f"../{target}", "text": item.archive_path})
-            columns: list[str] = []
-            for row in rows:
-                columns += [key for key in row if key not in columns]
             archive.writestr(
                 f"sections/{section.name}.html",
                 render_to_string(
                     "privacy/archive/section.html",
                     {
                         "section": section,
-                        "columns": columns,
-                        "rows": [[_cell(row.get(c)) for c in columns] for row in rows],
+                        "rows": [
+                            [(key, _cell(value)) for key, value in row.items()] for row in rows
+                        ],
                         "files": files,
                     },
                 ),

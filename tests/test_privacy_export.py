@@ -434,4 +434,4 @@ def test_the_page_and_the_archive_speak_french(
     assert "Préparer mon archive" in page and "Vos autres droits" in page
     export = build(employee, django_capture_on_commit_callbacks)
     with archive_of(export) as archive:
-        assert "Rubrique" in archive.read("index.html").decode()
+        assert "Données de" in archive.read("index.html").decode()
