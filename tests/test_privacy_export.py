@@ -435,3 +435,15 @@ def test_the_page_and_the_archive_speak_french(
     export = build(employee, django_capture_on_commit_callbacks)
     with archive_of(export) as archive:
         assert "Données de" in archive.read("index.html").decode()
+
+
+def test_the_page_queries_do_not_grow_with_the_archives(
+    client, employee, django_assert_max_num_queries
+):
+    for _ in range(5):
+        DataExport.objects.create(user=employee, status=DataExport.Status.EXPIRED)
+    client.force_login(employee)
+    client.get("/me/data/")  # warm the session and the charter status
+    with django_assert_max_num_queries(12):
+        response = client.get("/me/data/")
+    assert response.content.decode().count("deleted after its period") == 5
