@@ -41,7 +41,7 @@ class DataExportAdmin(ReadOnlyAdmin):
 class CommunityRetentionAdmin(admin.ModelAdmin):
     list_display = ("community", "years", "created_at")
     search_fields = ("community__name", "community__slug")
-    autocomplete_fields = ("community",)
+    raw_id_fields = ("community",)  # an autocomplete answers 500 to a bad ?community=
 
 
 @admin.register(ProcessingRecord)
