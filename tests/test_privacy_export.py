@@ -48,7 +48,9 @@ SECRETS = (
 
 
 @pytest.fixture(autouse=True)
-def _storage(settings, tmp_path):
+def _storage(settings, tmp_path, tasks_run_here):
+    """Files in the test's own directory; the archive task runs here (with REDIS_URL set,
+    Celery would send it to the broker)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVACY_EXPORT_ROOT = tmp_path / "exports"
 
