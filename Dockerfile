@@ -28,7 +28,7 @@ COPY . .
 RUN SECRET_KEY=build-only-build-only-build-only-build-only-build-only ALLOWED_HOSTS=build \
     AUDIT_HMAC_KEY=build-only-audit-key-build-only-audit-key \
     python manage.py collectstatic --no-input \
-    && mkdir -p /app/media /var/lib/rse-audit && chown -R rse /app/media /var/lib/rse-audit
+    && mkdir -p /app/media /var/lib/rse-audit /var/lib/rse-exports && chown -R rse /app/media /var/lib/rse-audit /var/lib/rse-exports
 
 USER rse
 EXPOSE 8000

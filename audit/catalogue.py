@@ -35,6 +35,17 @@ ACTIONS = {
     "account.reactivated": _("Account reactivated"),
     # People directory.
     "skill.merged": _("Skills merged"),
+    # Personal data (privacy/): archives, retention of content, the register.
+    "privacy.export_requested": _("Archive of personal data requested"),
+    "privacy.export_ready": _("Archive of personal data ready"),
+    "privacy.export_failed": _("Archive of personal data failed"),
+    "privacy.export_downloaded": _("Archive of personal data downloaded"),
+    "privacy.export_deleted": _("Archive of personal data deleted after its period"),
+    "privacy.content_purged": _("Deleted or hidden content purged after retention"),
+    "privacy.register_exported": _("Processing register exported"),
+    "privacy.person_erased": _("Departed person erased (DPO)"),
+    "privacy.person_erasure_undone": _("Erasure of a departed person undone"),
+    "privacy.erasure_purged": _("What an erasure kept purged after retention"),
     # Usage charter.
     "charter.drafted": _("Charter draft started"),
     "charter.published": _("Charter version published"),

@@ -33,6 +33,8 @@ def placeholders() -> dict[str, object]:
         "community_dormant_grace_days": settings.COMMUNITY_DORMANT_GRACE_DAYS,
         "external_reconfirm_days": settings.EXTERNAL_RECONFIRM_DAYS,
         "report_auto_hide_threshold": settings.REPORT_AUTO_HIDE_THRESHOLD,
+        "content_deleted_retention_days": settings.CONTENT_DELETED_RETENTION_DAYS,
+        "dpo_contact": settings.PRIVACY_DPO_CONTACT,
     }
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "search",
     "identity",
     "directory",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +216,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lifecycle.tasks.run_job",
         "args": ["notifications_purge"],
         "schedule": crontab(hour=4, minute=0),
+    },
+    # Personal data (privacy/): deleted and hidden content, expired archives.
+    "privacy-content-retention": {
+        "task": "lifecycle.tasks.run_job",
+        "args": ["content_retention"],
+        "schedule": crontab(hour=4, minute=20),
+    },
+    "privacy-data-exports-purge": {
+        "task": "lifecycle.tasks.run_job",
+        "args": ["data_exports_purge"],
+        "schedule": crontab(minute=50),
+    },
+    "privacy-person-erasures-purge": {
+        "task": "lifecycle.tasks.run_job",
+        "args": ["person_erasures_purge"],
+        "schedule": crontab(hour=4, minute=30),
     },
 }
 
@@ -475,6 +492,25 @@ COMMUNITY_DORMANT_REMINDER_DAYS = [
 ]
 COMMUNITY_REQUEST_DAYS = env_int("COMMUNITY_REQUEST_DAYS", 30)
 NOTIFICATIONS_READ_RETENTION_DAYS = env_int("NOTIFICATIONS_READ_RETENTION_DAYS", 90)
+# Personal data (privacy/, README "Personal data"). Posts and comments deleted or hidden
+# are purged this many days later (quoted by the charter), unless a case or an appeal
+# about them is open. The data protection officer's contact, quoted by the charter.
+CONTENT_DELETED_RETENTION_DAYS = env_int("CONTENT_DELETED_RETENTION_DAYS", 30)
+PRIVACY_DPO_CONTACT = env_str("PRIVACY_DPO_CONTACT", "dpo@example.com")
+# Erasure of a departed person (DPO, Django admin): their posts and comments are "keep"
+# (signed "Former employee") or "remove" (deleted, then purged by the retention).
+PRIVACY_ERASURE_CONTENT = env_str("PRIVACY_ERASURE_CONTENT", "keep")
+if PRIVACY_ERASURE_CONTENT not in ("keep", "remove"):
+    raise ImproperlyConfigured('PRIVACY_ERASURE_CONTENT is "keep" or "remove".')
+# "Download my data": where archives are kept (outside MEDIA_ROOT: served only by the
+# owner-only view), how long, how many requests per person in a rolling day, and the
+# most bytes of attachments one archive holds (beyond: listed, not included).
+PRIVACY_EXPORT_ROOT = Path(env_str("PRIVACY_EXPORT_ROOT", str(BASE_DIR / "exports")))
+PRIVACY_EXPORT_DAYS = env_int("PRIVACY_EXPORT_DAYS", 7)
+PRIVACY_EXPORTS_PER_DAY = env_int("PRIVACY_EXPORTS_PER_DAY", 3)
+PRIVACY_EXPORT_MAX_ATTACHMENT_BYTES = env_int(
+    "PRIVACY_EXPORT_MAX_ATTACHMENT_BYTES", 2 * 1024 * 1024 * 1024
+)
 # Rows per transaction in the jobs; RSE_JOB_BATCH_HOOK (dotted path of a callable run at
 # the end of each batch, before it commits) exists for the worker tests only.
 RSE_JOB_BATCH_SIZE = env_int("RSE_JOB_BATCH_SIZE", 200)

@@ -45,6 +45,7 @@ urlpatterns = [
         ),
     ),
     path("", include("lifecycle.urls")),
+    path("", include("privacy.urls")),
     path(
         "communities/",
         include(
