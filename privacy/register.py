@@ -191,6 +191,24 @@ ENTRIES: tuple[Processing, ...] = (
         _("Legitimate interest (proof of acceptance)."),
     ),
     Processing(
+        "charter_consultation",
+        _("Consultations on charter drafts, comments, stances and sign-offs"),
+        (
+            "consultation.consultation",
+            "consultation.sectioncomment",
+            "consultation.sectionstance",
+            "charter.chartersignoff",
+        ),
+        _("Writing the usage charter with the people consulted; approvals before publishing."),
+        _(
+            "Comments and stances: the consultation group and the charter's authors. The "
+            "record of a published version (summary, approvals): everyone signed in."
+        ),
+        lambda: str(_("Kept with the charter version they led to, as its record.")),
+        "",
+        _("Legitimate interest (dialogue on the rules of the service)."),
+    ),
+    Processing(
         "audit",
         _("Audit trail and the administration log"),
         ("audit.auditentry", "admin.logentry"),
