@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "search",
     "identity",
     "directory",
+    "questions",
 ]
 
 MIDDLEWARE = [
@@ -548,6 +549,11 @@ RSE_ARCHIVE_MAX_TOTAL_BYTES = env_int("RSE_ARCHIVE_MAX_TOTAL_BYTES", 100 * 1024 
 RSE_TAGS_PER_POST = env_int("RSE_TAGS_PER_POST", 10)
 RSE_TAG_MAX_CHARS = env_int("RSE_TAG_MAX_CHARS", 50)
 RSE_STREAM_PAGE_SIZE = env_int("RSE_STREAM_PAGE_SIZE", 20)
+# Questions (README, "Questions and experts"): how many willing experts a question is
+# offered to, how many questions one person is offered at most in seven days.
+RSE_QUESTION_EXPERTS = env_int("RSE_QUESTION_EXPERTS", 3)
+RSE_QUESTION_OFFERS_PER_WEEK = env_int("RSE_QUESTION_OFFERS_PER_WEEK", 5)
+RSE_QUESTIONS_PAGE_SIZE = env_int("RSE_QUESTIONS_PAGE_SIZE", 20)
 
 # Request bodies: refused with 413 from their announced length, before any of it is read,
 # past RSE_REQUEST_MAX_BYTES (default: a post with all its attachments at their largest,

@@ -56,6 +56,7 @@ urlpatterns = [
             )
         ),
     ),
+    path("", include("questions.urls")),
     path("", include("posts.urls")),
     path("notifications/", include("notifications.urls")),
     path("moderation/", include("moderation.urls")),
