@@ -159,7 +159,12 @@ def accept(request, pk: int):
     question = Question.objects.filter(post=post).select_related("post").first()
     if question is None:
         raise Http404
-    comment = Comment.objects.filter(pk=request.POST.get("comment") or 0).first()
+    chosen = request.POST.get("comment", "")
+    comment = (
+        Comment.objects.filter(pk=int(chosen)).first()
+        if chosen.isdigit() and len(chosen) < 12
+        else None
+    )
     try:
         if comment is None:  # the same message as for another post's comment: no oracle
             raise ValidationError(
