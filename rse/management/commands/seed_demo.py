@@ -7,6 +7,7 @@ from communities.demo import seed_communities
 from moderation.demo import seed_moderation
 from posts.demo import seed_posts
 from profiles import demo
+from questions.demo import seed_questions
 
 
 class Command(BaseCommand):
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo communities: {seed_communities()} created."))
         self.stdout.write(self.style.SUCCESS(f"Demo posts: {seed_posts()} created."))
         self.stdout.write(self.style.SUCCESS(f"Demo reports: {seed_moderation()} created."))
+        self.stdout.write(self.style.SUCCESS(f"Demo questions: {seed_questions()} created."))
         self.stdout.write(
             "Sign in at http://127.0.0.1:8000/ with one of these demo accounts "
             f"(password: {demo.DEMO_PASSWORD}):"
