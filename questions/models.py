@@ -41,6 +41,8 @@ class Question(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Set when an answer is accepted. Stays set if that answer is later erased (its
+    # author's data purged): the question was resolved, the answer is just gone.
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     # Stored counter, kept by the routing service: what the asker is told ("offered to
     # 3 experts"), never who.
@@ -49,13 +51,6 @@ class Question(models.Model):
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(accepted_answer__isnull=True, resolved_at__isnull=True)
-                | models.Q(accepted_answer__isnull=False, resolved_at__isnull=False),
-                name="question_resolved_with_answer",
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.title

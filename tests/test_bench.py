@@ -155,3 +155,14 @@ def test_generated_externals_are_in_good_standing(company):
     externals = list(User.objects.filter(kind="external"))
     assert externals
     assert all(reconfirm_deadline(person) > timezone.now() for person in externals)
+
+
+def test_generated_questions_are_resolved_by_one_of_their_own_comments(company):
+    from questions.models import Question
+
+    assert company["questions"] == Question.objects.count() > 0
+    resolved = Question.objects.filter(resolved_at__isnull=False).select_related("accepted_answer")
+    assert resolved.exists()
+    for question in resolved:
+        assert question.accepted_answer.post_id == question.pk
+        assert question.accepted_answer.parent_id is None

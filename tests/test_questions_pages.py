@@ -343,3 +343,16 @@ def test_list_queries_do_not_grow(client, free, django_assert_max_num_queries, u
     with django_assert_max_num_queries(LIMIT) as large:
         assert client.get(url).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_erasing_the_accepted_answer_keeps_the_question_resolved(client, employee, free):
+    answerer = UserFactory()
+    question = QuestionFactory(post=PostFactory(community=free, author=employee))
+    answer = CommentFactory(post=question.post, author=answerer, body="Gone soon")
+    services.answer_accept(actor=employee, question=question, comment=answer)
+    answerer.delete()  # their data purged: the comment goes with them
+    question.refresh_from_db()
+    assert question.is_resolved and question.accepted_answer is None
+    client.force_login(employee)
+    page = client.get(f"/posts/{question.pk}/").content.decode()
+    assert "Resolved" in page and "Gone soon" not in page
