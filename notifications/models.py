@@ -20,6 +20,10 @@ class Kind(models.TextChoices):
     MODERATION = "moderation", _("Moderation of my content, reports I made")
     COMMUNITY_LIFECYCLE = "community_lifecycle", _("Communities I manage become dormant")
     ACCOUNT = "account", _("My account and the externals I sponsor")
+    # Use cases built on posts (the questions app): experts routing, idea box, events.
+    QUESTION_OFFERED = "question_offered", _("A question on my skills is offered to me")
+    IDEA_STATUS = "idea_status", _("An idea I proposed or voted for changes status")
+    EVENT = "event", _("Events I answered: reminders and cancellations")
 
 
 class Notification(models.Model):
@@ -142,6 +146,9 @@ DEFAULT_EMAIL: dict[str, str] = {
     Kind.MODERATION: EmailMode.IMMEDIATELY,
     Kind.COMMUNITY_LIFECYCLE: EmailMode.IMMEDIATELY,
     Kind.ACCOUNT: EmailMode.IMMEDIATELY,
+    Kind.QUESTION_OFFERED: EmailMode.DAILY,
+    Kind.IDEA_STATUS: EmailMode.DAILY,
+    Kind.EVENT: EmailMode.IMMEDIATELY,
 }
 
 

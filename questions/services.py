@@ -18,6 +18,7 @@ from access import questions as question_rules
 from access.viewer import as_viewer
 from audit import services as audit
 from communities.models import Community
+from core.notices import notify
 from posts import services as post_services
 from posts.models import Comment, Post, TaggedPost
 from profiles.models import Skill, User, UserSkill, normalize_skill_name
@@ -135,10 +136,18 @@ def question_route(*, question: Question) -> list[QuestionOffer]:
         for user_id in list(locked):
             if QuestionOffer.objects.filter(user_id=user_id, created_at__gte=since).count() >= cap:
                 continue
+            expert = chosen[user_id]
             offers.append(
                 QuestionOffer.objects.create(
-                    question=question, user_id=user_id, skill=chosen[user_id].skill, created_at=now
+                    question=question, user_id=user_id, skill=expert.skill, created_at=now
                 )
+            )
+            notify(
+                recipient=expert.user,
+                kind="question_offered",
+                actor=post.author,
+                post=post,
+                data={"skill": expert.skill.name},
             )
         if offers:
             Question.objects.filter(pk=question.pk).update(

@@ -157,3 +157,18 @@ def test_a_question_on_a_profile_goes_to_employees(employee):
     skill = SkillFactory(name="Design")
     expert = holder(skill)
     assert offered(ask(employee, None, "design")) == {expert.pk}
+
+
+def test_the_experts_are_told_and_nobody_else(client, employee, free):
+    from notifications.models import Notification
+
+    skill = SkillFactory(name="Kubernetes")
+    expert = holder(skill)
+    bystander = holder(SkillFactory(name="Excel"))
+    question = ask(employee, free, "kubernetes")
+    note = Notification.objects.get(kind="question_offered")
+    assert note.recipient == expert and note.post_id == question.pk
+    assert not Notification.objects.filter(recipient=bystander).exists()
+    client.force_login(expert)
+    page = client.get("/notifications/").content.decode()
+    assert "Camille Martin asked" in page and "on your skill “Kubernetes”" in page
