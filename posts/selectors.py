@@ -81,8 +81,8 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
 def with_cards(posts: QuerySet[Post], viewer) -> QuerySet[Post]:
     """What a post card shows, in a fixed number of queries whatever the rows."""
     return (
-        # "question": the title and state a question's card shows (questions app).
-        posts.select_related("author", "author__profile", "community", "question")
+        # "question", "event": what their cards show (the questions and events apps).
+        posts.select_related("author", "author__profile", "community", "question", "event")
         .prefetch_related(
             Prefetch("tag_links", queryset=TaggedPost.objects.select_related("tag").order_by("id")),
             "attachments",

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "identity",
     "directory",
     "questions",
+    "events",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +206,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lifecycle.tasks.run_job",
         "args": ["erased_data_purge"],
         "schedule": crontab(hour=3, minute=40),
+    },
+    # Events starting within a day: their attendees are reminded (once per event).
+    "events-reminders": {
+        "task": "events.tasks.send_event_reminders",
+        "schedule": crontab(minute=10),
     },
     "lifecycle-notifications-purge": {
         "task": "lifecycle.tasks.run_job",
@@ -554,6 +560,7 @@ RSE_STREAM_PAGE_SIZE = env_int("RSE_STREAM_PAGE_SIZE", 20)
 RSE_QUESTION_EXPERTS = env_int("RSE_QUESTION_EXPERTS", 3)
 RSE_QUESTION_OFFERS_PER_WEEK = env_int("RSE_QUESTION_OFFERS_PER_WEEK", 5)
 RSE_QUESTIONS_PAGE_SIZE = env_int("RSE_QUESTIONS_PAGE_SIZE", 20)
+RSE_EVENTS_PAGE_SIZE = env_int("RSE_EVENTS_PAGE_SIZE", 20)
 
 # Request bodies: refused with 413 from their announced length, before any of it is read,
 # past RSE_REQUEST_MAX_BYTES (default: a post with all its attachments at their largest,

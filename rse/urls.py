@@ -57,6 +57,7 @@ urlpatterns = [
         ),
     ),
     path("", include("questions.urls")),
+    path("events/", include("events.urls")),
     path("", include("posts.urls")),
     path("notifications/", include("notifications.urls")),
     path("moderation/", include("moderation.urls")),
