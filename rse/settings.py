@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "directory",
     "questions",
     "events",
+    "ideas",
 ]
 
 MIDDLEWARE = [
@@ -561,6 +562,7 @@ RSE_QUESTION_EXPERTS = env_int("RSE_QUESTION_EXPERTS", 3)
 RSE_QUESTION_OFFERS_PER_WEEK = env_int("RSE_QUESTION_OFFERS_PER_WEEK", 5)
 RSE_QUESTIONS_PAGE_SIZE = env_int("RSE_QUESTIONS_PAGE_SIZE", 20)
 RSE_EVENTS_PAGE_SIZE = env_int("RSE_EVENTS_PAGE_SIZE", 20)
+RSE_IDEAS_PAGE_SIZE = env_int("RSE_IDEAS_PAGE_SIZE", 20)
 
 # Request bodies: refused with 413 from their announced length, before any of it is read,
 # past RSE_REQUEST_MAX_BYTES (default: a post with all its attachments at their largest,
