@@ -1,6 +1,6 @@
-"""seed_demo adds questions and events through the services — once: a resolved question
+"""seed_demo adds questions, events and ideas through the services — once: a resolved question
 and open ones offered to willing demo experts; upcoming, past, full and cancelled
-events with answers."""
+events with answers; an idea box with ideas at every status."""
 
 import io
 
@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from events.models import Event, Rsvp
+from ideas.models import Idea, Vote
 from questions.models import AnswerStanding, AnswerWillingness, Question, QuestionOffer
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,8 @@ def test_seed_demo_questions_and_events_once():
         QuestionOffer.objects.count(),
         Event.objects.count(),
         Rsvp.objects.count(),
+        Idea.objects.count(),
+        Vote.objects.count(),
     )
     assert Question.objects.filter(resolved_at__isnull=False).exists()
     assert Question.objects.filter(resolved_at__isnull=True).count() >= 2
@@ -38,10 +41,14 @@ def test_seed_demo_questions_and_events_once():
     assert Event.objects.filter(cancelled_at__isnull=False).exists()
     assert Event.objects.filter(waiting_count__gt=0).exists()
     assert AuditEntry.objects.filter(action="event.cancelled").exists()
+    assert set(Idea.objects.values_list("status", flat=True)) == set(Idea.Status.values)
+    assert AuditEntry.objects.filter(action="ideas.merged").exists()
     call_command("seed_demo", stdout=io.StringIO())
     assert (
         Question.objects.count(),
         QuestionOffer.objects.count(),
         Event.objects.count(),
         Rsvp.objects.count(),
+        Idea.objects.count(),
+        Vote.objects.count(),
     ) == counts
