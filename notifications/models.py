@@ -20,7 +20,7 @@ class Kind(models.TextChoices):
     MODERATION = "moderation", _("Moderation of my content, reports I made")
     COMMUNITY_LIFECYCLE = "community_lifecycle", _("Communities I manage become dormant")
     ACCOUNT = "account", _("My account and the externals I sponsor")
-    # Use cases built on posts (the questions app): experts routing, idea box, events.
+    # Use cases built on posts (the questions, ideas and events apps).
     QUESTION_OFFERED = "question_offered", _("A question on my skills is offered to me")
     IDEA_STATUS = "idea_status", _("An idea I proposed or voted for changes status")
     EVENT = "event", _("Events I answered: reminders and cancellations")
