@@ -129,6 +129,7 @@ def cast_and_targets() -> tuple[dict, dict]:
     }
     targets = {
         "large community": f"/communities/{largest.slug}/",
+        "questions of the large community": f"/communities/{largest.slug}/questions/",
         "small community": f"/communities/{small.slug}/" if small else None,
         "tag": f"/tags/{tag.slug}/",
         "less used tag": f"/tags/{less_used.slug}/",
@@ -156,6 +157,11 @@ def pages_for(cast: dict, targets: dict) -> list[tuple[str, str, str]]:
             pages.append(("home", who, "/"))
     pages += [
         ("large community", "manager", targets["large community"]),
+        (
+            "questions of the large community",
+            "manager",
+            targets["questions of the large community"],
+        ),
         ("tag", "member of many communities", targets["tag"]),
         ("less used tag", "member of many communities", targets["less used tag"]),
         ("people by skill", "member of many communities", targets["skill"]),

@@ -28,6 +28,8 @@ from django.utils.text import slugify
 
 BENCH_PASSWORD = "bench-password-2026"
 EMAIL_DOMAIN = "example.com"
+# One post in this many is asked as a question (the questions tab of a community).
+QUESTION_EVERY = 20
 
 
 @dataclass(frozen=True)
@@ -290,6 +292,7 @@ class Company:
             self.communities()
             self.posts()
             self.comments_and_likes()
+            self.questions()
             self.follows()
             self.moderation_cases()
             self.counters()
@@ -626,6 +629,31 @@ class Company:
         self.counts["tags"] = size.tags
         self.counts["post_tags"] = self.tagged_loader.rows
 
+    def questions(self) -> None:
+        """One post in QUESTION_EVERY is asked as a question; every other one of those
+        that has comments is resolved by its first comment (comment ids follow the
+        posts in order: the first of post i comes after all those of the posts before)."""
+        Question = apps.get_model("questions", "Question")
+        self.say("questions")
+
+        def rows():
+            first_comment = self.comment_first
+            for i in range(self.size.posts):
+                n_comments = self.comments_per_post[i]
+                if i % QUESTION_EVERY == 0:
+                    resolved = n_comments > 0 and (i // QUESTION_EVERY) % 2 == 0
+                    yield (
+                        self.post_first + i,
+                        f"{TOPICS[i % len(TOPICS)]}: who knows how?",
+                        first_comment if resolved else None,
+                        self.post_time[i] + timedelta(days=1) if resolved else None,
+                    )
+                first_comment += n_comments
+
+        loader = Loader(Question, ["post_id", "title", "accepted_answer_id", "resolved_at"])
+        loader.write(rows())
+        self.counts["questions"] = loader.rows
+
     def _readers(self, community: int | None) -> list[int]:
         return self.members_of[community] if community is not None else self.employees
 
@@ -635,6 +663,7 @@ class Company:
         Comment = apps.get_model("posts", "Comment")
         Like = apps.get_model("posts", "Like")
         comment_first = _next_id(Comment)
+        self.comment_first = comment_first
         like_first = _next_id(Like)
         comment_likes_rate = 0.2 * size.likes / max(1, size.comments)
         like_rows: list[tuple] = []

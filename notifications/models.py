@@ -21,6 +21,10 @@ class Kind(models.TextChoices):
     COMMUNITY_LIFECYCLE = "community_lifecycle", _("Communities I manage become dormant")
     ACCOUNT = "account", _("My account and the externals I sponsor")
     CHARTER = "charter", _("Consultations on the usage charter, answers to my comments")
+    # Use cases built on posts (the questions, ideas and events apps).
+    QUESTION_OFFERED = "question_offered", _("A question on my skills is offered to me")
+    IDEA_STATUS = "idea_status", _("An idea I proposed or voted for changes status")
+    EVENT = "event", _("Events I answered: reminders and cancellations")
 
 
 class Notification(models.Model):
@@ -144,6 +148,9 @@ DEFAULT_EMAIL: dict[str, str] = {
     Kind.COMMUNITY_LIFECYCLE: EmailMode.IMMEDIATELY,
     Kind.ACCOUNT: EmailMode.IMMEDIATELY,
     Kind.CHARTER: EmailMode.DAILY,
+    Kind.QUESTION_OFFERED: EmailMode.DAILY,
+    Kind.IDEA_STATUS: EmailMode.DAILY,
+    Kind.EVENT: EmailMode.IMMEDIATELY,
 }
 
 

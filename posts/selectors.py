@@ -81,7 +81,8 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
 def with_cards(posts: QuerySet[Post], viewer) -> QuerySet[Post]:
     """What a post card shows, in a fixed number of queries whatever the rows."""
     return (
-        posts.select_related("author", "author__profile", "community")
+        # "question", "event", "idea": what their cards show (the apps of those names).
+        posts.select_related("author", "author__profile", "community", "question", "event", "idea")
         .prefetch_related(
             Prefetch("tag_links", queryset=TaggedPost.objects.select_related("tag").order_by("id")),
             "attachments",

@@ -209,6 +209,49 @@ ENTRIES: tuple[Processing, ...] = (
         _("Legitimate interest (dialogue on the rules of the service)."),
     ),
     Processing(
+        "questions",
+        _("Questions, their offers to experts and answers accepted"),
+        (
+            "questions.question",
+            "questions.questionoffer",
+            "questions.answerwillingness",
+            "questions.answerstanding",
+        ),
+        _(
+            "Questions answered by colleagues: offering a question to people willing to "
+            "answer on its skills; the count of answers accepted on a skill."
+        ),
+        _(
+            "A question: the readers of its community. To whom it was offered: that person "
+            "only (the asker sees a number). Answers accepted: whoever may see the profile."
+        ),
+        lambda: str(
+            _("While the question exists; the willingness to answer until its owner withdraws it.")
+        ),
+        "",
+        _("Legitimate interest (sharing knowledge inside the company)."),
+    ),
+    Processing(
+        "events",
+        _("Events, answers to them and calendar feeds"),
+        ("events.event", "events.rsvp", "events.calendarfeed"),
+        _("Running events: answers (going, maybe, not going), the waiting list, reminders."),
+        _("The attendees: whoever may read the event's post. A calendar feed: its owner only."),
+        lambda: str(_("While the event's post exists; a calendar feed until it is revoked.")),
+        "",
+        _("Legitimate interest (organising the company's events)."),
+    ),
+    Processing(
+        "ideas",
+        _("Idea box: votes and review teams"),
+        ("ideas.vote", "ideas.reviewer"),
+        _("Weighing ideas: one vote per person and idea; the people who review them."),
+        _("Counts of votes: the readers of the community; the review team: its community."),
+        lambda: str(_("While the idea exists.")),
+        "",
+        _("Legitimate interest (involving employees in improvements)."),
+    ),
+    Processing(
         "audit",
         _("Audit trail and the administration log"),
         ("audit.auditentry", "admin.logentry"),

@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "identity",
     "directory",
     "privacy",
+    "questions",
+    "events",
+    "ideas",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +214,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lifecycle.tasks.run_job",
         "args": ["erased_data_purge"],
         "schedule": crontab(hour=3, minute=40),
+    },
+    # Events starting within a day: their attendees are reminded (once per event).
+    "events-reminders": {
+        "task": "events.tasks.send_event_reminders",
+        "schedule": crontab(minute=10),
     },
     "lifecycle-notifications-purge": {
         "task": "lifecycle.tasks.run_job",
@@ -596,6 +604,13 @@ RSE_ARCHIVE_MAX_TOTAL_BYTES = env_int("RSE_ARCHIVE_MAX_TOTAL_BYTES", 100 * 1024 
 RSE_TAGS_PER_POST = env_int("RSE_TAGS_PER_POST", 10)
 RSE_TAG_MAX_CHARS = env_int("RSE_TAG_MAX_CHARS", 50)
 RSE_STREAM_PAGE_SIZE = env_int("RSE_STREAM_PAGE_SIZE", 20)
+# Questions (README, "Questions and experts"): how many willing experts a question is
+# offered to, how many questions one person is offered at most in seven days.
+RSE_QUESTION_EXPERTS = env_int("RSE_QUESTION_EXPERTS", 3)
+RSE_QUESTION_OFFERS_PER_WEEK = env_int("RSE_QUESTION_OFFERS_PER_WEEK", 5)
+RSE_QUESTIONS_PAGE_SIZE = env_int("RSE_QUESTIONS_PAGE_SIZE", 20)
+RSE_EVENTS_PAGE_SIZE = env_int("RSE_EVENTS_PAGE_SIZE", 20)
+RSE_IDEAS_PAGE_SIZE = env_int("RSE_IDEAS_PAGE_SIZE", 20)
 
 # Request bodies: refused with 413 from their announced length, before any of it is read,
 # past RSE_REQUEST_MAX_BYTES (default: a post with all its attachments at their largest,

@@ -58,6 +58,9 @@ urlpatterns = [
             )
         ),
     ),
+    path("", include("questions.urls")),
+    path("events/", include("events.urls")),
+    path("", include("ideas.urls")),
     path("", include("posts.urls")),
     path("notifications/", include("notifications.urls")),
     path("moderation/", include("moderation.urls")),

@@ -155,3 +155,31 @@ def test_generated_externals_are_in_good_standing(company):
     externals = list(User.objects.filter(kind="external"))
     assert externals
     assert all(reconfirm_deadline(person) > timezone.now() for person in externals)
+
+
+def test_generated_questions_are_resolved_by_one_of_their_own_comments(company):
+    from questions.models import Question
+
+    assert company["questions"] == Question.objects.count() > 0
+    resolved = Question.objects.filter(resolved_at__isnull=False).select_related("accepted_answer")
+    assert resolved.exists()
+    for question in resolved:
+        assert question.accepted_answer.post_id == question.pk
+        assert question.accepted_answer.parent_id is None
+
+
+def test_the_questions_tab_of_the_largest_community_is_served(company, client):
+    from communities.models import Membership
+
+    largest = Community.objects.order_by("-members_count", "pk").first()
+    member = (
+        Membership.objects.filter(community=largest, status="active", user__kind="employee")
+        .select_related("user")
+        .first()
+        .user
+    )
+    client.force_login(member)
+    response = client.get(f"/communities/{largest.slug}/questions/")
+    assert response.status_code == 200
+    assert "who knows how?" in response.content.decode()
+    assert "Resolved" in response.content.decode()

@@ -4,9 +4,12 @@ from django.test.utils import override_settings
 from django.utils.translation import gettext as _
 
 from communities.demo import seed_communities
+from events.demo import seed_events
+from ideas.demo import seed_ideas
 from moderation.demo import seed_moderation
 from posts.demo import seed_posts
 from profiles import demo
+from questions.demo import seed_questions
 
 
 class Command(BaseCommand):
@@ -37,6 +40,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo communities: {seed_communities()} created."))
         self.stdout.write(self.style.SUCCESS(f"Demo posts: {seed_posts()} created."))
         self.stdout.write(self.style.SUCCESS(f"Demo reports: {seed_moderation()} created."))
+        self.stdout.write(self.style.SUCCESS(f"Demo questions: {seed_questions()} created."))
+        self.stdout.write(self.style.SUCCESS(f"Demo events: {seed_events()} created."))
+        self.stdout.write(self.style.SUCCESS(f"Demo ideas: {seed_ideas()} created."))
         self.stdout.write(
             "Sign in at http://127.0.0.1:8000/ with one of these demo accounts "
             f"(password: {demo.DEMO_PASSWORD}):"
