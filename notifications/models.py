@@ -20,6 +20,14 @@ class Kind(models.TextChoices):
     MODERATION = "moderation", _("Moderation of my content, reports I made")
     COMMUNITY_LIFECYCLE = "community_lifecycle", _("Communities I manage become dormant")
     ACCOUNT = "account", _("My account and the externals I sponsor")
+    # Alerts (the alerts app): new posts where I asked for them, announcements, and
+    # what managers and moderators must act on.
+    NEW_POST = "new_post", _("New posts in my communities and followed tags")
+    ANNOUNCEMENT = "announcement", _("Announcements")
+    JOIN_REQUESTED = "join_requested", _("Someone asks to join a community I manage")
+    REQUEST_EXPIRING = "request_expiring", _("A join request I must decide expires soon")
+    REPORT_FILED = "report_filed", _("A report in a community I moderate")
+    APPEAL_FILED = "appeal_filed", _("A moderation decision is contested (site moderators)")
 
 
 class Notification(models.Model):
@@ -142,6 +150,12 @@ DEFAULT_EMAIL: dict[str, str] = {
     Kind.MODERATION: EmailMode.IMMEDIATELY,
     Kind.COMMUNITY_LIFECYCLE: EmailMode.IMMEDIATELY,
     Kind.ACCOUNT: EmailMode.IMMEDIATELY,
+    Kind.NEW_POST: EmailMode.DAILY,
+    Kind.ANNOUNCEMENT: EmailMode.IMMEDIATELY,
+    Kind.JOIN_REQUESTED: EmailMode.IMMEDIATELY,
+    Kind.REQUEST_EXPIRING: EmailMode.IMMEDIATELY,
+    Kind.REPORT_FILED: EmailMode.IMMEDIATELY,
+    Kind.APPEAL_FILED: EmailMode.IMMEDIATELY,
 }
 
 
