@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import roles
+from access.viewer import as_viewer
 from audit import services as audit
 from communities.models import Community
 from notifications.models import Kind
@@ -42,10 +43,12 @@ def announcement_publish(
     expires_at: datetime | None = None,
     request=None,
 ) -> Pin:
-    """Announce `post`: pinned, told to every reader once."""
-    if not permissions.can_announce(actor, post):
+    """Announce `post`: pinned, told to every reader once. `actor`: a user or a viewer."""
+    viewer = as_viewer(actor)
+    actor = viewer.user
+    if not permissions.can_announce(viewer, post):
         raise PermissionDenied(_("You cannot announce this post."))
-    if urgent and not permissions.can_mark_urgent(actor):
+    if urgent and not permissions.can_mark_urgent(viewer):
         raise PermissionDenied(_("Only site administrators may mark an announcement urgent."))
     now = timezone.now()
     if expires_at is None:
@@ -80,7 +83,9 @@ def announcement_publish(
 
 def pin_create(*, actor, post: Post, request=None) -> Pin:
     """Pin an ordinary post at the top of its community (at most RSE_PINS_PER_COMMUNITY)."""
-    if not permissions.can_pin(actor, post):
+    viewer = as_viewer(actor)
+    actor = viewer.user
+    if not permissions.can_pin(viewer, post):
         raise PermissionDenied(_("You cannot pin this post."))
     community = post.community
     assert community is not None  # can_pin says so
@@ -109,10 +114,12 @@ def pin_create(*, actor, post: Post, request=None) -> Pin:
 
 def pin_lift(*, actor, pin: Pin, request=None) -> None:
     """Unpin a post or end an announcement (same people who may pin or announce)."""
+    viewer = as_viewer(actor)
+    actor = viewer.user
     allowed = (
-        permissions.can_announce(actor, pin.post)
+        permissions.can_announce(viewer, pin.post)
         if pin.is_announcement
-        else permissions.can_pin(actor, pin.post)
+        else permissions.can_pin(viewer, pin.post)
     )
     if not allowed:
         raise PermissionDenied

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notifications.models import Notification
+
 
 class Level(models.TextChoices):
     ALL = "all", _("Every post")
@@ -263,3 +265,12 @@ class RequestReminder(models.Model):
 
     def __str__(self) -> str:
         return str(self.membership_id)
+
+
+class NotificationDay(Notification):
+    """Notifications counted per kind and day, for Django admin (a proxy: no table)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("notifications per day")
+        verbose_name_plural = _("notifications per day")

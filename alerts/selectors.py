@@ -1,16 +1,20 @@
 """Reads about alerts: levels with their defaults, who a post's alerts go to."""
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from taggit.models import Tag
 
+from access import roles
+from access.posts import posts_readable_by
 from access.readers import readers_of
 from communities.models import Community, Membership
 from notifications.models import Kind
 from posts.models import CommunityFollow, Post, TagFollow
 from profiles.models import User
 
-from .models import CommunityAlert, Level, TagAlert
+from .models import CommunityAlert, Level, Pin, Receipt, TagAlert
 
 
 def default_community_level(community: Community) -> str:
@@ -121,3 +125,79 @@ def alert_candidates(post: Post, kind: str) -> QuerySet[User]:
 def recipients_of(post: Post, kind: str) -> QuerySet[User]:
     """`alert_candidates` who may read the post now (checked again at send time)."""
     return readers_of(post, alert_candidates(post, kind))
+
+
+# Pins and announcements ----------------------------------------------------------------
+
+
+def live_pins(viewer, community: Community | None) -> list[Pin]:
+    """The pinned posts and announcements `viewer` sees at the top of `community` (or,
+    for None, of their home: site-wide announcements), not dismissed, not expired, not
+    lifted, in a community not archived, on a post they may read; announcements first.
+    Each carries `seen` (whether this viewer has a receipt). One query."""
+    if not viewer.is_person:
+        return []
+    now = timezone.now()
+    pins = Pin.objects.filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+        lifted_at__isnull=True,
+        post__in=posts_readable_by(viewer).values("pk"),
+    )
+    if community is None:
+        pins = pins.filter(community__isnull=True, kind=Pin.Kind.ANNOUNCEMENT)
+    else:
+        pins = pins.filter(community=community).exclude(community__state=Community.State.ARCHIVED)
+    mine = Receipt.objects.filter(pin=OuterRef("pk"), user=viewer.user)
+    pins = pins.annotate(seen=Exists(mine)).exclude(Exists(mine.filter(dismissed_at__isnull=False)))
+    order = Case(When(kind=Pin.Kind.ANNOUNCEMENT, then=Value(0)), default=Value(1))
+    return list(
+        pins.select_related("post", "post__author", "community")
+        .annotate(first=order)
+        .order_by("first", "-created_at", "-pk")[: settings.RSE_PINS_PER_COMMUNITY + 10]
+    )
+
+
+def get_pin_or_404(viewer, pk: int) -> Pin:
+    """A live or lifted pin on a post `viewer` may read, else 404."""
+    return get_object_or_404(
+        Pin.objects.select_related("post", "post__author", "community").filter(
+            post__in=posts_readable_by(viewer).values("pk")
+        ),
+        pk=pk,
+    )
+
+
+def reach_of(pin: Pin) -> tuple[int, int]:
+    """(seen, readers): "seen by N of M". Readers are the community's members (site-wide:
+    active employees), counted now; never fewer than those who saw it."""
+    if pin.community_id is None:
+        readers = User.objects.filter(is_active=True, kind=roles.EMPLOYEE).count()
+    else:
+        readers = Community.objects.values_list("members_count", flat=True).get(pk=pin.community_id)
+    return pin.seen_count, max(readers, pin.seen_count)
+
+
+def not_seen_by(pin: Pin) -> QuerySet[User]:
+    """Active members of the pin's community who have not seen it (for the managers of
+    closed communities only: `permissions.can_see_unseen_list`)."""
+    seen = Receipt.objects.filter(pin=pin).values("user_id")
+    return (
+        User.objects.filter(
+            community_memberships__community=pin.community,
+            community_memberships__status=Membership.Status.ACTIVE,
+            is_active=True,
+        )
+        .exclude(pk__in=seen)
+        .exclude(pk=pin.post.author_id)
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def live_pin_of(post: Post) -> Pin | None:
+    now = timezone.now()
+    return (
+        Pin.objects.filter(post=post, lifted_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .select_related("post", "community")
+        .first()
+    )

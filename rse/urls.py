@@ -58,6 +58,7 @@ urlpatterns = [
     ),
     path("", include("posts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("alerts/", include("alerts.urls")),
     path("moderation/", include("moderation.urls")),
     path("search/", include("search.urls")),
     path("me/", profile_views.me, name="me"),
