@@ -11,10 +11,11 @@ class AlertsConfig(AppConfig):
         from notifications import hooks
         from posts.events import post_published
 
-        from . import quiet, receivers
+        from . import push, quiet, receivers
 
         post_published.connect(receivers.post_published, dispatch_uid="alerts.post_published")
         community_archived.connect(
             receivers.community_archived, dispatch_uid="alerts.community_archived"
         )
         hooks.set_delivery_gate(quiet.delivery_gate)
+        hooks.on_created(push.on_created)

@@ -3,6 +3,8 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from notifications.models import Kind
+
 from .models import Level
 
 DAYS = [
@@ -142,3 +144,15 @@ class AnnounceForm(forms.Form):
         what.choices = [c for c in WHAT if c[0] in choices]
         if not may_mark_urgent:
             del self.fields["urgent"]
+
+
+class PushKindsForm(forms.Form):
+    """The kinds of notification pushed to one's devices (none: no push at all)."""
+
+    kinds = forms.MultipleChoiceField(
+        label=_("Push these to my devices"),
+        choices=Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose kinds of notification from the list.")},
+    )

@@ -274,3 +274,71 @@ class NotificationDay(Notification):
         proxy = True
         verbose_name = _("notifications per day")
         verbose_name_plural = _("notifications per day")
+
+
+class PushSubscription(models.Model):
+    """One browser or phone that receives pushes for a person (the Web Push
+    subscription its browser gave: the push service's address and the keys that
+    encrypt for it)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="push_subscriptions",
+    )
+    endpoint = models.URLField(_("push service address"), max_length=1000, unique=True)
+    p256dh = models.CharField(_("public key"), max_length=200)
+    auth = models.CharField(_("authentication secret"), max_length=100)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+    last_push_at = models.DateTimeField(_("last push"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.user_agent[:40]}"
+
+
+class PushSettings(models.Model):
+    """The kinds of notification a person wants pushed to their devices (no row: the
+    defaults, `alerts.push.DEFAULT_PUSH_KINDS`)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="push_settings",
+    )
+    kinds = models.JSONField(_("kinds pushed"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("push settings")
+        verbose_name_plural = _("push settings")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {', '.join(self.kinds)}"
+
+
+class PushLog(models.Model):
+    """A notification was pushed (once: the row is the claim two workers race for)."""
+
+    notification = models.OneToOneField(
+        "notifications.Notification",
+        verbose_name=_("notification"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("pushed at"), default=timezone.now)
+    devices = models.PositiveSmallIntegerField(_("devices reached"), default=0)
+
+    class Meta:
+        verbose_name = _("push sent")
+        verbose_name_plural = _("pushes sent")
+
+    def __str__(self) -> str:
+        return f"{self.notification_id}: {self.devices}"

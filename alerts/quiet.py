@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from notifications import services as notification_services
 
+from . import push
 from .models import HeldDelivery, WorkingHours
 
 logger = logging.getLogger(__name__)
@@ -127,23 +128,35 @@ def delivery_gate(notification, channel: str) -> bool:
 
 
 def held_release(*, now: datetime | None = None, batch_size: int = 200) -> int:
-    """Send the held e-mails whose time has come; returns how many left. Each is
-    claimed by a conditional update (two workers never both send it); a refused mail
-    is given back for the next run."""
+    """Send the held e-mails and pushes whose time has come, `batch_size` at a time;
+    returns how many left. Each is claimed by a conditional update (two workers never
+    both send it); a refused mail is given back for the next run."""
     now = now or timezone.now()
     sent = 0
     due = HeldDelivery.objects.filter(released_at__isnull=True, release_at__lte=now)
-    for pk, notification_id in list(
-        due.order_by("release_at", "pk").values_list("pk", "notification_id")[:batch_size]
-    ):
+    rows = due.order_by("release_at", "pk").values_list("pk", "notification_id", "channel")
+    failed: set[int] = set()
+    while batch := list(rows.exclude(pk__in=failed)[:batch_size]):
+        sent += _release_batch(batch, now, failed)
+    return sent
+
+
+def _release_batch(batch: list[tuple[int, int, str]], now: datetime, failed: set[int]) -> int:
+    sent = 0
+    for pk, notification_id, channel in batch:
         if not HeldDelivery.objects.filter(pk=pk, released_at__isnull=True).update(released_at=now):
             continue
         try:
-            if notification_services.notification_email_send(
+            if channel == "push":
+                sent += bool(
+                    push.notification_push_send(notification_id=notification_id, released=True)
+                )
+            elif notification_services.notification_email_send(
                 notification_id=notification_id, released=True
             ):
                 sent += 1
         except notification_services.TRANSIENT_MAIL_ERRORS as exc:
             logger.warning("Held e-mail %s not sent: %s", notification_id, exc)
             HeldDelivery.objects.filter(pk=pk).update(released_at=None)
+            failed.add(pk)
     return sent

@@ -20,7 +20,6 @@ from taggit.models import Tag
 from access.communities import is_readable_by
 from access.posts import tags_readable_by
 from communities.models import Community
-from notifications import hooks
 from notifications.models import (
     DEFAULT_EMAIL,
     EmailMode,
@@ -31,7 +30,7 @@ from notifications.models import (
 from notifications.tasks import send_notification_email
 from posts.models import Post
 
-from . import selectors
+from . import push, selectors
 from .models import CommunityAlert, Fanout, Level, TagAlert
 
 # Levels ------------------------------------------------------------------------------
@@ -144,7 +143,7 @@ def fanout_batch(*, post_id: int, kind: str, batch_size: int | None = None) -> i
         for notification in notifications:
             if notification.recipient_id in immediate:
                 transaction.on_commit(partial(send_notification_email.delay, notification.pk))
-            hooks.created(notification)
+        push.schedule_many(notifications)
         fanout.after = ids[-1]
         fanout.sent += len(ids)
         fanout.batches += 1

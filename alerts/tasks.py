@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import quiet, reminders, services
+from . import push, quiet, reminders, services
 
 
 @shared_task(acks_late=True)
@@ -21,3 +21,9 @@ def release_held() -> int:
 def remind_expiring_requests() -> int:
     """Remind managers of join requests about to expire (once per request)."""
     return reminders.requests_remind()
+
+
+@shared_task(acks_late=True)
+def push_notification(notification_id: int) -> int:
+    """Push one notification to its recipient's devices (at most once)."""
+    return push.notification_push_send(notification_id=notification_id)

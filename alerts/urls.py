@@ -11,4 +11,8 @@ urlpatterns = [
     path("pins/<int:pk>/", views.reach, name="reach"),
     path("pins/<int:pk>/lift/", views.lift, name="lift"),
     path("pins/<int:pk>/dismiss/", views.dismiss, name="dismiss"),
+    path("offline/", views.offline, name="offline"),
+    path("push/subscribe/", views.push_subscribe, name="push_subscribe"),
+    path("push/kinds/", views.push_kinds, name="push_kinds"),
+    path("push/<int:pk>/revoke/", views.push_revoke, name="push_revoke"),
 ]

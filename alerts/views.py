@@ -1,13 +1,16 @@
 """Alert pages: levels and working hours (forms of the notification settings page),
 announcing and pinning a post, dismissing an announcement, its reach."""
 
+import json
 from datetime import datetime, time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -19,9 +22,9 @@ from notifications import selectors as notification_selectors
 from notifications.forms import PreferencesForm
 from notifications.models import EmailSettings
 
-from . import announcements, permissions, quiet, selectors, services
-from .forms import AlertLevelsForm, AnnounceForm, WorkingHoursForm
-from .models import Pin
+from . import announcements, permissions, push, quiet, selectors, services
+from .forms import AlertLevelsForm, AnnounceForm, PushKindsForm, WorkingHoursForm
+from .models import Pin, PushSubscription
 
 
 def levels_form(user, data=None) -> AlertLevelsForm:
@@ -193,3 +196,97 @@ def reach(request, pk: int):
         "alerts/reach.html",
         {"pin": pin, "seen": seen, "readers": readers, "unseen": unseen},
     )
+
+
+# The installable app and Web Push -------------------------------------------------------
+
+
+@require_GET
+def service_worker(request):
+    """/sw.js, at the root so that its scope is the whole site."""
+    response = render(
+        request,
+        "alerts/sw.js",
+        {"version": settings.RSE_APP_VERSION},
+        content_type="application/javascript; charset=utf-8",
+    )
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def manifest(request):
+    """/manifest.webmanifest: what a phone needs to install the site as an app."""
+    data = {
+        "name": settings.RSE_SITE_NAME,
+        "short_name": settings.RSE_SITE_NAME[:12],
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f6f7f9",
+        "theme_color": "#1d4e89",
+        "icons": [
+            {
+                "src": static(f"img/app-icon-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+            }
+            for size in (192, 512)
+        ],
+    }
+    response = JsonResponse(data, content_type="application/manifest+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
+def offline(request):
+    """The page the service worker shows when a page cannot be reached (public, the
+    same for everyone: it is kept in the browser's cache)."""
+    response = render(request, "alerts/offline.html", {"site_name": settings.RSE_SITE_NAME})
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@login_required
+@require_POST
+def push_subscribe(request):
+    """The browser's subscription, as JSON (sent by static/js/app.js with the CSRF
+    token): {"endpoint": …, "keys": {"p256dh": …, "auth": …}}."""
+    try:
+        body = json.loads(request.body or b"{}")
+        keys = body.get("keys") or {}
+        push.subscription_add(
+            actor=request.user,
+            endpoint=str(body.get("endpoint") or ""),
+            p256dh=str(keys.get("p256dh") or ""),
+            auth=str(keys.get("auth") or ""),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except (ValueError, AttributeError):
+        return JsonResponse({"error": _("This device sent an invalid subscription.")}, status=400)
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    messages.success(request, _("This device will receive your pushes."))
+    return JsonResponse({"ok": True}, status=201)
+
+
+@login_required
+@require_POST
+def push_revoke(request, pk: int):
+    subscription = get_object_or_404(PushSubscription, pk=pk, user=request.user)
+    push.subscription_revoke(actor=request.user, subscription=subscription)
+    messages.success(request, _("That device will no longer receive pushes."))
+    return redirect("/notifications/settings/#push")
+
+
+@login_required
+@require_POST
+def push_kinds(request):
+    form = PushKindsForm(request.POST)
+    if form.is_valid():
+        push.push_kinds_set(actor=request.user, kinds=form.cleaned_data["kinds"])
+        messages.success(request, _("Your push settings are saved."))
+        return redirect("/notifications/settings/#push")
+    return _settings_page(request, push_form=form)

@@ -511,6 +511,17 @@ RSE_WORK_TIME_ZONE = env_str("RSE_WORK_TIME_ZONE", TIME_ZONE)
 RSE_WORK_START = env_str("RSE_WORK_START", "09:00")
 RSE_WORK_END = env_str("RSE_WORK_END", "18:00")
 RSE_WORK_DAYS = env_str("RSE_WORK_DAYS", "12345")
+# Web Push (alerts/push.py): the VAPID key pair (base64url, from `manage.py
+# alerts_vapid_keys`) and the contact the push services may write to. Without the
+# keys, push is off and the settings page says so. Subscriptions must be https, except
+# to the hosts of RSE_PUSH_INSECURE_HOSTS (the tests' push service on 127.0.0.1).
+RSE_VAPID_PUBLIC_KEY = env_str("RSE_VAPID_PUBLIC_KEY")
+RSE_VAPID_PRIVATE_KEY = env_str("RSE_VAPID_PRIVATE_KEY")
+RSE_VAPID_SUBJECT = env_str("RSE_VAPID_SUBJECT", "mailto:rse-admin@example.com")
+RSE_PUSH_INSECURE_HOSTS = env_list("RSE_PUSH_INSECURE_HOSTS", [])
+RSE_PUSH_TTL_SECONDS = env_int("RSE_PUSH_TTL_SECONDS", 24 * 3600)
+# Changes the service worker's cache name: browsers fetch the application shell anew.
+RSE_APP_VERSION = env_str("RSE_APP_VERSION", "1")
 
 # Moderation: a claim on a case lapses after this many minutes; mutes last at most
 # this many days; this many warnings within this many days suggest a mute.

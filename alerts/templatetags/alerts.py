@@ -5,7 +5,7 @@ through the service)."""
 
 from django import template
 
-from .. import announcements, permissions, selectors
+from .. import announcements, permissions, push, selectors
 
 register = template.Library()
 
@@ -50,6 +50,10 @@ def pin_controls(context, post):
 def alert_settings(context):
     """The alert forms of the notification settings page: the refused one as it was
     typed (from the alerts views), the others as saved."""
+    from django.conf import settings
+
+    from ..forms import PushKindsForm
+    from ..models import PushSubscription
     from ..views import hours_form, levels_form
 
     request = context.get("request")
@@ -57,6 +61,11 @@ def alert_settings(context):
     return {
         "levels_form": context.get("levels_form") or levels_form(user),
         "hours_form": context.get("hours_form") or hours_form(user),
+        "push_form": context.get("push_form")
+        or PushKindsForm(initial={"kinds": sorted(push.push_kinds_of(user))}),
+        "push_configured": push.is_configured(),
+        "vapid_public_key": settings.RSE_VAPID_PUBLIC_KEY,
+        "devices": list(PushSubscription.objects.filter(user=user)),
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
