@@ -194,3 +194,15 @@ def test_pins_cost_the_community_page_a_fixed_number_of_queries(closed):
         extra = posts.post_create(actor=manager, community=community, body=f"Pinned {i}")
         announcements.pin_create(actor=manager, post=extra)
     assert queries() == with_two == without  # one query for the pins, with or without
+
+
+def test_the_pages_speak_french(closed):
+    community, manager, (member, *_rest), post = closed
+    pin = announcements.announcement_publish(actor=manager, post=post)
+    client = signed_in(member, HTTP_ACCEPT_LANGUAGE="fr")
+    settings_page = client.get("/notifications/settings/").content.decode()
+    assert "Heures de travail (droit à la déconnexion)" in settings_page
+    assert "Chaque publication" in settings_page
+    assert "Annonce" in client.get(f"/communities/{community.slug}/").content.decode()
+    reach = signed_in(manager, HTTP_ACCEPT_LANGUAGE="fr").get(f"/alerts/pins/{pin.pk}/")
+    assert "Vue par 1 sur 4" in reach.content.decode()
