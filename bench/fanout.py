@@ -49,6 +49,8 @@ def generate(members: int):
     memberships, the stored member count)."""
     from django.contrib.auth.hashers import make_password
 
+    from charter.selectors import current_version
+    from charter.services import charter_accept
     from communities.models import Community, Membership
     from profiles.models import User
 
@@ -60,6 +62,10 @@ def generate(members: int):
         last_name="Author",
         password=password,
     )
+    version = current_version()
+    if version is None:
+        raise SystemExit("no charter in force: the migrations publish one")
+    charter_accept(user=author, version=version)
     community = Community.objects.create(
         name="Everyone",
         slug="everyone",
