@@ -16,6 +16,8 @@ from .models import (
     HeldDelivery,
     NotificationDay,
     Pin,
+    PushLog,
+    PushSubscription,
     TagAlert,
     WorkingHours,
 )
@@ -90,6 +92,29 @@ class FanoutAdmin(ReadOnlyAdmin):
     list_display = ["post", "kind", "sent", "batches", "started_at", "finished_at"]
     list_filter = ["kind"]
     raw_id_fields = ["post"]
+
+
+@admin.register(PushSubscription)
+class PushSubscriptionAdmin(ReadOnlyAdmin):
+    """Devices that receive pushes. Deleting one stops its pushes (the person may
+    subscribe it again); nothing else is changed by hand."""
+
+    list_display = ["user", "user_agent", "created_at", "last_push_at"]
+    list_filter = ["created_at", "last_push_at"]
+    search_fields = ["user__username", "user__email", "user_agent"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    exclude = ["p256dh", "auth"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return bool(request.user.is_superuser)
+
+
+@admin.register(PushLog)
+class PushLogAdmin(ReadOnlyAdmin):
+    list_display = ["notification", "sent_at", "devices"]
+    list_filter = ["sent_at"]
+    raw_id_fields = ["notification"]
 
 
 @admin.register(NotificationDay)
