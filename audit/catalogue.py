@@ -118,6 +118,12 @@ ACTIONS = {
     "directory.group_members_changed": _("Group members changed by the directory"),
     "directory.group_deleted": _("Group removed by the directory"),
     "directory.sync_run": _("Directory synchronisation run"),
+    # Alerts (alerts/): announcements and pinned posts.
+    "announcement.published": _("Post announced"),
+    "announcement.urgent": _("Urgent announcement: delivered outside working hours"),
+    "announcement.lifted": _("Announcement lifted"),
+    "pin.created": _("Post pinned"),
+    "pin.lifted": _("Post unpinned"),
     # The audit trail itself.
     "audit.exported": _("Audit entries exported"),
     "audit.purged": _("Expired audit entries purged"),

@@ -6,6 +6,7 @@ transaction."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from core.notices import notify
 from profiles.models import User
 
 from .models import Community, Membership
+from .selectors import managers_of
 from .services import (
     REOPENABLE,
     R,
@@ -88,6 +90,15 @@ def membership_request(
         if membership is None:
             _refuse(_("You have already asked to join this community."))
         _record("membership.requested", actor=actor, membership=membership, request=request)
+        url = reverse("communities:members", args=[community.slug])
+        for manager in managers_of(community):
+            notify(
+                recipient=manager.user,
+                kind="join_requested",
+                actor=actor,
+                community=community,
+                data={"url": url},
+            )
     return membership
 
 

@@ -22,6 +22,7 @@ from audit import services as audit
 from charter.permissions import ensure_charter_accepted
 from profiles.models import User
 
+from .events import community_archived
 from .models import HIDDEN_OPEN_NEEDS_AUDIENCE, Community, Membership
 
 S = Membership.Status
@@ -253,6 +254,7 @@ def community_archive(*, actor: User, community: Community, request=None) -> Com
         if not updated:
             _refuse(_("This community is already archived."))
         audit.record("community.archived", actor=actor, target=community, request=request)
+        community_archived.send(sender=Community, community=community)
     community.refresh_from_db()
     return community
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
+from communities.events import community_archived
 from communities.models import Community
 from communities.selectors import managers_of
 from notifications.models import Kind
@@ -172,6 +173,7 @@ def _archive(pk: int, report: JobReport, now: datetime, dry_run: bool) -> None:
         target=community,
         data={"reason": "inactivity", "dormant_since": str(community.dormant_since)},
     )
+    community_archived.send(sender=Community, community=community)
     community.refresh_from_db()
     _tell_managers(community, "archived")
     report.add("archived", f"archived “{community}”")

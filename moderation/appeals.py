@@ -4,6 +4,7 @@ conditional update, history, audit and notifications in one transaction."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,9 +83,13 @@ def appeal_file(
         for moderator in _site_moderators():
             notify(
                 recipient=moderator,
-                kind=Kind.MODERATION,
+                kind=Kind.APPEAL_FILED,
                 actor=actor,
-                data={"event": "appeal_filed", "appeal": appeal.pk},
+                data={
+                    "event": "appeal_filed",
+                    "appeal": appeal.pk,
+                    "url": reverse("moderation:appeals"),
+                },
             )
     return appeal
 

@@ -17,14 +17,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Greatest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access import moderation as moderation_rules
 from access.posts import can_contribute, comments_readable_by, posts_readable_by
+from access.roles import site_moderators
 from audit import services as audit
 from communities import services as community_services
-from communities.models import Community
+from communities.models import Community, Membership
 from notifications.models import Kind
 from notifications.services import notify
 from posts import moderated as posts_moderated
@@ -68,6 +70,27 @@ def is_readable(user, post: Post, comment: Comment | None = None) -> bool:
     return posts_readable_by(user).filter(pk=post.pk).exists()
 
 
+def _tell_moderators(case: Case) -> None:
+    """A new case: its community's managers and moderators are alerted (site
+    moderators for posts on profiles) — never who reported, never its author."""
+    if case.community_id is None:
+        people = site_moderators()
+    else:
+        people = get_user_model().objects.filter(
+            community_memberships__community_id=case.community_id,
+            community_memberships__status=Membership.Status.ACTIVE,
+            community_memberships__role__in=[Membership.Role.MANAGER, Membership.Role.MODERATOR],
+        )
+    url = reverse("moderation:case", args=[case.pk])
+    for person in people.exclude(pk=case.author_id).order_by("pk"):
+        notify(
+            recipient=person,
+            kind=Kind.REPORT_FILED,
+            community=case.community,
+            data={"url": url, "case": case.pk},
+        )
+
+
 def report_create(
     *, actor, post: Post, comment: Comment | None = None, reason, note: str = "", request=None
 ) -> Report:
@@ -95,6 +118,7 @@ def report_create(
             case = Case.objects.create(
                 post=post, comment=comment, community=post.community, author=item.author
             )
+            _tell_moderators(case)
         severity = severity_of(section)
         report = Report.objects.create(
             case=case,

@@ -25,6 +25,14 @@ class Kind(models.TextChoices):
     QUESTION_OFFERED = "question_offered", _("A question on my skills is offered to me")
     IDEA_STATUS = "idea_status", _("An idea I proposed or voted for changes status")
     EVENT = "event", _("Events I answered: reminders and cancellations")
+    # Alerts (the alerts app): new posts where I asked for them, announcements, and
+    # what managers and moderators must act on.
+    NEW_POST = "new_post", _("New posts in my communities and followed tags")
+    ANNOUNCEMENT = "announcement", _("Announcements")
+    JOIN_REQUESTED = "join_requested", _("Someone asks to join a community I manage")
+    REQUEST_EXPIRING = "request_expiring", _("A join request I must decide expires soon")
+    REPORT_FILED = "report_filed", _("A report in a community I moderate")
+    APPEAL_FILED = "appeal_filed", _("A moderation decision is contested (site moderators)")
 
 
 class Notification(models.Model):
@@ -151,6 +159,12 @@ DEFAULT_EMAIL: dict[str, str] = {
     Kind.QUESTION_OFFERED: EmailMode.DAILY,
     Kind.IDEA_STATUS: EmailMode.DAILY,
     Kind.EVENT: EmailMode.IMMEDIATELY,
+    Kind.NEW_POST: EmailMode.DAILY,
+    Kind.ANNOUNCEMENT: EmailMode.IMMEDIATELY,
+    Kind.JOIN_REQUESTED: EmailMode.IMMEDIATELY,
+    Kind.REQUEST_EXPIRING: EmailMode.IMMEDIATELY,
+    Kind.REPORT_FILED: EmailMode.IMMEDIATELY,
+    Kind.APPEAL_FILED: EmailMode.IMMEDIATELY,
 }
 
 

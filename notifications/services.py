@@ -26,7 +26,7 @@ from access.communities import is_discoverable_by
 from access.posts import comments_readable_by, is_post_readable_by
 from profiles.models import User
 
-from . import emails, selectors
+from . import emails, hooks, selectors
 from .models import EmailMode, EmailSettings, Kind, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
@@ -79,6 +79,7 @@ def notify(
     )
     if selectors.email_mode_of(recipient, str(kind)) == EmailMode.IMMEDIATELY:
         transaction.on_commit(partial(_schedule_email, notification.pk))
+    hooks.created(notification)
     return notification
 
 
@@ -132,9 +133,13 @@ def _release(ids: list[int], stamp: datetime) -> None:
     Notification.objects.filter(pk__in=ids, emailed_at=stamp).update(emailed_at=None)
 
 
-def notification_email_send(*, notification_id: int) -> bool:
+def notification_email_send(*, notification_id: int, released: bool = False) -> bool:
     """Send the e-mail of one notification, if its recipient still wants it at once,
-    is active and may still see what it is about. True when a mail left."""
+    is active and may still see what it is about. True when a mail left.
+
+    Outside the recipient's working hours the delivery gate (quiet hours, registered
+    by the alerts app) holds it instead; `released` is its own call, once the
+    working period has begun."""
     found = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
     if found is None:
         return False
@@ -143,6 +148,10 @@ def notification_email_send(*, notification_id: int) -> bool:
         return False
     if selectors.email_mode_of(recipient, found.kind) != EmailMode.IMMEDIATELY:
         return False
+    if found.emailed_at is not None:
+        return False
+    if not released and not hooks.may_deliver_now(found, "email"):
+        return False  # held: sent when the recipient's working period begins
     stamp = timezone.now()
     claimed = (
         selectors.notifications_visible_to(recipient)

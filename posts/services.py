@@ -28,6 +28,7 @@ from communities.services import record_activity
 from core.notices import notify
 from profiles.models import User
 
+from .events import post_published
 from .models import (
     Attachment,
     Comment,
@@ -160,6 +161,7 @@ def post_create(
             if community is not None:
                 record_activity(community)
             _store_attachments(post, checked, stored)
+            post_published.send(sender=Post, post=post)
     except Exception:
         for attachment in stored:
             attachment.file.delete(save=False)

@@ -144,6 +144,7 @@ ENTRIES: tuple[Processing, ...] = (
             "notifications.notification",
             "notifications.notificationpreference",
             "notifications.emailsettings",
+            "alerts.notificationday",
         ),
         _("Telling people what concerns them."),
         _("The recipient only."),
@@ -250,6 +251,36 @@ ENTRIES: tuple[Processing, ...] = (
         lambda: str(_("While the idea exists.")),
         "",
         _("Legitimate interest (involving employees in improvements)."),
+    ),
+    Processing(
+        "alerts",
+        _("Alerts, working hours, push subscriptions and announcements seen"),
+        (
+            "alerts.communityalert",
+            "alerts.tagalert",
+            "alerts.workinghours",
+            "alerts.pushsubscription",
+            "alerts.pushsettings",
+            "alerts.pin",
+            "alerts.receipt",
+        ),
+        _(
+            "Telling people of new posts as they chose, holding alerts outside their working "
+            "hours (right to disconnect), pushes to their devices, and the reach of an "
+            "announcement."
+        ),
+        _(
+            "Choices, hours and devices: the person only. Who has seen an announcement: the "
+            "managers of a closed community; elsewhere a count only."
+        ),
+        lambda: str(
+            _(
+                "While the account exists; a device until it is revoked or refused by its push "
+                "service; announcements seen, while the announcement exists."
+            )
+        ),
+        "",
+        _("Legitimate interest; the right to disconnect (French labour code, L2242-17)."),
     ),
     Processing(
         "audit",

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "questions",
     "events",
     "ideas",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +241,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lifecycle.tasks.run_job",
         "args": ["person_erasures_purge"],
         "schedule": crontab(hour=4, minute=30),
+    },
+    # Alerts: e-mails held outside working hours leave when the period begins;
+    # managers are reminded of join requests about to expire.
+    "alerts-release-held": {
+        "task": "alerts.tasks.release_held",
+        "schedule": 5 * 60,
+    },
+    "alerts-remind-requests": {
+        "task": "alerts.tasks.remind_expiring_requests",
+        "schedule": crontab(minute=50),
     },
 }
 
@@ -528,6 +539,39 @@ REPORT_AUTO_HIDE_THRESHOLD = env_int("REPORT_AUTO_HIDE_THRESHOLD", 3)
 # first moderate everywhere; the second is for the communications team.
 RSE_SITE_MODERATORS_GROUP = env_str("RSE_SITE_MODERATORS_GROUP", "Site moderators")
 RSE_COMMUNICATIONS_GROUP = env_str("RSE_COMMUNICATIONS_GROUP", "Communications")
+
+# Alerts (alerts/): communities of at least RSE_ALERTS_LARGE_COMMUNITY members alert
+# their members of announcements and mentions only unless they ask for every post;
+# followed tags alert at RSE_ALERTS_TAG_DEFAULT ("all", "highlights" or "none").
+# Recipients are written RSE_ALERTS_BATCH_SIZE at a time. Managers are reminded of a
+# join request RSE_ALERTS_REQUEST_REMINDER_DAYS before it expires.
+RSE_ALERTS_LARGE_COMMUNITY = env_int("RSE_ALERTS_LARGE_COMMUNITY", 200)
+RSE_ALERTS_TAG_DEFAULT = env_str("RSE_ALERTS_TAG_DEFAULT", "all")
+RSE_ALERTS_BATCH_SIZE = env_int("RSE_ALERTS_BATCH_SIZE", 1000)
+RSE_ALERTS_REQUEST_REMINDER_DAYS = env_int("RSE_ALERTS_REQUEST_REMINDER_DAYS", 3)
+# Managers pin at most RSE_PINS_PER_COMMUNITY ordinary posts; an announcement stays
+# pinned RSE_ANNOUNCEMENT_DAYS unless given another end.
+RSE_PINS_PER_COMMUNITY = env_int("RSE_PINS_PER_COMMUNITY", 3)
+RSE_ANNOUNCEMENT_DAYS = env_int("RSE_ANNOUNCEMENT_DAYS", 30)
+# The right to disconnect: working hours of whoever did not set their own (days are ISO
+# weekdays, 1 = Monday). With RSE_QUIET_HOURS_DEFAULT false, only the people who set
+# their own hours have e-mails held.
+RSE_QUIET_HOURS_DEFAULT = env_bool("RSE_QUIET_HOURS_DEFAULT", True)
+RSE_WORK_TIME_ZONE = env_str("RSE_WORK_TIME_ZONE", TIME_ZONE)
+RSE_WORK_START = env_str("RSE_WORK_START", "09:00")
+RSE_WORK_END = env_str("RSE_WORK_END", "18:00")
+RSE_WORK_DAYS = env_str("RSE_WORK_DAYS", "12345")
+# Web Push (alerts/push.py): the VAPID key pair (base64url, from `manage.py
+# alerts_vapid_keys`) and the contact the push services may write to. Without the
+# keys, push is off and the settings page says so. Subscriptions must be https, except
+# to the hosts of RSE_PUSH_INSECURE_HOSTS (the tests' push service on 127.0.0.1).
+RSE_VAPID_PUBLIC_KEY = env_str("RSE_VAPID_PUBLIC_KEY")
+RSE_VAPID_PRIVATE_KEY = env_str("RSE_VAPID_PRIVATE_KEY")
+RSE_VAPID_SUBJECT = env_str("RSE_VAPID_SUBJECT", "mailto:rse-admin@example.com")
+RSE_PUSH_INSECURE_HOSTS = env_list("RSE_PUSH_INSECURE_HOSTS", [])
+RSE_PUSH_TTL_SECONDS = env_int("RSE_PUSH_TTL_SECONDS", 24 * 3600)
+# Changes the service worker's cache name: browsers fetch the application shell anew.
+RSE_APP_VERSION = env_str("RSE_APP_VERSION", "1")
 
 # Moderation: a claim on a case lapses after this many minutes; mutes last at most
 # this many days; this many warnings within this many days suggest a mute.

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from alerts import views as alert_views
 from audit import views as audit_views
 from communities import urls as community_urls
 from identity import views as identity_views
@@ -63,6 +64,10 @@ urlpatterns = [
     path("", include("ideas.urls")),
     path("", include("posts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("alerts/", include("alerts.urls")),
+    # The installable app: its service worker must be served from the root (scope "/").
+    path("sw.js", alert_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", alert_views.manifest, name="web_manifest"),
     path("moderation/", include("moderation.urls")),
     path("search/", include("search.urls")),
     path("me/", profile_views.me, name="me"),

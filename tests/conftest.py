@@ -155,6 +155,14 @@ def _isolated_cache():
     django_cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_default_quiet_hours(settings):
+    """E-mails are held outside working hours (alerts.quiet); the tests that are not
+    about it do not freeze the clock, so only those who set their hours are held.
+    The quiet-hours tests switch the default back on, with a frozen clock."""
+    settings.RSE_QUIET_HOURS_DEFAULT = False
+
+
 # The standing cast: a test reads like a sentence.
 @pytest.fixture
 def employee(db):
