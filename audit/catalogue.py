@@ -102,6 +102,9 @@ ACTIONS = {
     "directory.group_members_changed": _("Group members changed by the directory"),
     "directory.group_deleted": _("Group removed by the directory"),
     "directory.sync_run": _("Directory synchronisation run"),
+    # Usage observatory (observatory/): who looked at the figures, who exported them.
+    "observatory.viewed": _("Usage observatory opened"),
+    "observatory.exported": _("Usage observatory table exported (CSV)"),
     # The audit trail itself.
     "audit.exported": _("Audit entries exported"),
     "audit.purged": _("Expired audit entries purged"),

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "search",
     "identity",
     "directory",
+    "observatory",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lifecycle.tasks.run_job",
         "args": ["notifications_purge"],
         "schedule": crontab(hour=4, minute=0),
+    },
+    # The observatory's nightly rollup of yesterday (local days: 01:30 UTC is after
+    # midnight in Paris all year); `manage.py observatory_rollup` by hand.
+    "observatory-rollup": {
+        "task": "observatory.tasks.rollup",
+        "schedule": crontab(hour=1, minute=30),
     },
 }
 
@@ -478,6 +485,13 @@ REPORT_AUTO_HIDE_THRESHOLD = env_int("REPORT_AUTO_HIDE_THRESHOLD", 3)
 # first moderate everywhere; the second is for the communications team.
 RSE_SITE_MODERATORS_GROUP = env_str("RSE_SITE_MODERATORS_GROUP", "Site moderators")
 RSE_COMMUNICATIONS_GROUP = env_str("RSE_COMMUNICATIONS_GROUP", "Communications")
+# The usage observatory (observatory/, README "Usage observatory"): members of this group
+# (created by a migration) see the network dashboard, like administrators. No figure
+# computed from fewer than OBSERVATORY_MIN_PEOPLE people is shown; the nightly rollup
+# catches up at most OBSERVATORY_CATCH_UP_DAYS missed days.
+RSE_OBSERVERS_GROUP = env_str("RSE_OBSERVERS_GROUP", "Observers")
+OBSERVATORY_MIN_PEOPLE = max(2, env_int("OBSERVATORY_MIN_PEOPLE", 5))
+OBSERVATORY_CATCH_UP_DAYS = env_int("OBSERVATORY_CATCH_UP_DAYS", 31)
 
 # Moderation: a claim on a case lapses after this many minutes; mutes last at most
 # this many days; this many warnings within this many days suggest a mute.

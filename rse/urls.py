@@ -60,6 +60,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("moderation/", include("moderation.urls")),
     path("search/", include("search.urls")),
+    path("observatory/", include("observatory.urls")),
     path("me/", profile_views.me, name="me"),
     path("me/skills/", profile_views.me_skill_add, name="me_skill_add"),
     path("me/skills/<int:pk>/", profile_views.me_skill_update, name="me_skill_update"),
