@@ -177,9 +177,10 @@ def network_dashboard(period: Period) -> dict:
         _moderation_table(period, days),
         _externals_table(period, days),
     ]
-    latest = NetworkPeriod.objects.filter(complete=True).order_by("-start")
-    month = latest.filter(kind=NetworkPeriod.Kind.MONTH).first()
-    week = latest.filter(kind=NetworkPeriod.Kind.WEEK).first()
+    # The last complete week and month (up to ten weeks start after a month does): one query.
+    latest = list(NetworkPeriod.objects.filter(complete=True).order_by("-start")[:16])
+    month = next((p for p in latest if p.kind == NetworkPeriod.Kind.MONTH), None)
+    week = next((p for p in latest if p.kind == NetworkPeriod.Kind.WEEK), None)
     contributions = _total(days, "posts") + _total(days, "comments")
     return {
         "tables": tables,
@@ -485,10 +486,9 @@ def externals_now() -> dict:
     now = timezone.now()
     externals = User.objects.filter(is_active=True, kind=User.Kind.EXTERNAL)
     horizon = now + timedelta(days=30) - timedelta(days=settings.EXTERNAL_RECONFIRM_DAYS)
-    due = externals.filter(
-        Q(reconfirmed_at__lte=horizon) | Q(reconfirmed_at__isnull=True, date_joined__lte=horizon)
-    ).count()
-    return {"externals": people(externals.count()), "due": people(due)}
+    due = Q(reconfirmed_at__lte=horizon) | Q(reconfirmed_at__isnull=True, date_joined__lte=horizon)
+    counts = externals.aggregate(all=Count("pk"), due=Count("pk", filter=due))
+    return {"externals": people(counts["all"]), "due": people(counts["due"])}
 
 
 # --- One community ---------------------------------------------------------------------------
