@@ -14,10 +14,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .privacy import Cell, below_label
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 52, 120, 16, 48
+WIDE, NARROW = 640, 360  # drawn twice: CSS shows the narrow one on phones
+HEIGHT, TOP, BOTTOM = 260, 16, 48
 DASHES = ["", "7 4", "2 4", "10 3 2 3"]
-PATTERNS = ["solid", "hatch", "dots", "cross"]
+PATTERNS = ["solid", "hatch", "dots", "cross", "rows", "blank"]
 
 
 def _n(value: float) -> str:
@@ -25,13 +25,12 @@ def _n(value: float) -> str:
 
 
 def _ceiling(top: float) -> float:
-    """A round upper bound for the axis."""
-    if top <= 5:
-        return 5
-    magnitude = 10 ** (len(str(int(top))) - 1)
-    for step in (1, 2, 2.5, 5, 10):
-        if step * magnitude >= top:
-            return step * magnitude
+    """A round upper bound for the axis whose quarters are whole numbers."""
+    for power in range(12):
+        for step in (1, 2, 2.5, 5) if power else (1, 2, 5):
+            quarter = step * 10**power
+            if 4 * quarter >= top:
+                return 4 * quarter
     return top
 
 
@@ -47,6 +46,11 @@ def _defs(uid: str) -> str:
         f'<pattern id="{uid}-cross" width="8" height="8" patternUnits="userSpaceOnUse">'
         '<rect width="8" height="8" class="pattern-bg"/>'
         '<path d="M0 0L8 8M8 0L0 8" class="pattern-ink" stroke-width="1.2"/></pattern>'
+        f'<pattern id="{uid}-rows" width="8" height="5" patternUnits="userSpaceOnUse">'
+        '<rect width="8" height="5" class="pattern-bg"/>'
+        '<line x1="0" y1="1" x2="8" y2="1" class="pattern-ink" stroke-width="1.5"/></pattern>'
+        f'<pattern id="{uid}-blank" width="8" height="8" patternUnits="userSpaceOnUse">'
+        '<rect width="8" height="8" class="pattern-bg"/></pattern>'
         "</defs>"
     )
 
@@ -60,31 +64,56 @@ def _fill(uid: str, index: int) -> str:
     )
 
 
-def _frame(uid: str, title: str, body: list[str], height: int = HEIGHT) -> SafeString:
+class _Box:
+    """The plot area for a width: room on the left for the axis, on the right for the
+    names of the series."""
+
+    def __init__(self, width: int):
+        self.width = width
+        self.left = 52 if width >= WIDE else 40
+        self.right = 120 if width >= WIDE else 100
+        self.plot_w = width - self.left - self.right
+        self.plot_h = HEIGHT - TOP - BOTTOM
+
+
+def both(draw, uid: str, *args) -> SafeString:
+    """A chart for wide screens and the same for phones (one is hidden by CSS, so
+    assistive technologies meet one of them)."""
+    wide = draw(uid, *args, width=WIDE)
+    narrow = draw(f"{uid}-n", *args, width=NARROW)
+    return mark_safe(  # noqa: S308 - both were built from escaped text
+        f'<div class="chart-wide">{wide}</div><div class="chart-narrow">{narrow}</div>'
+    )
+
+
+def _frame(uid: str, title: str, body: list[str], height: int, width: int) -> SafeString:
     return mark_safe(  # noqa: S308 - every piece of text was escaped above
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{uid}-title" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{uid}-title">{escape(title)}</title>{_defs(uid)}{"".join(body)}</svg>'
     )
 
 
-def _y_axis(top: float, plot_h: int) -> list[str]:
+def _y_axis(top: float, box: _Box) -> list[str]:
     parts = []
+    plot_h = box.plot_h
     for i in range(5):
         value = top * i / 4
         y = TOP + plot_h - plot_h * i / 4
         parts.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
+            f'<line x1="{box.left}" x2="{box.width - box.right}" y1="{y:.1f}" y2="{y:.1f}" '
+            'class="grid"/>'
         )
         parts.append(
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" class="tick" text-anchor="end">'
+            f'<text x="{box.left - 6}" y="{y + 4:.1f}" class="tick" text-anchor="end">'
             f"{_n(value)}</text>"
         )
     return parts
 
 
-def _x_labels(labels: list[str], xs: list[float], plot_h: int) -> list[str]:
-    step = max(1, -(-len(labels) // 7))
+def _x_labels(labels: list[str], xs: list[float], box: _Box) -> list[str]:
+    plot_h = box.plot_h
+    step = max(1, -(-len(labels) // (7 if box.width >= WIDE else 3)))
     parts = []
     for i in range(0, len(labels), step):
         parts.append(
@@ -94,15 +123,18 @@ def _x_labels(labels: list[str], xs: list[float], plot_h: int) -> list[str]:
     return parts
 
 
-def line_chart(uid: str, title: str, labels: list[str], series: list[tuple[str, list[Cell]]]):
+def line_chart(
+    uid: str, title: str, labels: list[str], series: list[tuple[str, list[Cell]]], width=WIDE
+):
     """Lines over time, one dash and one marker shape per series, named at their end."""
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    box = _Box(width)
+    plot_w, plot_h = box.plot_w, box.plot_h
     values = [c.number for _, cells in series for c in cells if c.number is not None]
     top = _ceiling(max(values, default=0))
     count = max(len(labels), 1)
-    xs = [LEFT + (plot_w * (i + 0.5) / count) for i in range(len(labels))]
-    body = _y_axis(top, plot_h)
-    body += _x_labels(labels, xs, plot_h)
+    xs = [box.left + (plot_w * (i + 0.5) / count) for i in range(len(labels))]
+    body = _y_axis(top, box)
+    body += _x_labels(labels, xs, box)
     ends: list[float] = []
     for index, (name, cells) in enumerate(series):
         dash = DASHES[index % len(DASHES)]
@@ -132,9 +164,16 @@ def line_chart(uid: str, title: str, labels: list[str], series: list[tuple[str, 
                 y += 12
             ends.append(y)
             body.append(
-                f'<text x="{WIDTH - RIGHT + 6}" y="{y + 4:.1f}" class="label">{escape(name)}</text>'
+                f'<text x="{width - box.right + 6}" y="{y + 4:.1f}" class="label">'
+                f"{escape(_short(name))}</text>"
             )
-    return _frame(uid, title, body)
+    return _frame(uid, title, body, HEIGHT, width)
+
+
+def _short(name: str) -> str:
+    """A series' name without its parenthesis ("Active people (highest day)"): the
+    table's heading says it in full."""
+    return name.split(" (")[0]
 
 
 def _marker(index: int, x: float, y: float) -> str:
@@ -152,15 +191,16 @@ def _marker(index: int, x: float, y: float) -> str:
     )
 
 
-def bar_chart(uid: str, title: str, labels: list[str], cells: list[Cell]):
+def bar_chart(uid: str, title: str, labels: list[str], cells: list[Cell], width=WIDE):
     """One bar per label, its figure written above it ("< 5" where hidden)."""
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    box = _Box(width)
+    plot_w, plot_h = box.plot_w, box.plot_h
     top = _ceiling(max((c.number for c in cells if c.number is not None), default=0))
     count = max(len(labels), 1)
     slot = plot_w / count
-    xs = [LEFT + slot * (i + 0.5) for i in range(len(labels))]
-    body = _y_axis(top, plot_h)
-    body += _x_labels(labels, xs, plot_h)
+    xs = [box.left + slot * (i + 0.5) for i in range(len(labels))]
+    body = _y_axis(top, box)
+    body += _x_labels(labels, xs, box)
     for i, cell in enumerate(cells):
         value = cell.number
         height = 0 if value is None else plot_h * value / top
@@ -170,28 +210,36 @@ def bar_chart(uid: str, title: str, labels: list[str], cells: list[Cell]):
                 f'<rect x="{xs[i] - slot * 0.35:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" '
                 f'height="{height:.1f}" class="bar"/>'
             )
-        if count <= 31:
+        if count <= (16 if width >= WIDE else 8):  # more would overlap: see the table
             text = below_label() if cell.hidden else (str(cell) if value else "")
             body.append(
                 f'<text x="{xs[i]:.1f}" y="{y - 4:.1f}" class="value" text-anchor="middle">'
                 f"{escape(text)}</text>"
             )
-    return _frame(uid, title, body)
+    return _frame(uid, title, body, HEIGHT, width)
 
 
-def stacked_bars(uid: str, title: str, labels: list[str], parts: list[tuple[str, list[Cell]]]):
+def stacked_bars(
+    uid: str, title: str, labels: list[str], parts: list[tuple[str, list[Cell]]], width=WIDE
+):
     """One horizontal bar per label, split into its parts (100 %), each part filled with
     its own pattern, with its share written inside when it fits; a legend names them."""
     row_h, gap = 26, 10
-    legend_h = 28
+    wide = width >= WIDE
+    # The legend on one line on wide screens, one name a line on phones.
+    legend_h = 28 if wide else 22 * len(parts) + 6
     height = TOP + legend_h + len(labels) * (row_h + gap) + 8
-    left, plot_w = 110, WIDTH - 110 - 16
+    left = 160 if wide else 118
+    plot_w = width - left - 16
     body = []
-    x = left
+    x, y = (left, TOP) if wide else (8, TOP)
     for index, (name, _) in enumerate(parts):
-        body.append(f'<rect x="{x}" y="{TOP}" width="14" height="14" {_fill(uid, index)}/>')
-        body.append(f'<text x="{x + 20}" y="{TOP + 12}" class="label">{escape(name)}</text>')
-        x += 20 + 9 * len(name) + 24
+        body.append(f'<rect x="{x}" y="{y}" width="14" height="14" {_fill(uid, index)}/>')
+        body.append(f'<text x="{x + 20}" y="{y + 12}" class="label">{escape(name)}</text>')
+        if wide:
+            x += 20 + 7 * len(name) + 24
+        else:
+            y += 22
     for row, label in enumerate(labels):
         y = TOP + legend_h + row * (row_h + gap)
         body.append(
@@ -223,13 +271,22 @@ def stacked_bars(uid: str, title: str, labels: list[str], parts: list[tuple[str,
                     f'text-anchor="middle">{share} %</text>'
                 )
             x0 += w
-    return _frame(uid, title, body, height)
+    return _frame(uid, title, body, height, width)
 
 
-def grid(uid: str, title: str, rows: list[str], columns: list[str], counts: list[list[Cell]]):
+def grid(
+    uid: str,
+    title: str,
+    rows: list[str],
+    columns: list[str],
+    counts: list[list[Cell]],
+    width=WIDE,
+):
     """A small grid: one square per (row, column) with its count, each row with its own
     pattern."""
-    cell_w, cell_h, left, head = 120, 34, 150, 26
+    wide = width >= WIDE
+    cell_w, cell_h, head = (120, 34, 26) if wide else (70, 34, 26)
+    left = 150 if wide else 84
     height = TOP + head + len(rows) * (cell_h + 6) + 8
     body = []
     for j, name in enumerate(columns):
@@ -255,4 +312,4 @@ def grid(uid: str, title: str, rows: list[str], columns: list[str], counts: list
                 f'<text x="{x + cell_w / 2:.1f}" y="{y + cell_h / 2 + 5:.1f}" class="value" '
                 f'text-anchor="middle">{escape(str(cell))}</text>'
             )
-    return _frame(uid, title, body, height)
+    return _frame(uid, title, body, height, width)

@@ -133,7 +133,8 @@ def _activity_table(key: str, period: Period, rows: list[dict], title: str) -> T
             ]
         )
     labels = [r[0] for r in table.rows]
-    table.chart = charts.line_chart(
+    table.chart = charts.both(
+        charts.line_chart,
         f"chart-{key}",
         title,
         labels,
@@ -245,7 +246,8 @@ def _adoption_table(period: Period) -> Table:
                 people(row.readers_only),
             ]
         )
-    table.chart = charts.stacked_bars(
+    table.chart = charts.both(
+        charts.stacked_bars,
         "chart-adoption",
         title,
         [r[0] for r in table.rows],
@@ -301,8 +303,12 @@ def _segment_tables(period: Period) -> list[Table]:
             "total": len(table.rows),
             "k": threshold(),
         }
-        table.chart = charts.bar_chart(
-            f"chart-{kind}", title, [r[0] for r in table.rows][:20], [r[1] for r in table.rows][:20]
+        table.chart = charts.both(
+            charts.bar_chart,
+            f"chart-{kind}",
+            title,
+            [r[0] for r in table.rows][:20],
+            [r[1] for r in table.rows][:20],
         )
         tables.append(table)
     return tables
@@ -375,7 +381,8 @@ def _health_table(end: date) -> Table:
         table.rows.append(
             [labels[health], *cells, plain(sum(counts[(health, p.value)] for p in purposes))]
         )
-    table.chart = charts.grid(
+    table.chart = charts.both(
+        charts.grid,
         "chart-health",
         title,
         [r[0] for r in table.rows],
@@ -451,8 +458,12 @@ def _moderation_table(period: Period, days: list[dict]) -> Table:
                 from_people(median, len(values)),
             ]
         )
-    table.chart = charts.bar_chart(
-        "chart-moderation", title, [r[0] for r in table.rows], [r[1] for r in table.rows]
+    table.chart = charts.both(
+        charts.bar_chart,
+        "chart-moderation",
+        title,
+        [r[0] for r in table.rows],
+        [r[1] for r in table.rows],
     )
     return table
 
@@ -571,7 +582,8 @@ def _members_table(period: Period, days: list[dict]) -> Table:
                 people(_peak(group, "active")),
             ]
         )
-    table.chart = charts.line_chart(
+    table.chart = charts.both(
+        charts.line_chart,
         "chart-members",
         title,
         [r[0] for r in table.rows],
@@ -603,8 +615,12 @@ def _tags_table(community: Community, period: Period) -> Table:
     )
     for row in rows:
         table.rows.append([row["tag__name"], plain(row["posts"]), people(row["authors"])])
-    table.chart = charts.bar_chart(
-        "chart-tags", title, [r[0] for r in table.rows], [r[1] for r in table.rows]
+    table.chart = charts.both(
+        charts.bar_chart,
+        "chart-tags",
+        title,
+        [r[0] for r in table.rows],
+        [r[1] for r in table.rows],
     )
     return table
 
@@ -619,8 +635,12 @@ def _hours_table(days: list[dict]) -> Table:
     table = Table("hours", title, [_("Hour"), _("Posts and comments")])
     for hour in range(24):
         table.rows.append([f"{hour:02d}:00", from_people(totals[hour], contributors)])
-    table.chart = charts.bar_chart(
-        "chart-hours", title, [r[0] for r in table.rows], [r[1] for r in table.rows]
+    table.chart = charts.both(
+        charts.bar_chart,
+        "chart-hours",
+        title,
+        [r[0] for r in table.rows],
+        [r[1] for r in table.rows],
     )
     return table
 
