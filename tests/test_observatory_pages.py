@@ -353,3 +353,35 @@ def test_the_community_dashboard_queries_do_not_grow(client, django_assert_max_n
         rollup.rollup_day(TODAY - timedelta(days=n + 1))
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+# --- Django admin and the link from the community page ------------------------------------
+
+
+def test_the_admin_lists_the_aggregates_read_only_and_through_the_threshold(client):
+    with time_machine.travel(local(DAY - timedelta(days=30), 9), tick=False):
+        community = CommunityFactory()
+    _authors(4, community)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    for model in ("communityday", "segmentday", "networkday", "networkperiod", "rollupday"):
+        response = client.get(f"/admin/observatory/{model}/")
+        assert response.status_code == 200, model
+        assert client.get(f"/admin/observatory/{model}/add/").status_code == 403
+    page = client.get("/admin/observatory/communityday/").content.decode()
+    assert "&lt; 5" in page
+    row = CommunityDay.objects.get(community=community, day=DAY)
+    detail = client.get(f"/admin/observatory/communityday/{row.pk}/change/")
+    assert detail.status_code == 200 and "&lt; 5" in detail.content.decode()
+    assert client.post(f"/admin/observatory/communityday/{row.pk}/delete/").status_code == 403
+    assert client.get("/admin/observatory/reading/").status_code == 404
+
+
+def test_managers_find_the_dashboard_from_their_community_page(client):
+    community = CommunityFactory()
+    manager = MembershipFactory(community=community, role=Membership.Role.MANAGER).user
+    member = MembershipFactory(community=community).user
+    link = f'href="/observatory/communities/{community.slug}/"'
+    client.force_login(manager)
+    assert link in client.get(f"/communities/{community.slug}/").content.decode()
+    client.force_login(member)
+    assert link not in client.get(f"/communities/{community.slug}/").content.decode()
