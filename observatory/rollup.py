@@ -465,9 +465,17 @@ def _finish(figures: DayFigures, state: RollupDay) -> None:
             day=day, defaults=_keep_readers(dict(figures.network), old_network)
         )
         if not state.readings_counted:
+            # Not into a week or month already counted and emptied (a day rolled up
+            # late): its tokens would stay forever.
+            closed = set(
+                NetworkPeriod.objects.filter(
+                    period__in=[week_of(day), month_of(day)], complete=True
+                ).values_list("period", flat=True)
+            )
+            periods = [p for p in (week_of(day), month_of(day)) if p not in closed]
             for level in (Presence.Level.CREATED, Presence.Level.REACTED):
                 who = [pk for pk, lv in figures.levels.items() if lv == level]
-                presence_add(who, day, level)
+                presence_add(who, day, level, periods)
         _write_periods(day, with_presence=not state.readings_counted)
         Reading.objects.filter(day=day).delete()
         RollupDay.objects.filter(pk=state.pk).update(
@@ -519,6 +527,14 @@ def pending_days(today: date) -> list[date]:
     first = max(last + timedelta(days=1), floor) if last else yesterday
     days = unfinished | {first + timedelta(days=n) for n in range((yesterday - first).days + 1)}
     return sorted(days)
+
+
+def purge_stale(today: date) -> int:
+    """Readings of days the nightly run no longer catches up (older than
+    OBSERVATORY_CATCH_UP_DAYS): deleted uncounted rather than kept."""
+    floor = today - timedelta(days=settings.OBSERVATORY_CATCH_UP_DAYS)
+    deleted, _ = Reading.objects.filter(day__lt=floor).delete()
+    return deleted
 
 
 def rollup_range(days: Iterable[date], *, dry_run: bool = False) -> list[RollupResult]:

@@ -208,8 +208,13 @@ def _headline(row: NetworkPeriod | None) -> dict | None:
 
 def _adoption_table(period: Period) -> Table:
     kind = NetworkPeriod.Kind.WEEK if period.grain != "month" else NetworkPeriod.Kind.MONTH
+    # The weeks (months) that overlap the period.
+    if kind == NetworkPeriod.Kind.WEEK:
+        first = period.start - timedelta(days=period.start.weekday())
+    else:
+        first = period.start.replace(day=1)
     rows = NetworkPeriod.objects.filter(
-        kind=kind, start__lte=period.end, start__gte=period.start - timedelta(days=30)
+        kind=kind, start__lte=period.end, start__gte=first
     ).order_by("start")
     title = _("Active people and how they take part (1 / 9 / 90)")
     table = Table(

@@ -65,21 +65,19 @@ def reading_record(*, user, community_id: int | None) -> None:
         presence_add([user.pk], day, Presence.Level.READ)
 
 
-def presence_add(user_ids, day: date, level: int) -> None:
-    """The people `user_ids` were active in the week and the month of `day`, at least at
-    `level` (a level only goes up)."""
-    for period in (week_of(day), month_of(day)):
+def presence_add(user_ids, day: date, level: int, periods: list[str] | None = None) -> None:
+    """The people `user_ids` were active in the week and the month of `day` (or only in
+    `periods`), at least at `level` (a level only goes up)."""
+    rows = []
+    for period in periods if periods is not None else [week_of(day), month_of(day)]:
         tokens = [token(period, pk) for pk in user_ids]
-        if not tokens:
-            continue
-        if level > Presence.Level.READ:
+        if tokens and level > Presence.Level.READ:
             Presence.objects.filter(period=period, token__in=tokens, level__lt=level).update(
                 level=level
             )
-        Presence.objects.bulk_create(
-            [Presence(period=period, token=t, level=level) for t in tokens],
-            ignore_conflicts=True,
-        )
+        rows += [Presence(period=period, token=t, level=level) for t in tokens]
+    if rows:
+        Presence.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def access_record(*, viewer, request, scope: str, community=None, period: dict) -> None:

@@ -27,8 +27,9 @@ logger = logging.getLogger(__name__)
 )
 def rollup_pending() -> list[str]:
     """Roll up every day not rolled up yet, up to yesterday (local time)."""
+    today = timezone.localdate()
     done = []
-    for day in rollup.pending_days(timezone.localdate()):
+    for day in rollup.pending_days(today):
         result = rollup.rollup_day(day)
         logger.info(
             "observatory rollup %s: %s communities, %s batches",
@@ -37,4 +38,7 @@ def rollup_pending() -> list[str]:
             result.batches,
         )
         done.append(day.isoformat())
+    stale = rollup.purge_stale(today)
+    if stale:
+        logger.warning("observatory: %s readings too old to roll up, deleted", stale)
     return done

@@ -305,3 +305,29 @@ def test_requests_and_first_comments_are_measured(community):
     assert (row.requests_decided, row.request_delay_hours) == (3, 4)
     assert (row.first_comments, row.first_comment_minutes) == (1, 30)
     assert row.hours[8] == 2 and row.hours[9] == 1
+
+
+def test_a_day_rolled_up_after_its_week_was_counted_leaves_no_token(community):
+    person = UserFactory()
+    saturday, sunday = date(2026, 10, 31), date(2026, 11, 1)
+    with time_machine.travel(local(saturday, 10), tick=False):
+        PostFactory(community=community, author=person)
+    with time_machine.travel(local(sunday + timedelta(days=1), 2), tick=False):
+        rollup.rollup_day(sunday)  # the week and October are counted and emptied
+        assert NetworkPeriod.objects.get(period="2026-W44").complete
+        rollup.rollup_day(saturday)  # late
+    assert not Presence.objects.filter(period__in=["2026-W44", "2026-10"]).exists()
+    assert CommunityDay.objects.get(day=saturday, community=community).posts == 1
+
+
+def test_readings_too_old_to_roll_up_are_deleted(settings, community):
+    settings.OBSERVATORY_CATCH_UP_DAYS = 5
+    person = UserFactory()
+    with time_machine.travel(local(date(2026, 10, 1), 10), tick=False):
+        reading_record(user=person, community_id=community.pk)
+    with time_machine.travel(local(date(2026, 10, 20), 2), tick=False):
+        out = StringIO()
+        call_command("observatory_rollup", stdout=out)
+    assert "1 readings too old to roll up, deleted." in out.getvalue()
+    assert not Reading.objects.exists()
+    assert not RollupDay.objects.filter(day=date(2026, 10, 1)).exists()

@@ -49,3 +49,7 @@ class Command(BaseCommand):
             )
         if not days:
             self.stdout.write("Nothing to roll up.")
+        if not dry_run and since is None and until is None:
+            stale = rollup.purge_stale(today)
+            if stale:
+                self.stdout.write(f"{stale} readings too old to roll up, deleted.")
