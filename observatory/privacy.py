@@ -73,6 +73,19 @@ def plain(value) -> Cell:
     return Cell(value)
 
 
+def complement(cells: list[Cell]) -> list[Cell]:
+    """Cells that add up to a figure shown elsewhere: one hidden alone could be worked
+    out by subtraction, so the smallest figure shown beside it is hidden too."""
+    hidden = [c for c in cells if c.hidden]
+    if len(hidden) != 1:
+        return cells
+    shown = [(c.value, i) for i, c in enumerate(cells) if not c.hidden and c.value is not None]
+    if not shown:
+        return cells
+    _, index = min(shown)
+    return [Cell(c.value, hidden=True) if i == index else c for i, c in enumerate(cells)]
+
+
 def explanation() -> str:
     return _("Any figure computed from fewer than %(k)s people is shown as “%(label)s”.") % {
         "k": threshold(),

@@ -30,7 +30,7 @@ from profiles.models import User
 from . import charts
 from .forms import Period
 from .models import CommunityDay, NetworkDay, NetworkPeriod, SegmentDay
-from .privacy import Cell, from_people, people, plain, share, threshold
+from .privacy import Cell, complement, from_people, people, plain, share, threshold
 from .rollup import day_bounds
 
 TOP_TAGS = 10
@@ -241,15 +241,9 @@ def _adoption_table(period: Period) -> Table:
         )
         if not row.complete:
             label = _("%(period)s (so far)") % {"period": label}
+        parts = complement([people(row.creators), people(row.reactors), people(row.readers_only)])
         table.rows.append(
-            [
-                label,
-                people(row.active),
-                share(row.active, row.workforce, row.active),
-                people(row.creators),
-                people(row.reactors),
-                people(row.readers_only),
-            ]
+            [label, people(row.active), share(row.active, row.workforce, row.active), *parts]
         )
     table.chart = charts.both(
         charts.stacked_bars,
@@ -303,6 +297,10 @@ def _segment_tables(period: Period) -> list[Table]:
                     from_people(row["posts"] + row["comments"] + row["likes"], row["contributors"]),
                 ]
             )
+        # The contributions of all of them add up to the network's: one hidden alone
+        # could be worked out.
+        for line, cell in zip(table.rows, complement([r[3] for r in table.rows]), strict=True):
+            line[3] = cell
         table.note = _("%(reached)s of %(total)s reached by at least %(k)s people on one day.") % {
             "reached": reached,
             "total": len(table.rows),

@@ -17,6 +17,7 @@ from audit.models import AuditEntry
 from communities.models import Community, Membership
 from observatory import rollup
 from observatory.models import CommunityDay
+from observatory.privacy import Cell, complement, people
 
 from .communities_factories import CommunityFactory, MembershipFactory
 from .factories import ExternalFactory, UserFactory
@@ -385,3 +386,24 @@ def test_managers_find_the_dashboard_from_their_community_page(client):
     assert link in client.get(f"/communities/{community.slug}/").content.decode()
     client.force_login(member)
     assert link not in client.get(f"/communities/{community.slug}/").content.decode()
+
+
+def test_a_figure_hidden_alone_cannot_be_worked_out_by_subtraction(client):
+    shown, hidden = people(8), people(3)
+    assert complement([shown, hidden, people(6)]) == [
+        shown,
+        Cell(3, hidden=True),
+        Cell(6, hidden=True),
+    ]
+    assert complement([shown, people(12)]) == [shown, people(12)]
+    with time_machine.travel(local(DAY - timedelta(days=30), 9), tick=False):
+        community = CommunityFactory()
+    _authors(5, community, department="Legal")
+    _authors(4, community, department="Sales")
+    _authors(6, community, department="IT")
+    client.force_login(UserFactory(is_superuser=True))
+    rows = {r[0]: r for r in _csv(client.get(f"/observatory/export/departments.csv?{PERIOD}"))}
+    # Sales (4 people) is hidden; the network's total is shown: Legal, the smallest
+    # figure beside it, is hidden too.
+    assert rows["Sales"][3] == "< 5" and rows["Legal"][3] == "< 5"
+    assert rows["IT"][3] == "18"
