@@ -19,6 +19,15 @@ def communications_group_name() -> str:
     return settings.RSE_COMMUNICATIONS_GROUP
 
 
+def observers_group_name() -> str:
+    return settings.RSE_OBSERVERS_GROUP
+
+
+def in_observers_group(user) -> bool:
+    """One query: whether `user` belongs to the observers' group (usage observatory)."""
+    return Group.objects.filter(name=observers_group_name(), user=user.pk).exists()
+
+
 def site_moderators_group() -> Group:
     """The group of site moderators (created by the migration; made again if deleted)."""
     return Group.objects.get_or_create(name=site_moderators_group_name())[0]

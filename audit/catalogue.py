@@ -124,6 +124,9 @@ ACTIONS = {
     "announcement.lifted": _("Announcement lifted"),
     "pin.created": _("Post pinned"),
     "pin.lifted": _("Post unpinned"),
+    # Usage observatory (observatory/): who looked at the figures, who exported them.
+    "observatory.viewed": _("Usage observatory opened"),
+    "observatory.exported": _("Usage observatory table exported (CSV)"),
     # The audit trail itself.
     "audit.exported": _("Audit entries exported"),
     "audit.purged": _("Expired audit entries purged"),

@@ -25,6 +25,7 @@ from .runner import (
     prepare_database,
     saturation,
     server_env,
+    time_command,
     time_job,
 )
 
@@ -67,6 +68,7 @@ def cast_and_targets() -> tuple[dict, dict]:
     """People of different profiles and the pages to open, read from the database."""
     from urllib.parse import urlencode
 
+    from django.conf import settings
     from django.contrib.auth.models import Group
     from django.db.models import Count, Q
     from taggit.models import Tag
@@ -92,6 +94,12 @@ def cast_and_targets() -> tuple[dict, dict]:
     moderator = _one(employees.exclude(pk__in=[newcomer.pk, busy.pk, manager.pk]).order_by("pk"))
     moderators, _ = Group.objects.get_or_create(name="Site moderators")
     moderator.groups.add(moderators)
+    # Someone of communications, in the observers' group: the network dashboard.
+    observer = _one(
+        employees.exclude(pk__in=[newcomer.pk, busy.pk, manager.pk, moderator.pk]).order_by("pk")
+    )
+    observers, _ = Group.objects.get_or_create(name=settings.RSE_OBSERVERS_GROUP)
+    observer.groups.add(observers)
     small = (
         Community.objects.filter(memberships__user=busy, memberships__status="active")
         .order_by("members_count", "pk")
@@ -126,10 +134,12 @@ def cast_and_targets() -> tuple[dict, dict]:
         "manager": manager.email,
         "external": external.email if external else None,
         "site moderator": moderator.email,
+        "observer": observer.email,
     }
     targets = {
         "large community": f"/communities/{largest.slug}/",
         "questions of the large community": f"/communities/{largest.slug}/questions/",
+        "large community dashboard": f"/observatory/communities/{largest.slug}/?period=year",
         "small community": f"/communities/{small.slug}/" if small else None,
         "tag": f"/tags/{tag.slug}/",
         "less used tag": f"/tags/{less_used.slug}/",
@@ -168,6 +178,9 @@ def pages_for(cast: dict, targets: dict) -> list[tuple[str, str, str]]:
         ("people by name", "member of many communities", targets["name"]),
         ("post with comments", "member of many communities", targets["post with comments"]),
         ("moderation queue", "site moderator", "/moderation/"),
+        ("network dashboard, 30 days", "observer", "/observatory/"),
+        ("network dashboard, year", "observer", "/observatory/?period=year"),
+        ("community dashboard, year", "manager", targets["large community dashboard"]),
     ]
     if targets["small community"]:
         pages.append(("small community", "member of many communities", targets["small community"]))
@@ -202,6 +215,7 @@ def run(args) -> dict:
 
     cast, targets = cast_and_targets()
     env = server_env(name)
+    rollups = observatory_rollups(env, args.observatory_days)
     measured = commit()  # the code the server loads now, whatever is committed meanwhile
     server = Server(env, workers=args.workers)
     results: list[PageResult] = []
@@ -261,7 +275,41 @@ def run(args) -> dict:
         "pages": [asdict(r) for r in results],
         "write_path": write,
         "jobs": jobs,
+        "observatory_rollups": rollups,
     }
+
+
+def observatory_rollups(env: dict, days: int) -> list[dict]:
+    """The observatory's rollup before the pages (their dashboards read it): the last
+    `days` days as a backfill, then the nightly rollup of one day, twice (the second run
+    rewrites the same rows)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    first = yesterday - timedelta(days=max(days, 1) - 1)
+    runs = []
+    backfill = time_command(
+        env, "observatory_rollup", "--since", first.isoformat(), "--until", yesterday.isoformat()
+    )
+    runs.append({"rollup": f"{days} days (backfill)", **backfill})
+    for attempt in ("one day", "one day, again"):
+        one = time_command(
+            env,
+            "observatory_rollup",
+            "--since",
+            yesterday.isoformat(),
+            "--until",
+            yesterday.isoformat(),
+        )
+        runs.append({"rollup": attempt, **one})
+    for rolled in runs:
+        log(
+            f"observatory rollup, {rolled['rollup']}: {rolled['seconds']} s, "
+            f"{rolled['peak_memory_mib']} MiB"
+        )
+    return runs
 
 
 def write_path(browsers: dict, rounds: int = 5) -> dict:
@@ -365,6 +413,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smoke test: few repetitions")
     parser.add_argument("--scale", help="comma-separated sizes, e.g. small,medium,large")
     parser.add_argument("--jobs", action="store_true", help="also time the lifecycle jobs")
+    parser.add_argument(
+        "--observatory-days",
+        type=int,
+        default=30,
+        help="days the observatory rolls up before the dashboards are timed",
+    )
     parser.add_argument("--no-save", action="store_true", help="print only (CI smoke test)")
     args = parser.parse_args(argv)
     if args.quick:
@@ -385,6 +439,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"write path: {report['write_path']}")
     for job in report["jobs"]:
         print(f"job {job['job']} ({job['run']}): {job['seconds']} s, {job['peak_memory_mib']} MiB")
+    for rolled in report["observatory_rollups"]:
+        print(
+            f"observatory rollup, {rolled['rollup']}: {rolled['seconds']} s, "
+            f"{rolled['peak_memory_mib']} MiB"
+        )
     print(f"\nwritten: {path.relative_to(RESULTS.parent.parent)}")
     return 0
 

@@ -318,9 +318,14 @@ def first_link(html: bytes, pattern: str) -> str | None:
 
 def time_job(env: dict, name: str) -> dict:
     """Run one lifecycle job as `manage.py run_job`: wall time and peak memory."""
+    return {"job": name, **time_command(env, "run_job", name)}
+
+
+def time_command(env: dict, *args: str) -> dict:
+    """Run one management command: wall time and peak memory."""
     started = time.monotonic()
     process = subprocess.Popen(
-        [PYTHON, "manage.py", "run_job", name],
+        [PYTHON, "manage.py", *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -330,7 +335,6 @@ def time_job(env: dict, name: str) -> dict:
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     return {
-        "job": name,
         "seconds": round(time.monotonic() - started, 2),
         "peak_memory_mib": round(usage.ru_maxrss / 1024, 1),
         "exit": process.returncode,

@@ -11,6 +11,7 @@ from access import communities as community_rules
 from access import people as people_rules
 from access import posts as post_rules
 from communities import views as community_views
+from core import readings
 from profiles import selectors as profile_selectors
 from profiles.models import Endorsement
 
@@ -53,6 +54,7 @@ def home(request):
     if not request.GET.get("cursor"):
         # Shown when the stream is empty only: read then, not on every visit.
         context["suggestions"] = SimpleLazyObject(lambda: selectors.suggestions_for(request.viewer))
+        readings.record(request.user, None)
     # The sources say which posts the stream holds; the page re-checks only the reading
     # rule (repeating every source's condition made PostgreSQL hash each followed tag).
     return render_stream(
@@ -82,6 +84,8 @@ def community_page(request, slug: str):
         ),
     )
     stream = post_rules.posts_readable_by(request.viewer).filter(community=community)
+    if context["may_read"] and not request.GET.get("cursor"):
+        readings.record(request.user, community.pk)
     return render_stream(request, "communities/detail.html", context, stream)
 
 

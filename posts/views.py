@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from access import posts as post_rules
 from access.communities import get_community_or_404
+from core import readings
 from core.confirm import confirmation
 
 from . import selectors, services
@@ -105,6 +106,7 @@ def post_detail(request, pk: int):
     )
     if post.status == Status.DELETED:
         return render(request, "posts/deleted.html", {"post": post}, status=410)
+    readings.record(request.user, post.community_id)
     may_moderate = post_rules.can_moderate_post(request.viewer, post)
     comments = selectors.thread_of(request.viewer, post)
     if may_moderate:

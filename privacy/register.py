@@ -283,6 +283,23 @@ ENTRIES: tuple[Processing, ...] = (
         _("Legitimate interest; the right to disconnect (French labour code, L2242-17)."),
     ),
     Processing(
+        "observatory",
+        _("Usage observatory: reading tokens and aggregates"),
+        ("observatory.reading", "observatory.presence"),
+        _(
+            "Counting active readers and contributors for the usage observatory, in "
+            "aggregates only (charter §5.8: never to evaluate anyone)."
+        ),
+        _(
+            "Nobody: a token is a keyed hash of the person for one day, week or month, "
+            "read only by the nightly count; the dashboards show aggregates of 5 people or "
+            "more."
+        ),
+        lambda: str(_("Deleted by the nightly count once the day, week or month is counted.")),
+        "observatory_rollup",
+        _("Legitimate interest (steering the network with aggregate figures)."),
+    ),
+    Processing(
         "audit",
         _("Audit trail and the administration log"),
         ("audit.auditentry", "admin.logentry"),

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "events",
     "ideas",
     "alerts",
+    "observatory",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +252,12 @@ CELERY_BEAT_SCHEDULE = {
     "alerts-remind-requests": {
         "task": "alerts.tasks.remind_expiring_requests",
         "schedule": crontab(minute=50),
+    },
+    # The observatory's nightly rollup of yesterday (local days: 01:30 UTC is after
+    # midnight in Paris all year); `manage.py observatory_rollup` by hand.
+    "observatory-rollup": {
+        "task": "observatory.tasks.rollup",
+        "schedule": crontab(hour=1, minute=30),
     },
 }
 
@@ -539,6 +546,13 @@ REPORT_AUTO_HIDE_THRESHOLD = env_int("REPORT_AUTO_HIDE_THRESHOLD", 3)
 # first moderate everywhere; the second is for the communications team.
 RSE_SITE_MODERATORS_GROUP = env_str("RSE_SITE_MODERATORS_GROUP", "Site moderators")
 RSE_COMMUNICATIONS_GROUP = env_str("RSE_COMMUNICATIONS_GROUP", "Communications")
+# The usage observatory (observatory/, README "Usage observatory"): members of this group
+# (created by a migration) see the network dashboard, like administrators. No figure
+# computed from fewer than OBSERVATORY_MIN_PEOPLE people is shown; the nightly rollup
+# catches up at most OBSERVATORY_CATCH_UP_DAYS missed days.
+RSE_OBSERVERS_GROUP = env_str("RSE_OBSERVERS_GROUP", "Observers")
+OBSERVATORY_MIN_PEOPLE = max(2, env_int("OBSERVATORY_MIN_PEOPLE", 5))
+OBSERVATORY_CATCH_UP_DAYS = env_int("OBSERVATORY_CATCH_UP_DAYS", 31)
 
 # Alerts (alerts/): communities of at least RSE_ALERTS_LARGE_COMMUNITY members alert
 # their members of announcements and mentions only unless they ask for every post;

@@ -70,6 +70,7 @@ urlpatterns = [
     path("manifest.webmanifest", alert_views.manifest, name="web_manifest"),
     path("moderation/", include("moderation.urls")),
     path("search/", include("search.urls")),
+    path("observatory/", include("observatory.urls")),
     path("me/", profile_views.me, name="me"),
     path("me/skills/", profile_views.me_skill_add, name="me_skill_add"),
     path("me/skills/<int:pk>/", profile_views.me_skill_update, name="me_skill_update"),
