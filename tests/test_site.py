@@ -72,7 +72,12 @@ def test_healthz_reports_database_and_embedded_broker(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "not configured"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "local",
+        "broker": "not configured",
+    }
 
 
 @override_settings(
