@@ -8,7 +8,7 @@ PYTEST_ARGS ?= -n auto
 # `make run PORT=8001` when 8000 is taken.
 PORT ?= 8000
 
-.PHONY: run test bench lint audit format messages frontend constraints clean
+.PHONY: run test bench soak lint audit format messages frontend constraints clean
 
 # The environment is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml constraints.txt
@@ -39,6 +39,12 @@ test: $(BIN)/.installed frontend
 BENCH_ARGS ?= --size large
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The soak (README, "Operations"): the production stack on private PostgreSQL and Redis,
+# under load for SOAK_MINUTES with faults injected. `make soak SOAK_ARGS="--minutes 3"`.
+SOAK_ARGS ?= --minutes 30 --size small
+soak: $(BIN)/.installed
+	$(BIN)/python -m bench soak $(SOAK_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -10,6 +10,8 @@ service.
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.http import JsonResponse
+from django.utils.cache import add_never_cache_headers
 
 # The longest a check of the cache or the broker may wait (seconds).
 CHECK_TIMEOUT = 2
@@ -64,3 +66,26 @@ def readiness() -> tuple[bool, dict[str, str]]:
     checks = {"database": database_state(), "cache": cache_state(), "broker": broker_state()}
     ready = all(state in {"ok", "local", "not configured"} for state in checks.values())
     return ready, checks
+
+
+LIVE_PATH = "/healthz/live"
+
+
+def live_response() -> JsonResponse:
+    response = JsonResponse({"status": "ok"})
+    add_never_cache_headers(response)
+    return response
+
+
+class LivenessMiddleware:
+    """Answers /healthz/live first, before any middleware that could read the session,
+    the signed-in user or anything else from the database: alive means the process
+    answers, whatever the state of the services and whatever cookies the probe sends."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == LIVE_PATH and request.method in ("GET", "HEAD"):
+            return live_response()
+        return self.get_response(request)

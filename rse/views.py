@@ -16,7 +16,7 @@ from . import health
 def healthz_live(request):
     """Alive: the process answers. Touches no database, cache or broker, so a load
     balancer never restarts web workers because a service they depend on is down."""
-    return JsonResponse({"status": "ok"})
+    return health.live_response()
 
 
 @never_cache

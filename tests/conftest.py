@@ -46,6 +46,10 @@ def missing_service(name: str) -> str | None:
         from . import ldap_server
 
         return ldap_server.missing()
+    elif name == "faults":
+        from bench import stack
+
+        return stack.missing()
     elif name == "browser":
         if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
             return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
@@ -76,7 +80,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     required = {s.strip() for s in os.environ.get("RSE_REQUIRE_SERVICES", "").split(",")}
-    for name in ("postgres", "redis", "browser", "idp", "ldap"):
+    for name in ("postgres", "redis", "browser", "idp", "ldap", "faults"):
         if item.get_closest_marker(name) is None:
             continue
         reason = missing_service(name)

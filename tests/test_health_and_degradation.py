@@ -22,7 +22,10 @@ from .factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_alive_touches_no_service(client, django_assert_num_queries):
+def test_alive_touches_no_service_even_for_a_signed_in_person(
+    client, employee, django_assert_num_queries
+):
+    client.force_login(employee)
     with (
         django_assert_num_queries(0),
         mock.patch("rse.health.database_state", side_effect=AssertionError),
