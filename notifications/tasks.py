@@ -1,8 +1,12 @@
 """Celery tasks: thin wrappers over the services (ids in, fresh state loaded)."""
 
+import logging
+
 from celery import shared_task
 
 from . import services
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -39,5 +43,6 @@ def send_pending_emails() -> int:
     next sweep. Returns how many left."""
     try:
         return services.notification_emails_sweep()
-    except services.TRANSIENT_MAIL_ERRORS:
+    except services.TRANSIENT_MAIL_ERRORS as exc:
+        logger.warning("E-mail sweep: the mail server refused, the rest waits: %s", exc)
         return 0
