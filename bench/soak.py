@@ -446,6 +446,7 @@ def run(args) -> dict:
         print(message, flush=True)
 
     stack = Stack(args.size, args.workers, args.seed, log)
+    tested = commit()  # the code under test: the one checked out when the run starts
     try:
         log(f"building the {args.size} company on private services…")
         build = stack.build()
@@ -507,7 +508,7 @@ def run(args) -> dict:
         return {
             "kind": "soak",
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "commit": commit(),
+            "commit": tested,
             "machine": machine(),
             "settings": {
                 "size": args.size,
