@@ -124,3 +124,16 @@ def test_the_sweep_sends_each_pending_email_once(mailoutbox):
     assert len(mailoutbox) == 1 and mailoutbox[0].to == [pending.recipient.email]
     pending.refresh_from_db()
     assert pending.emailed_at is not None
+
+
+def test_the_sweep_runs_by_hand_with_a_dry_run(mailoutbox):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _immediate_notification(created_at=timezone.now() - timedelta(minutes=10))
+    out = StringIO()
+    call_command("send_pending_emails", "--dry-run", stdout=out)
+    assert "would be sent: 1." in out.getvalue() and mailoutbox == []
+    call_command("send_pending_emails", stdout=out)
+    assert "E-mails sent: 1." in out.getvalue() and len(mailoutbox) == 1
