@@ -86,6 +86,12 @@ class LivenessMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path == LIVE_PATH and request.method in ("GET", "HEAD"):
+        # A plain probe only: anything with a query string takes the whole way (and gets
+        # the checks of the other middleware, such as control characters).
+        if (
+            request.path == LIVE_PATH
+            and request.method in ("GET", "HEAD")
+            and not request.META.get("QUERY_STRING")
+        ):
             return live_response()
         return self.get_response(request)
