@@ -36,7 +36,11 @@ def test_alive_touches_no_service_even_for_a_signed_in_person(
     assert response.headers["Cache-Control"].startswith("max-age=0")
 
 
-@override_settings(CELERY_TASK_ALWAYS_EAGER=True, CELERY_BROKER_URL="memory://")
+@override_settings(
+    CELERY_TASK_ALWAYS_EAGER=True,
+    CELERY_BROKER_URL="memory://",
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+)  # the embedded mode, whatever REDIS_URL says
 def test_ready_lists_database_cache_and_broker(client):
     response = client.get("/healthz/ready")
     assert response.status_code == 200
