@@ -22,6 +22,7 @@ import email
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -261,6 +262,8 @@ class Stack:
         self.sink.stop()
         self.redis.destroy()
         self.pg.destroy()
+        if not os.environ.get("RSE_SOAK_KEEP"):  # the logs of gunicorn, Celery, …
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 # The load -------------------------------------------------------------------------
