@@ -1,16 +1,18 @@
 # RSE — the two commands a newcomer needs: `make run` and `make test`.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# Any of Python 3.11, 3.12 and 3.13 (CI tests the oldest and the newest): the first one
+# found, or the one given (`make test PYTHON=python3.13 VENV=.venv313`).
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.13 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?= -n auto
 # `make run PORT=8001` when 8000 is taken.
 PORT ?= 8000
 
-.PHONY: run test bench lint audit format messages frontend constraints clean
+.PHONY: run test bench soak lint audit format messages frontend constraints clean
 
 # The environment is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml constraints.txt
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "RSE needs Python 3.11")'
+	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13) and "RSE needs Python 3.11, 3.12 or 3.13")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]" -c constraints.txt
@@ -37,6 +39,12 @@ test: $(BIN)/.installed frontend
 BENCH_ARGS ?= --size large
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The soak (README, "Operations"): the production stack on private PostgreSQL and Redis,
+# under load for SOAK_MINUTES with faults injected. `make soak SOAK_ARGS="--minutes 3"`.
+SOAK_ARGS ?= --minutes 30 --size small
+soak: $(BIN)/.installed
+	$(BIN)/python -m bench soak $(SOAK_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -130,6 +130,9 @@ ACTIONS = {
     # The audit trail itself.
     "audit.exported": _("Audit entries exported"),
     "audit.purged": _("Expired audit entries purged"),
+    # Operations (rse/backups.py: manage.py backup and restore).
+    "operations.backup_taken": _("Backup taken (database and uploaded files)"),
+    "operations.restored": _("Site restored from a backup"),
 }
 
 # Actions a person sees on their own security page.

@@ -3,6 +3,7 @@
 python -m bench --size large            # the full-size company (see README)
 python -m bench --size tiny --quick     # the CI smoke test
 python -m bench --scale small,medium,large
+python -m bench soak --minutes 30      # the soak with faults (bench/soak.py, README)
 """
 
 import argparse
@@ -400,6 +401,12 @@ def scale(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["soak"]:  # python -m bench soak: the stack under load, with faults
+        from . import soak
+
+        soak.main(argv[1:])
+        return 0
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--size", default="large", choices=["tiny", "small", "medium", "large"])
     parser.add_argument("--seed", type=int, default=1)

@@ -144,8 +144,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 class Browser:
     """A person with their own cookies, talking HTTP to the server."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, timeout: float = TIMEOUT_SECONDS):
         self.base = base
+        self.timeout = timeout
         self.cookies = CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
         self.raw = urllib.request.build_opener(
@@ -157,7 +158,7 @@ class Browser:
 
     def get(self, path: str) -> tuple[int, dict, bytes]:
         try:
-            with self.raw.open(self.base + path, timeout=TIMEOUT_SECONDS) as response:
+            with self.raw.open(self.base + path, timeout=self.timeout) as response:
                 return response.status, dict(response.headers), response.read()
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read()
@@ -168,13 +169,13 @@ class Browser:
             self.base + path, data=body, headers={"Referer": self.base + path}
         )
         try:
-            with self.raw.open(request, timeout=TIMEOUT_SECONDS) as response:
+            with self.raw.open(request, timeout=self.timeout) as response:
                 return response.status, dict(response.headers), response.read()
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read()
 
     def sign_in(self, email: str, password: str) -> None:
-        with self.opener.open(self.base + "/accounts/login/", timeout=TIMEOUT_SECONDS) as response:
+        with self.opener.open(self.base + "/accounts/login/", timeout=self.timeout) as response:
             response.read()
         status, headers, _ = self.post("/accounts/login/", {"login": email, "password": password})
         if status != 302:

@@ -56,7 +56,11 @@ def notification_message(recipient, n: Notification, *, language: str) -> EmailM
     with translation.override(language):
         item = _item(n, site_url())
         subject = Truncator(item["text"]).chars(120)
-        return _message(recipient, subject, "notification", {"item": item})
+        message = _message(recipient, subject, "notification", {"item": item})
+    # Which notification the mail is: mail logs (and the soak's accounting) can tell a
+    # second delivery of the same notification from another one.
+    message.extra_headers["X-RSE-Notification"] = str(n.pk)
+    return message
 
 
 def digest_message(

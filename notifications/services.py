@@ -21,6 +21,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import RedisError
 
 from access.communities import is_discoverable_by
 from access.posts import comments_readable_by, is_post_readable_by
@@ -43,10 +45,20 @@ def _may_see(recipient, *, community, post, comment) -> bool:
     return community is None or is_discoverable_by(recipient, community)
 
 
+# Publishing a task fails this way when the broker (Redis) is gone.
+BROKER_ERRORS = (KombuOperationalError, RedisError, OSError)
+
+
 def _schedule_email(notification_id: int) -> None:
+    """Hand the e-mail to a worker, after the commit. A broker that is down does not
+    turn the write that was just committed into an error: the notification row is the
+    outbox, and `notification_emails_sweep` (every few minutes) sends what is left."""
     from .tasks import send_notification_email
 
-    send_notification_email.delay(notification_id)
+    try:
+        send_notification_email.delay(notification_id)
+    except BROKER_ERRORS as exc:
+        logger.warning("E-mail of notification %s left to the sweep: %s", notification_id, exc)
 
 
 def notify(
@@ -172,6 +184,37 @@ def notification_email_send(*, notification_id: int, released: bool = False) -> 
         _release([notification_id], stamp)
         raise
     return True
+
+
+def notification_emails_sweep(*, now: datetime | None = None, dry_run: bool = False) -> int:
+    """Send the e-mails wanted at once that no worker sent: their task could not be
+    published (broker down), or every retry failed. Only notifications older than
+    NOTIFICATIONS_EMAIL_SWEEP_GRACE_MINUTES (their own task goes first) and younger than
+    NOTIFICATIONS_EMAIL_SWEEP_MAX_HOURS (older news is left to the reader). Each is sent
+    at most once (the claim of `notification_email_send`). Returns how many left."""
+    now = now or timezone.now()
+    pending = selectors.wanted_by_email(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created_at__lte=now
+            - timedelta(minutes=settings.NOTIFICATIONS_EMAIL_SWEEP_GRACE_MINUTES),
+            created_at__gte=now - timedelta(hours=settings.NOTIFICATIONS_EMAIL_SWEEP_MAX_HOURS),
+        ),
+        EmailMode.IMMEDIATELY,
+    )
+    ids = list(pending.order_by("pk").values_list("pk", flat=True))
+    if dry_run:
+        return len(ids)
+    sent = 0
+    failure: Exception | None = None
+    for notification_id in ids:
+        try:
+            sent += notification_email_send(notification_id=notification_id)
+        except TRANSIENT_MAIL_ERRORS as exc:
+            failure = exc
+    if failure is not None:
+        raise failure
+    return sent
 
 
 def digest_send(*, user, since: datetime, dry_run: bool = False) -> int:

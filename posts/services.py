@@ -28,6 +28,7 @@ from communities.services import record_activity
 from core.notices import notify
 from profiles.models import User
 
+from . import ratelimits
 from .events import post_published
 from .models import (
     Attachment,
@@ -149,6 +150,7 @@ def post_create(
     the transaction, and removed again if it fails."""
     _ensure_can_contribute(actor, community)
     body = _clean_body(body, settings.RSE_POST_MAX_CHARS)
+    ratelimits.ensure_may_post(actor=actor, community=community)
     tag_names = parse_tags(tags)
     checked = check_uploads(list(uploads or []))
     stored: list[Attachment] = []
@@ -218,6 +220,7 @@ def comment_create(*, actor: User, post: Post, body: str, parent: Comment | None
         raise PermissionDenied(_("You may not comment on this post."))
     _ensure_can_contribute(actor, post.community)
     body = _clean_body(body, settings.RSE_COMMENT_MAX_CHARS)
+    ratelimits.ensure_may_comment(actor=actor, community=post.community)
     if parent is not None:
         if parent.post_id != post.pk or not parent.is_published:
             raise ValidationError(_("The comment you answer is no longer there."))

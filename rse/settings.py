@@ -81,6 +81,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "rse.health.LivenessMiddleware",  # /healthz/live: before anything reads the database
     "core.requestmeta.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -143,15 +144,38 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql") and not env_bool("DATAB
     options["options"] = (
         f"{options.get('options', '')} -c jit=off -c max_parallel_workers_per_gather=0".strip()
     )
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A database that restarts or is gone makes requests fail fast with the 503 page
+    # (rse.views.server_error) instead of hanging; the connection is checked before
+    # reuse (conn_health_checks above), so the workers recover on their own when it is
+    # back, without a restart.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis serves as Celery broker and as the shared cache (sign-in rate limits must be
 # counted across all web workers). Without it, a local-memory cache and eager tasks.
+# The cache is a help, not a dependency: with Redis gone, django-redis answers every
+# read as a miss and drops every write (IGNORE_EXCEPTIONS, logged), within
+# REDIS_TIMEOUT_SECONDS, so pages still serve (README, "Operations"). Sessions live in
+# the database, never in Redis.
 REDIS_URL = env_str("REDIS_URL")
+REDIS_TIMEOUT_SECONDS = env_int("REDIS_TIMEOUT_SECONDS", 2)
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT_SECONDS,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT_SECONDS,
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -164,7 +188,16 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}  # longer than any task
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 2 * 3600,  # longer than any task
+    # A web request publishing a task never waits long on a broker that is gone: the
+    # publication fails fast and the outbox sweep publishes it later (notifications).
+    "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+    "socket_timeout": REDIS_TIMEOUT_SECONDS,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 # A hard limit keeps every task shorter than the visibility timeout (a job stopped by it
 # has committed whole batches only, and its next run carries on).
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 3600)
@@ -191,6 +224,12 @@ CELERY_BEAT_SCHEDULE = {
     "consultation-notices": {
         "task": "consultation.tasks.send_notices",
         "schedule": crontab(minute=15),
+    },
+    # The outbox of immediate e-mails: those whose task could not be published (Redis
+    # down) or failed for good are sent by this sweep (notifications.services).
+    "notifications-email-sweep": {
+        "task": "notifications.tasks.send_pending_emails",
+        "schedule": env_int("NOTIFICATIONS_EMAIL_SWEEP_MINUTES", 5) * 60,
     },
     "moderation-end-expired-mutes": {
         "task": "moderation.tasks.end_expired_mutes",
@@ -374,6 +413,10 @@ RSE_SSO_MFA_ACR = env_list("RSE_SSO_MFA_ACR", [])
 # The site's public address, for absolute links in e-mails (no trailing slash).
 RSE_SITE_URL = env_str("RSE_SITE_URL", "http://127.0.0.1:8000")
 RSE_NOTIFICATIONS_PAGE_SIZE = env_int("RSE_NOTIFICATIONS_PAGE_SIZE", 20)
+# The sweep of unsent immediate e-mails leaves the younger ones to their own task, and
+# gives up on the older ones (the reader has the notification in the app).
+NOTIFICATIONS_EMAIL_SWEEP_GRACE_MINUTES = env_int("NOTIFICATIONS_EMAIL_SWEEP_GRACE_MINUTES", 2)
+NOTIFICATIONS_EMAIL_SWEEP_MAX_HOURS = env_int("NOTIFICATIONS_EMAIL_SWEEP_MAX_HOURS", 24)
 
 # Profile photos: uploads larger than these are refused; accepted ones are re-encoded
 # (JPEG, or PNG when transparent) and scaled down to fit RSE_PHOTO_SIZE pixels.
@@ -439,7 +482,7 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
@@ -669,6 +712,12 @@ RSE_QUESTION_OFFERS_PER_WEEK = env_int("RSE_QUESTION_OFFERS_PER_WEEK", 5)
 RSE_QUESTIONS_PAGE_SIZE = env_int("RSE_QUESTIONS_PAGE_SIZE", 20)
 RSE_EVENTS_PAGE_SIZE = env_int("RSE_EVENTS_PAGE_SIZE", 20)
 RSE_IDEAS_PAGE_SIZE = env_int("RSE_IDEAS_PAGE_SIZE", 20)
+# Posting rate limits (posts/ratelimits.py), amount/period (s, m, h, d; empty: none):
+# per person for posts and comments, per community for posts from everyone. Site
+# moderators, and a community's managers and moderators there, are exempt.
+RSE_POSTS_PER_PERSON = env_str("RSE_POSTS_PER_PERSON", "10/10m")
+RSE_COMMENTS_PER_PERSON = env_str("RSE_COMMENTS_PER_PERSON", "30/10m")
+RSE_POSTS_PER_COMMUNITY = env_str("RSE_POSTS_PER_COMMUNITY", "60/10m")
 
 # Request bodies: refused with 413 from their announced length, before any of it is read,
 # past RSE_REQUEST_MAX_BYTES (default: a post with all its attachments at their largest,

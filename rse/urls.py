@@ -20,8 +20,13 @@ admin.site.site_header = admin.site.site_title = f"{settings.RSE_SITE_NAME} admi
 # Django admin's login view never checks a password itself: it sends there.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
+# A database that is restarting answers the site's 503 page, not a 500 (rse.views).
+handler500 = "rse.views.server_error"
+
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", views.healthz_ready, name="healthz"),
+    path("healthz/live", views.healthz_live, name="healthz_live"),
+    path("healthz/ready", views.healthz_ready, name="healthz_ready"),
     # The sign-in page with home realm discovery (company sign-in first), then allauth.
     path("accounts/login/", identity_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),

@@ -46,6 +46,10 @@ def missing_service(name: str) -> str | None:
         from . import ldap_server
 
         return ldap_server.missing()
+    elif name == "faults":
+        from bench import stack
+
+        return stack.missing()
     elif name == "browser":
         if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
             return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
@@ -76,7 +80,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     required = {s.strip() for s in os.environ.get("RSE_REQUIRE_SERVICES", "").split(",")}
-    for name in ("postgres", "redis", "browser", "idp", "ldap"):
+    for name in ("postgres", "redis", "browser", "idp", "ldap", "faults"):
         if item.get_closest_marker(name) is None:
             continue
         reason = missing_service(name)
@@ -126,7 +130,29 @@ def _seeded_factories(request):
     data at every run (no test passes or fails by the luck of a random name), other data
     from test to test. RSE_TEST_SEED=N shifts every seed, to try other data."""
     seed = zlib.crc32(request.node.nodeid.encode()) ^ int(os.environ.get("RSE_TEST_SEED", "0"))
+    request.node.stash[SEED_KEY] = seed
     factory.random.reseed_random(seed)
+
+
+SEED_KEY = pytest.StashKey[int]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call):
+    """A failed test says which seed its data came from (the same at every run unless
+    RSE_TEST_SEED shifts it), so the failure can be replayed."""
+    report = yield
+    seed = item.stash.get(SEED_KEY, None)
+    if report.failed and seed is not None:
+        shift = os.environ.get("RSE_TEST_SEED", "0")
+        report.sections.append(
+            (
+                "Generated data",
+                f"factory seed {seed} (test id crc32 ^ RSE_TEST_SEED={shift}); "
+                f"replay with RSE_TEST_SEED={shift} pytest '{item.nodeid}'",
+            )
+        )
+    return report
 
 
 @pytest.fixture(autouse=True)

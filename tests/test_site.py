@@ -67,12 +67,21 @@ def test_user_text_is_escaped(client, employee):
     assert "&lt;script&gt;" in html
 
 
-@override_settings(CELERY_TASK_ALWAYS_EAGER=True, CELERY_BROKER_URL="memory://")
+@override_settings(
+    CELERY_TASK_ALWAYS_EAGER=True,
+    CELERY_BROKER_URL="memory://",
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+)  # the embedded mode, whatever REDIS_URL says
 def test_healthz_reports_database_and_embedded_broker(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "not configured"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "local",
+        "broker": "not configured",
+    }
 
 
 @override_settings(

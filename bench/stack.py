@@ -1,0 +1,148 @@
+"""Private services for the fault tests and the soak: a PostgreSQL cluster and a Redis
+server of their own, on their own ports, in a temporary directory, that can be stopped,
+killed and started again without touching any other instance on the machine.
+
+PostgreSQL runs as the `postgres` system user when started by root (initdb refuses
+root), as the current user otherwise; its socket lives in the temporary directory.
+Redis keeps an append-only file there, so a stop and a start keep the queued tasks, as
+a production broker must.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+PG_BIN = Path(os.environ.get("RSE_PG_BIN", "/usr/lib/postgresql/15/bin"))
+REDIS_SERVER = os.environ.get("RSE_REDIS_SERVER", "redis-server")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def missing() -> str | None:
+    """Why private services cannot be started here, or None."""
+    if not (PG_BIN / "initdb").exists():
+        return f"needs PostgreSQL's server programs in {PG_BIN} (set RSE_PG_BIN)"
+    if not shutil.which(REDIS_SERVER):
+        return "needs redis-server (apt-get install redis-server)"
+    if os.geteuid() == 0 and not shutil.which("runuser"):
+        return "needs runuser to start PostgreSQL as the postgres user"
+    return None
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait_until(check, what: str, timeout: float = 60) -> float:
+    """Poll `check` until true; return the seconds it took. A bounded wait, for
+    services to come up, never an assertion on time."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if check():
+            return time.monotonic() - started
+        time.sleep(0.1)
+    raise RuntimeError(f"{what}: not within {timeout} s")
+
+
+class PrivatePostgres:
+    """initdb + pg_ctl in a temporary directory, on 127.0.0.1:`port`."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.root = Path(tempfile.mkdtemp(prefix="rse-pg-"))
+        self.data = self.root / "data"
+        self.log = self.root / "postgres.log"
+        self.as_postgres = os.geteuid() == 0
+        if self.as_postgres:
+            shutil.chown(self.root, "postgres", "postgres")
+
+    def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        command = [str(PG_BIN / args[0]), *args[1:]]
+        if self.as_postgres:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        return subprocess.run(command, check=check, capture_output=True, text=True)
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}"
+
+    def init(self) -> "PrivatePostgres":
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        return self
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=200"
+        )
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.log), "-w", "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        """fast: sessions ended, clean shutdown; immediate: like a crash."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop", check=False)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def running(self) -> bool:
+        return _listening(self.port)
+
+    def create_database(self, name: str) -> str:
+        self._run("psql", "-h", str(self.root), "-p", str(self.port), "-U", "postgres",
+                  "-c", f'CREATE DATABASE "{name}"')  # fmt: skip
+        return f"{self.url}/{name}"
+
+    def destroy(self) -> None:
+        self.stop("immediate")
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class PrivateRedis:
+    """redis-server on 127.0.0.1:`port`, append-only file in a temporary directory."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.root = Path(tempfile.mkdtemp(prefix="rse-redis-"))
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "yes", "--appendfsync", "everysec", "--dir", str(self.root),
+             "--logfile", str(self.root / "redis.log")],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_until(lambda: _listening(self.port), "private Redis start", 30)
+
+    def stop(self) -> None:
+        """A clean stop (SIGTERM: the append-only file is flushed)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=30)
+        self.process = None
+
+    def running(self) -> bool:
+        return _listening(self.port)
+
+    def destroy(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        shutil.rmtree(self.root, ignore_errors=True)
