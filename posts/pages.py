@@ -3,8 +3,11 @@ profile and a tag's page. Each reads the posts through the reading rule (access)
 pages them by keyset (posts.selectors.stream_page)."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBadRequest, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from access import communities as community_rules
@@ -28,6 +31,8 @@ def render_stream(request, template: str, context: dict, stream, *, sources=None
     if page.next_cursor:
         params["cursor"] = page.next_cursor
     context.update(page=page, more_query=params.urlencode(), **extra)
+    # The newest post shown, for the "N new posts" banner (static/js/posts.js).
+    context["fresh_after"] = max((post.pk for post in page.posts), default=0)
     if wants_fragment(request):
         return render(request, "posts/_stream_page.html", context)
     return render(request, template, context)
@@ -128,3 +133,44 @@ def tag_detail(request, slug: str):
         selectors.tag_posts(request.viewer, tag),
         sources=selectors.tag_sources(request.viewer, tag),
     )
+
+
+# --- The "N new posts" banner of the streams ---------------------------------------------
+
+
+@login_required
+@require_GET
+def stream_fresh(request):
+    """How many posts arrived in a stream since the newest one shown, polled by
+    static/js/posts.js: one count per poll, 304 Not Modified while it does not change.
+    `after` is the newest post's id shown, `community` a community's slug (else the
+    home stream, its `filter` part)."""
+    after = request.GET.get("after", "")
+    if not after.isdigit() or len(after) > 18:
+        return HttpResponseBadRequest(_("The newest post shown is missing."))
+    which = request.GET.get("filter", "all")
+    if which not in selectors.STREAM_FILTERS:
+        which = "all"
+    count = selectors.stream_fresh_count(
+        request.viewer,
+        after=int(after),
+        community_slug=request.GET.get("community", "")[:100],
+        which=which,
+    )
+    label = f"{selectors.FRESH_CAP}+" if count > selectors.FRESH_CAP else str(count)
+    etag = f'"fresh-{after}-{label}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        text = ""
+        if count > selectors.FRESH_CAP:
+            text = _("%(count)s new posts — show") % {"count": label}
+        elif count:
+            text = ngettext("%(count)s new post — show", "%(count)s new posts — show", count) % {
+                "count": label
+            }
+        response = JsonResponse({"count": count, "label": label if count else "", "text": text})
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    response["Vary"] = "Cookie, Accept-Language"
+    return response

@@ -191,6 +191,48 @@ def home_sources(user, which: str = "all") -> list[Source]:
     return [*parts.values(), *tags]
 
 
+# The "N new posts" banner stops counting there ("99+").
+FRESH_CAP = 99
+
+
+def stream_fresh_count(
+    who, *, after: int, community_slug: str = "", which: str = "all", cap: int = FRESH_CAP
+) -> int:
+    """How many posts of a stream arrived after the post `after` (by others), counted up
+    to cap + 1 in one query: the home stream (`which` part of it) or, with
+    `community_slug`, a community's. Posts only the readable ones (a community the
+    viewer may not read counts 0, like one that does not exist). Cheap: the post
+    index is walked from `after` on, and the viewer's communities, follows and tags
+    are subqueries of that same query."""
+    viewer = as_viewer(who)
+    user = viewer.user
+    fresh = posts_readable_by(viewer).filter(pk__gt=after).exclude(author_id=user.pk)
+    if community_slug:
+        fresh = fresh.filter(community__slug=community_slug)
+    else:
+        mine = Membership.objects.filter(user_id=user.pk, status=Membership.Status.ACTIVE).values(
+            "community_id"
+        )
+        followed = CommunityFollow.objects.filter(user_id=user.pk).values("community_id")
+        people = Follow.objects.filter(follower_id=user.pk).values("followed_id")
+        tags = Exists(
+            TaggedPost.objects.filter(
+                content_object_id=OuterRef("pk"),
+                tag_id__in=TagFollow.objects.filter(user_id=user.pk).values("tag_id"),
+            )
+        )
+        parts: dict[str, Q | Exists] = {
+            "communities": Q(community_id__in=mine) | Q(community_id__in=followed),
+            "people": Q(author_id__in=people),
+            "tags": tags,
+        }
+        if which in parts:
+            fresh = fresh.filter(parts[which])
+        else:
+            fresh = fresh.filter(Q(parts["communities"]) | Q(parts["people"]) | Q(tags))
+    return fresh.order_by()[: cap + 1].count()
+
+
 def tag_posts(user, tag: Tag) -> QuerySet[Post]:
     return posts_readable_by(user).filter(tag_links__tag=tag)
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path(
         "attachments/<int:pk>/<str:name>", attachment_views.attachment_download, name="attachment"
     ),
+    path("posts/fresh/", pages.stream_fresh, name="stream_fresh"),
     path("posts/suggest/people/", views.suggest_people, name="suggest_people"),
     path("posts/suggest/tags/", views.suggest_tags, name="suggest_tags"),
     path("tags/<str:slug>/", pages.tag_detail, name="tag_detail"),

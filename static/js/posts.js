@@ -122,6 +122,28 @@
   }
   watch();
 
+  // --- "N new posts — show": the stream asks every 30 seconds, while the page is
+  // visible, how many posts arrived since the newest one shown (ETag: 304 when the
+  // answer did not change). The link reloads the stream from its top.
+  document.querySelectorAll("[data-fresh-url]").forEach(function (banner) {
+    var link = banner.querySelector("[data-fresh-link]");
+    var last = "";
+    function poll() {
+      if (document.visibilityState !== "visible") { return; }
+      fetch(banner.dataset.freshUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data || data.text === last) { return; }
+          last = data.text;
+          link.textContent = data.text;
+          link.hidden = !data.count;
+        })
+        .catch(function () { /* offline: try again at the next tick */ });
+    }
+    window.setInterval(poll, Number(banner.dataset.freshEvery || 30000));
+    document.addEventListener("visibilitychange", poll);
+  });
+
   // --- Suggestions: an accessible combobox over a text field ------------------------
   var counter = 0;
 
