@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from access import communities as community_rules
 from access import people as people_rules
 from access import posts as post_rules
+from communities import selectors as community_selectors
 from communities import views as community_views
 from profiles import selectors as profile_selectors
 from profiles.models import Endorsement
@@ -80,6 +81,8 @@ def community_page(request, slug: str):
     context = community_views.page_context(request, community)
     context.update(
         form=PostForm(),
+        # Read only when the composer shows (for those who may post there).
+        externals=SimpleLazyObject(lambda: community_selectors.external_readers_of(community)),
         follows=bool(
             context["may_read"]
             and not (context["membership"] and context["membership"].status == "active")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attachment_views, pages, views
+from . import attachment_views, composer, pages, views
 
 app_name = "posts"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path(
         "attachments/<int:pk>/<str:name>", attachment_views.attachment_download, name="attachment"
     ),
+    path("posts/preview/", composer.preview, name="preview"),
     path("posts/fresh/", pages.stream_fresh, name="stream_fresh"),
     path("posts/suggest/people/", views.suggest_people, name="suggest_people"),
     path("posts/suggest/tags/", views.suggest_tags, name="suggest_tags"),
