@@ -223,6 +223,89 @@
     }
   });
 
+  // --- The image viewer: a post's images one at a time, in a modal dialog ------------
+  // Arrows (or a swipe on a phone) go from one to the next, Escape closes it and the
+  // focus goes back to the image that opened it. Without the script, the link
+  // downloads the image.
+  var viewer = null;
+  var shown = { links: [], index: 0, opener: null };
+
+  function viewerText(name, fallback) {
+    return (script && script.dataset[name]) || fallback;
+  }
+
+  function buildViewer() {
+    viewer = document.createElement("dialog");
+    viewer.className = "image-viewer";
+    viewer.setAttribute("aria-label", viewerText("viewerLabel", "Image viewer"));
+    var figure = document.createElement("figure");
+    var image = document.createElement("img");
+    image.alt = "";
+    var caption = document.createElement("figcaption");
+    caption.setAttribute("aria-live", "polite");
+    figure.append(image, caption);
+    function button(name, label, text) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "viewer-" + name;
+      b.setAttribute("aria-label", label);
+      b.textContent = text;
+      return b;
+    }
+    var close = button("close", viewerText("viewerClose", "Close"), "×");
+    var previous = button("previous", viewerText("viewerPrevious", "Previous image"), "‹");
+    var next = button("next", viewerText("viewerNext", "Next image"), "›");
+    close.addEventListener("click", function () { viewer.close(); });
+    previous.addEventListener("click", function () { go(-1); });
+    next.addEventListener("click", function () { go(1); });
+    viewer.append(close, previous, figure, next);
+    viewer.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowRight") { event.preventDefault(); go(1); }
+      else if (event.key === "ArrowLeft") { event.preventDefault(); go(-1); }
+    });
+    viewer.addEventListener("click", function (event) { if (event.target === viewer) { viewer.close(); } });
+    var startX = null;
+    viewer.addEventListener("touchstart", function (event) { startX = event.changedTouches[0].clientX; }, { passive: true });
+    viewer.addEventListener("touchend", function (event) {
+      if (startX === null) { return; }
+      var dx = event.changedTouches[0].clientX - startX;
+      startX = null;
+      if (Math.abs(dx) > 50) { go(dx < 0 ? 1 : -1); }
+    });
+    viewer.addEventListener("close", function () {
+      if (shown.opener) { shown.opener.focus(); }
+    });
+    document.body.appendChild(viewer);
+  }
+
+  function go(step) {
+    var count = shown.links.length;
+    shown.index = (shown.index + step + count) % count;
+    var link = shown.links[shown.index];
+    var thumbnail = link.querySelector("img");
+    var image = viewer.querySelector("img");
+    image.src = link.dataset.full || link.href;
+    image.alt = thumbnail ? thumbnail.alt : "";
+    var position = viewerText("viewerPosition", "{index} of {count}")
+      .replace("{index}", String(shown.index + 1)).replace("{count}", String(count));
+    viewer.querySelector("figcaption").textContent = (thumbnail ? thumbnail.alt + " — " : "") + position;
+    viewer.querySelector(".viewer-previous").hidden = count < 2;
+    viewer.querySelector(".viewer-next").hidden = count < 2;
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".attachment-grid a[data-viewer]");
+    if (!link || !window.HTMLDialogElement || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+    event.preventDefault();
+    if (!viewer) { buildViewer(); }
+    shown.links = Array.prototype.slice.call(link.closest(".attachment-grid").querySelectorAll("a[data-viewer]"));
+    shown.index = shown.links.indexOf(link);
+    shown.opener = link;
+    go(0);
+    viewer.showModal();
+    viewer.querySelector(".viewer-close").focus();
+  });
+
   // --- Load more (click, or automatically when the link scrolls into view) ----------
   function loadMore(link) {
     if (link.dataset.loading) { return; }
@@ -330,9 +413,7 @@
     list.id = listId;
     list.className = "suggestions" + (isTextarea ? " at-caret" : "");
     list.setAttribute("role", "listbox");
-    if (field.labels && field.labels[0]) {
-      list.setAttribute("aria-label", field.labels[0].textContent.trim());
-    }
+    if (script && script.dataset.suggestLabel) { list.setAttribute("aria-label", script.dataset.suggestLabel); }
     list.hidden = true;
     field.insertAdjacentElement("afterend", list);
     field.parentNode.classList.add("has-suggestions");
