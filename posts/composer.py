@@ -1,15 +1,23 @@
-"""The composer's preview: the text and tags as they will be published, rendered on
+"""The composer's preview, and sharing a post into a community.
+
+The preview: the text and tags as they will be published, rendered on
 the server through the same markup pipeline as a post card (posts_markup), asked by
 static/js/posts.js (a POST with the CSRF token: the text never goes in a URL)."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from access import communities as community_rules
+from access import posts as post_rules
+
+from . import selectors, services
+from .forms import ShareForm
 from .tags import parse_tags
 
 
@@ -34,3 +42,35 @@ def preview(request):
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400)
     return render(request, "posts/_preview.html", {"body": body, "tags": tags})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def share(request, pk: int):
+    """Share a readable post into a community one may post in: a new post quoting it."""
+    original = post_rules.get_post_or_404(
+        request.viewer, pk, shape=lambda posts: selectors.with_cards(posts, request.viewer)
+    )
+    communities = community_rules.communities_postable_by(request.viewer)
+    form = ShareForm(request.POST or None, communities=communities)
+    if request.method == "POST" and form.is_valid():
+        try:
+            shared = services.post_share(
+                actor=request.user,
+                original=original,
+                community=form.cleaned_data["community"],
+                body=form.cleaned_data["body"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages_of = getattr(error, "messages", None) or [str(error)]
+            form.add_error(None, " ".join(str(m) for m in messages_of))
+        else:
+            messages.success(request, _("The post is shared."))
+            return redirect(shared)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "posts/share.html",
+        {"form": form, "original": original, "has_choice": communities.exists()},
+        status=status,
+    )

@@ -81,12 +81,24 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
 def with_cards(posts: QuerySet[Post], viewer) -> QuerySet[Post]:
     """What a post card shows, in a fixed number of queries whatever the rows."""
     return (
-        posts.select_related("author", "author__profile", "community")
+        posts.select_related(
+            "author",
+            "author__profile",
+            "community",
+            "shared",
+            "shared__author",
+            "shared__author__profile",
+            "shared__community",
+        )
         .prefetch_related(
             Prefetch("tag_links", queryset=TaggedPost.objects.select_related("tag").order_by("id")),
             "attachments",
         )
-        .annotate(liked=Exists(Like.objects.filter(user_id=viewer.pk, post=OuterRef("pk"))))
+        .annotate(
+            liked=Exists(Like.objects.filter(user_id=viewer.pk, post=OuterRef("pk"))),
+            # A share's quote shows only to those who may read the original.
+            shared_readable=Exists(posts_readable_by(viewer).filter(pk=OuterRef("shared_id"))),
+        )
     )
 
 

@@ -167,6 +167,27 @@ def post_create(
     return post
 
 
+def post_share(*, actor: User, original: Post, community: Community, body: str = "") -> Post:
+    """Share `original` into `community`: a new post quoting it (and saying why, if the
+    author writes something). The original is never copied: the quote is shown only
+    to those who may read it (posts.selectors.with_cards)."""
+    if not is_post_readable_by(actor, original):
+        raise PermissionDenied(_("You may not share this post."))
+    _ensure_can_contribute(actor, community)
+    body = (body or "").strip()
+    if len(body) > settings.RSE_POST_MAX_CHARS:
+        raise ValidationError(
+            _("Your text is too long: %(count)d characters, at most %(limit)d.")
+            % {"count": len(body), "limit": settings.RSE_POST_MAX_CHARS}
+        )
+    with transaction.atomic():
+        post = Post.objects.create(community=community, author=actor, body=body, shared=original)
+        if body:
+            _mention(actor=actor, post=post, comment=None, body=body, already=set())
+        record_activity(community)
+    return post
+
+
 def post_edit(
     *,
     actor: User,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("posts/new/", views.post_create, name="post_create"),
     path("posts/<int:pk>/", views.post_detail, name="post_detail"),
     path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
+    path("posts/<int:pk>/share/", composer.share, name="post_share"),
     path("posts/<int:pk>/delete/", views.post_delete, name="post_delete"),
     path("posts/<int:pk>/like/", views.post_like, name="post_like"),
     path("posts/<int:pk>/likes/", views.post_likers, name="post_likers"),
