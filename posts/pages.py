@@ -57,8 +57,16 @@ def home(request):
         "form": PostForm(),
     }
     if not request.GET.get("cursor"):
-        # Shown when the stream is empty only: read then, not on every visit.
+        # The sides of the page (desktop), and the newcomer's "where to start": each read
+        # only when the template shows it, through the access rules.
         context["suggestions"] = SimpleLazyObject(lambda: selectors.suggestions_for(request.viewer))
+        context["my_communities"] = SimpleLazyObject(
+            lambda: list(
+                community_rules.communities_of_member(request.viewer, request.user)[
+                    : selectors.SIDE_LIST_SIZE
+                ]
+            )
+        )
     # The sources say which posts the stream holds; the page re-checks only the reading
     # rule (repeating every source's condition made PostgreSQL hash each followed tag).
     return render_stream(

@@ -203,6 +203,23 @@ def home_sources(user, which: str = "all") -> list[Source]:
     return [*parts.values(), *tags]
 
 
+# The lists at the sides of the home stream (my communities, tags) show this many.
+SIDE_LIST_SIZE = 12
+
+
+def tags_of_page(posts: list[Post], limit: int = 8) -> list[tuple[str, str]]:
+    """(slug, name) of the tags most carried by the posts of a stream page, read from
+    what the cards already loaded (no query): readable, since their posts are."""
+    counts: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for post in posts:
+        for link in post.tag_links.all():
+            counts[link.tag.slug] = counts.get(link.tag.slug, 0) + 1
+            names.setdefault(link.tag.slug, link.name or link.tag.name)
+    ranked = sorted(counts, key=lambda slug: (-counts[slug], slug))[:limit]
+    return [(slug, names[slug]) for slug in ranked]
+
+
 # The "N new posts" banner stops counting there ("99+").
 FRESH_CAP = 99
 

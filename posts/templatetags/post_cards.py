@@ -45,3 +45,11 @@ def images(attachments) -> list:
 @register.filter
 def documents(attachments) -> list:
     return [a for a in attachments if a.kind != "image"]
+
+
+@register.filter
+def page_tags(posts) -> list:
+    """`{{ page.posts|page_tags }}`: the tags most carried on a stream page (no query)."""
+    from ..selectors import tags_of_page
+
+    return tags_of_page(list(posts))
