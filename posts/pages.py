@@ -2,6 +2,8 @@
 profile and a tag's page. Each reads the posts through the reading rule (access) and
 pages them by keyset (posts.selectors.stream_page)."""
 
+from datetime import UTC, datetime
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
@@ -33,7 +35,10 @@ def render_stream(request, template: str, context: dict, stream, *, sources=None
         params["cursor"] = page.next_cursor
     context.update(page=page, more_query=params.urlencode(), **extra)
     # The newest post shown, for the "N new posts" banner (static/js/posts.js).
+    # The demo (and imports) date posts back, so ids and times need not agree: both.
     context["fresh_after"] = max((post.pk for post in page.posts), default=0)
+    newest = max((post.created_at for post in page.posts), default=None)
+    context["fresh_since"] = f"{newest.timestamp():.6f}" if newest else ""
     if wants_fragment(request):
         return render(request, "posts/_stream_page.html", context)
     return render(request, template, context)
@@ -159,12 +164,20 @@ def stream_fresh(request):
     after = request.GET.get("after", "")
     if not after.isdigit() or len(after) > 18:
         return HttpResponseBadRequest(_("The newest post shown is missing."))
+    since = None
+    raw_since = request.GET.get("since", "")
+    if raw_since:
+        try:
+            since = datetime.fromtimestamp(float(raw_since[:30]), tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            return HttpResponseBadRequest(_("The newest post shown is missing."))
     which = request.GET.get("filter", "all")
     if which not in selectors.STREAM_FILTERS:
         which = "all"
     count = selectors.stream_fresh_count(
         request.viewer,
         after=int(after),
+        since=since,
         community_slug=request.GET.get("community", "")[:100],
         which=which,
     )

@@ -225,7 +225,13 @@ FRESH_CAP = 99
 
 
 def stream_fresh_count(
-    who, *, after: int, community_slug: str = "", which: str = "all", cap: int = FRESH_CAP
+    who,
+    *,
+    after: int,
+    since: datetime | None = None,
+    community_slug: str = "",
+    which: str = "all",
+    cap: int = FRESH_CAP,
 ) -> int:
     """How many posts of a stream arrived after the post `after` (by others), counted up
     to cap + 1 in one query: the home stream (`which` part of it) or, with
@@ -236,6 +242,8 @@ def stream_fresh_count(
     viewer = as_viewer(who)
     user = viewer.user
     fresh = posts_readable_by(viewer).filter(pk__gt=after).exclude(author_id=user.pk)
+    if since is not None:  # and published after the newest one shown
+        fresh = fresh.filter(created_at__gt=since)
     if community_slug:
         fresh = fresh.filter(community__slug=community_slug)
     else:

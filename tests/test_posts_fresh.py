@@ -115,10 +115,34 @@ def test_a_community_one_may_not_read_counts_like_one_that_does_not_exist(client
 
 def test_bad_input_is_refused_clearly(client, employee):
     client.force_login(employee)
-    for after in ["", "abc", "-1", "9" * 40]:
-        response = client.get(URL, {"after": after})
+    for params in [
+        {"after": ""},
+        {"after": "abc"},
+        {"after": "-1"},
+        {"after": "9" * 40},
+        {"after": "1", "since": "yesterday"},
+        {"after": "1", "since": "1e300"},
+    ]:
+        response = client.get(URL, params)
         assert response.status_code == 400
         assert "newest post shown" in response.content.decode()
+
+
+def test_a_post_dated_back_is_not_new(client, employee, lounge):
+    """Imports and the demo date posts back: a higher id published earlier than the
+    newest post shown is not news."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    shown = PostFactory(community=lounge)
+    PostFactory(community=lounge, created_at=timezone.now() - timedelta(days=3))
+    client.force_login(employee)
+    since = f"{shown.created_at.timestamp():.6f}"
+    assert client.get(URL, {"after": shown.pk}).json()["count"] == 1
+    assert client.get(URL, {"after": shown.pk, "since": since}).json()["count"] == 0
+    PostFactory(community=lounge)
+    assert client.get(URL, {"after": shown.pk, "since": since}).json()["count"] == 1
 
 
 def test_signed_out_people_are_sent_to_sign_in(client):
@@ -133,8 +157,9 @@ def test_the_streams_carry_the_banner_with_the_newest_post_shown(client, employe
     home = client.get("/").content.decode()
     community = client.get(f"/communities/{lounge.slug}/").content.decode()
 
-    assert f'data-fresh-url="/posts/fresh/?after={newest.pk}"' in home
-    assert f"/posts/fresh/?after={newest.pk}&amp;community={lounge.slug}" in community
+    assert f'data-fresh-url="/posts/fresh/?after={newest.pk}&amp;since=' in home
+    assert f"/posts/fresh/?after={newest.pk}&amp;since=" in community
+    assert f"&amp;community={lounge.slug}" in community
     assert older.pk < newest.pk
     # Not on a later page of the stream, nor on a profile.
     profile = client.get(f"/people/{employee.username}/").content.decode()
