@@ -6,7 +6,7 @@ PYTEST_ARGS ?= -n auto
 # `make run PORT=8001` when 8000 is taken.
 PORT ?= 8000
 
-.PHONY: run test bench lint audit format messages frontend constraints clean
+.PHONY: run test bench lighthouse lint audit format messages frontend constraints clean
 
 # The environment is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml constraints.txt
@@ -37,6 +37,12 @@ test: $(BIN)/.installed frontend
 BENCH_ARGS ?= --size large
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Lighthouse (npm, package.json) on home, a community, a post, people and search, signed in
+# as the plain employee, mobile and desktop presets: `make lighthouse` (README, "Performance").
+LIGHTHOUSE_ARGS ?=
+lighthouse: $(BIN)/.installed frontend
+	$(BIN)/python -m bench.lighthouse $(LIGHTHOUSE_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -128,3 +128,25 @@
   window.setInterval(poll, 30000);
   document.addEventListener("visibilitychange", poll);
 })();
+
+// Progressive disclosure (forms marked data-disclose="<radio name>"): only the parts
+// whose data-show-for lists the chosen value show; before a choice, none. Without this
+// script every part shows and works.
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-disclose]").forEach(function (form) {
+    var name = form.dataset.disclose;
+    var parts = form.querySelectorAll("[data-show-for]");
+    function update() {
+      var chosen = form.querySelector('input[name="' + name + '"]:checked');
+      var value = chosen ? chosen.value : "";
+      parts.forEach(function (part) {
+        part.hidden = part.dataset.showFor.split(" ").indexOf(value) < 0;
+      });
+    }
+    form.addEventListener("change", function (event) {
+      if (event.target.name === name) { update(); }
+    });
+    update();
+  });
+})();
