@@ -139,7 +139,7 @@ def post_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         remove = request.POST.getlist("remove")
         try:
-            if not all(pk.isdigit() and len(pk) < 19 for pk in remove):
+            if not all(value.isdigit() and len(value) < 19 for value in remove):
                 raise ValidationError(
                     _("This attachment is not one of the post's: reload the page.")
                 )
@@ -149,7 +149,7 @@ def post_edit(request, pk: int):
                 body=form.cleaned_data["body"],
                 tags=form.cleaned_data["tags"],
                 uploads=request.FILES.getlist("attachments"),
-                remove=[int(pk) for pk in remove],
+                remove=[int(value) for value in remove],
             )
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, _message(error))
