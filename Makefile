@@ -8,7 +8,7 @@ PYTEST_ARGS ?= -n auto
 # `make run PORT=8001` when 8000 is taken.
 PORT ?= 8000
 
-.PHONY: run test bench soak lint audit format messages frontend constraints clean
+.PHONY: run test bench soak lighthouse lint audit format messages frontend constraints clean
 
 # The environment is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml constraints.txt
@@ -45,6 +45,11 @@ bench: $(BIN)/.installed
 SOAK_ARGS ?= --minutes 30 --size small
 soak: $(BIN)/.installed
 	$(BIN)/python -m bench soak $(SOAK_ARGS)
+# Lighthouse (npm, package.json) on home, a community, a post, people and search, signed in
+# as the plain employee, mobile and desktop presets: `make lighthouse` (README, "Performance").
+LIGHTHOUSE_ARGS ?=
+lighthouse: $(BIN)/.installed frontend
+	$(BIN)/python -m bench.lighthouse $(LIGHTHOUSE_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

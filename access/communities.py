@@ -9,6 +9,7 @@ from functools import cached_property
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from communities.models import Community, Membership
 
@@ -211,4 +212,20 @@ def communities_of_member(who, person) -> QuerySet[Community]:
         communities_discoverable_by(who)
         .filter(memberships__user=person, memberships__status=Membership.Status.ACTIVE)
         .order_by("name")
+    )
+
+
+def communities_postable_by(who) -> QuerySet[Community]:
+    """Rule 4 as a queryset: the communities the viewer may post in (may read, charter
+    accepted, not muted there nor site-wide, not archived) — where to share a post."""
+    viewer = as_viewer(who)
+    if not viewer.is_person or not viewer.charter_accepted or viewer.is_muted(None):
+        return Community.objects.none()
+    now = timezone.now()
+    muted = [scope for scope, ends_at in viewer.mutes if scope is not None and ends_at > now]
+    return (
+        communities_readable_by(viewer)
+        .exclude(state=Community.State.ARCHIVED)
+        .exclude(pk__in=muted)
+        .order_by("name", "pk")
     )

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from charter.selectors import current_version
 from charter.services import charter_accept
-from profiles.demo import DEMO_ACTOR, demo_people
+from profiles.demo import DEMO_ACTOR, demo_contributors
 from profiles.models import User
 from profiles.services import access_snapshot, account_record_access_change
 
@@ -96,7 +96,7 @@ def seed_communities() -> int:
     created = 0
     executives, _ = Group.objects.get_or_create(name=EXECUTIVE_GROUP)
     # Only the demo's own people: a real account is never made a member of anything.
-    people = {u.email: u for u in demo_people().filter(is_active=True)}
+    people = {u.email: u for u in demo_contributors().filter(is_active=True)}
     employees = [u for u in people.values() if u.kind == User.Kind.EMPLOYEE]
     for slug, (
         name,
@@ -127,6 +127,7 @@ def seed_communities() -> int:
         )
         created += 1
         _add_members(community, manager, employees, people)
+    _plain_employee_joins(people)
     admin = people.get("admin@example.com")
     if admin is not None and not admin.groups.filter(pk=executives.pk).exists():
         before = access_snapshot(admin)
@@ -165,4 +166,47 @@ def _add_members(community: Community, manager: User, employees, people) -> None
         for person in others[2:5]:
             _accept_charter(person)
             invitations.membership_invite(actor=manager, community=community, user=person)
+            invitations.invitation_accept(actor=person, community=community)
+
+
+# The README's plain employee: a member of a few communities, manager of none.
+PLAIN_EMPLOYEE = "nina.durand@example.com"
+PLAIN_EMPLOYEE_COMMUNITIES = ["lean-network", "runners", "photographers", "project-atlas"]
+
+
+def _plain_employee_joins(people: dict) -> None:
+    """Make the plain employee an active member of PLAIN_EMPLOYEE_COMMUNITIES, each the
+    way its access says (join, request then approval, invitation then acceptance)."""
+    person = people.get(PLAIN_EMPLOYEE)
+    if person is None:
+        return
+    for slug in PLAIN_EMPLOYEE_COMMUNITIES:
+        community = Community.objects.filter(slug=slug).first()
+        if community is None:
+            continue
+        found = Membership.objects.filter(community=community, user=person).first()
+        if found is not None and found.status == Membership.Status.ACTIVE:
+            continue
+        _accept_charter(person)
+        manager = (
+            Membership.objects.filter(
+                community=community,
+                status=Membership.Status.ACTIVE,
+                role=Membership.Role.MANAGER,
+            )
+            .select_related("user")
+            .first()
+        )
+        if manager is None:
+            continue
+        if community.access == Community.Access.FREE:
+            memberships.membership_join(actor=person, community=community)
+        elif community.access == Community.Access.OPEN:
+            if found is None:
+                memberships.membership_request(actor=person, community=community)
+            waiting = Membership.objects.get(community=community, user=person)
+            memberships.membership_approve(actor=manager.user, membership=waiting)
+        else:
+            if found is None:
+                invitations.membership_invite(actor=manager.user, community=community, user=person)
             invitations.invitation_accept(actor=person, community=community)

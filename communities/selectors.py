@@ -4,7 +4,11 @@ Every page, list, count, search, autocomplete, profile, notification and e-mail 
 shows communities starts from these querysets.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 
 from access.communities import communities_discoverable_by
 
@@ -58,3 +62,41 @@ def pending_of(community: Community) -> QuerySet[Membership]:
         .select_related("user", "invited_by")
         .order_by("status", "created_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class ExternalReaders:
+    """Who outside the company reads a community: how many, from which organisations."""
+
+    count: int
+    organisations: list[str]
+
+    @property
+    def organisation_list(self) -> str:
+        return get_text_list(self.organisations, _("and"))
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+def external_readers_of(community: Community) -> ExternalReaders:
+    """The active external members of `community` by organisation (one query): the
+    composer tells the author before they publish. For those who may post there, who
+    may read its members anyway."""
+    rows = (
+        Membership.objects.filter(
+            community=community,
+            status=Membership.Status.ACTIVE,
+            user__kind="external",
+            user__is_active=True,
+        )
+        .values("user__organisation")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "user__organisation")
+    )
+    count, organisations = 0, []
+    for row in rows:
+        count += row["n"]
+        if row["user__organisation"]:
+            organisations.append(row["user__organisation"])
+    return ExternalReaders(count=count, organisations=organisations)

@@ -53,6 +53,8 @@ class CompanyLoginView(LoginView):
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
+        if "remember" in form.fields:  # allauth's label is in Title Case
+            form.fields["remember"].label = _("Remember me")
         if selectors.sso_apps(self.request):
             # An address alone is enough when it is a federated one: the browser must
             # not insist on a password (the server still asks for one otherwise).

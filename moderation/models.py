@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from charter.models import CharterSection
 from communities.models import Community
@@ -20,7 +21,7 @@ class Case(models.Model):
     """
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("a case", "Open")
         CLOSED = "closed", _("Decided")
 
     post = models.ForeignKey(

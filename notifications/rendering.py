@@ -38,6 +38,18 @@ def render_notification(n: Notification, base_url: str = "") -> SafeString:
     return mark_safe(fragment)  # noqa: S308
 
 
+def render_group(g, base_url: str = "") -> SafeString:
+    """The sentence of a group of notifications (`notifications.grouping.Group`): one
+    row's own sentence, or the group's ("Alice Martin and 7 others liked…")."""
+    if not g.is_many:
+        return render_notification(g.newest, base_url)
+    template = select_template([f"notifications/groups/{g.kind}.html"])
+    fragment = template.render({"g": g, "base_url": base_url}).strip()
+    if not base_url:
+        fragment = _through_open_link(g.newest, fragment)
+    return mark_safe(fragment)  # noqa: S308
+
+
 def _through_open_link(n: Notification, fragment: str) -> str:
     own = n.get_absolute_url()
 

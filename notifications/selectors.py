@@ -55,7 +55,7 @@ def inbox_page(
     the cursor of the next page (None on the last one). One query."""
     size = size or settings.RSE_NOTIFICATIONS_PAGE_SIZE
     rows = notifications_visible_to(user).select_related(
-        "actor", "community", "post", "post__community", "comment"
+        "actor", "actor__profile", "community", "post", "post__community", "comment"
     )
     if before is not None:
         at, pk = before

@@ -28,7 +28,7 @@ from access.communities import is_discoverable_by
 from access.posts import comments_readable_by, is_post_readable_by
 from profiles.models import User
 
-from . import emails, hooks, selectors
+from . import emails, grouping, hooks, selectors
 from .models import EmailMode, EmailSettings, Kind, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
@@ -99,11 +99,13 @@ def notify(
 
 
 def notification_mark_read(*, actor, notification: Notification) -> bool:
-    """Mark one of `actor`'s notifications read. False if it already was."""
+    """Mark one of `actor`'s notifications read, with the other rows of the same news
+    (the likes of the same post…: one group on the page). False if all already were."""
     if notification.recipient_id != actor.pk:
         raise PermissionDenied
+    ids = grouping.same_news_ids(notification)
     return bool(
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        Notification.objects.filter(pk__in=ids, recipient_id=actor.pk, read_at__isnull=True).update(
             read_at=timezone.now()
         )
     )

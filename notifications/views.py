@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
+from . import grouping, selectors, services
 from .forms import MarkAllReadForm, PreferencesForm
 from .models import EmailSettings
 
@@ -40,6 +40,7 @@ def inbox(request):
     page, next_cursor = selectors.inbox_page(request.user, before=before)
     context = {
         "notifications": page,
+        "groups": grouping.group(page),
         "next_cursor": f"{next_cursor[0].isoformat()}~{next_cursor[1]}" if next_cursor else "",
         "is_first_page": before is None,
         "newest_id": page[0].pk if page and before is None else None,

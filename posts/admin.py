@@ -63,7 +63,7 @@ class PostAdmin(admin.ModelAdmin):
     list_filter = ["status", "edited_by_moderator", "created_at"]
     search_fields = ["body", "author__username", "author__last_name", "community__name"]
     list_select_related = ["author", "community"]
-    raw_id_fields = ["author", "community"]
+    raw_id_fields = ["author", "community", "shared"]
     readonly_fields = [
         "created_at",
         "edited_at",

@@ -13,7 +13,7 @@ from taggit.models import Tag
 from access.communities import is_readable_by
 from communities.demo import _accept_charter
 from communities.models import Community, Membership
-from profiles.demo import demo_people
+from profiles.demo import demo_contributors, demo_people
 from profiles.models import User
 
 from . import services
@@ -214,7 +214,7 @@ def _pick(people: list[User], index: int) -> User:
 @transaction.atomic
 def seed_posts() -> int:
     """Create the missing demo posts with their threads. Returns how many posts."""
-    demo = demo_people().filter(is_active=True).order_by("pk")
+    demo = demo_contributors().filter(is_active=True).order_by("pk")
     employees = list(demo.filter(kind=User.Kind.EMPLOYEE))
     if not employees:
         return 0
@@ -250,7 +250,116 @@ def seed_posts() -> int:
         for liker in [p for p in people if p != author][:likers]:
             services.like_toggle(actor=liker, post=post, liked=True)
         created += 1
+    created += _seed_daily_life(employees, communities, now)
     _seed_follows(employees, communities)
+    return created
+
+
+# A month of ordinary posts, so that the stream scrolls: (community, text, tags), each
+# posted once per "week" below by a different member, with a comment or two and likes.
+DAILY = [
+    (
+        "internal-news",
+        "Rappel : la cantine du site de {site} ferme exceptionnellement à 14 h vendredi.",
+        "vie pratique",
+    ),
+    (
+        "internal-news",
+        "The quarterly all-hands is on Thursday at 10:00, streamed for every site.",
+        "all-hands",
+    ),
+    (
+        "lean-network",
+        "Retour d'expérience : un tableau visuel à l'atelier de {site} a réduit les arrêts.",
+        "lean, visual management",
+    ),
+    (
+        "lean-network",
+        "Who has a good template for an A3 report? Ours is too long to be read.",
+        "lean, a3",
+    ),
+    (
+        "python-guild",
+        "Petit rappel : la version 3.11 devient le minimum pour les nouveaux projets.",
+        "python",
+    ),
+    (
+        "python-guild",
+        "Code review tip: ask a question rather than give an order, it works better.",
+        "python, code review",
+    ),
+    (
+        "runners",
+        "Sortie footing mardi midi au départ du site de {site}, 8 km à allure tranquille.",
+        "course",
+    ),
+    (
+        "runners",
+        "Who is running the city half-marathon next month? Let's train together.",
+        "course, semi-marathon",
+    ),
+    (
+        "photographers",
+        "Photo du mois : le lever de soleil sur le parking de {site}. Vos propositions ?",
+        "photo du mois",
+    ),
+    (
+        "photographers",
+        "Tip: shoot in the golden hour, the light is softer and the colours warmer.",
+        "conseil",
+    ),
+    (
+        None,
+        "Je rejoins l'équipe de {site} ce mois-ci : ravi de vous rencontrer bientôt !",
+        "bienvenue",
+    ),
+    (
+        None,
+        "Looking for someone who knows our ERP's purchasing module well: any pointers?",
+        "erp, achats",
+    ),
+]
+DAILY_WEEKS = 5
+DAILY_COMMENTS = [
+    "Merci pour le partage !",
+    "Great, count me in.",
+    "Très utile, je transmets à mon équipe.",
+    "Good point, thanks.",
+]
+
+
+def _seed_daily_life(employees: list[User], communities: dict[str, Community], now) -> int:
+    created = 0
+    for week in range(DAILY_WEEKS):
+        for index, (slug, text, tags) in enumerate(DAILY):
+            community = communities.get(slug) if slug else None
+            if slug and community is None:
+                continue
+            people = _members(community, employees)
+            if len(people) < 2:
+                continue
+            author = _pick(people, week * 5 + index)
+            body = text.format(site=author.site or "Paris")
+            if week:
+                body = f"{body} (#{week + 1})"
+            if Post.objects.filter(author=author, body=body).exists():
+                continue
+            when = now - timedelta(days=week * 6 + index % 6, hours=index * 2 + 1)
+            post = services.post_create(actor=author, community=community, body=body, tags=tags)
+            Post.objects.filter(pk=post.pk).update(created_at=when)
+            others = [p for p in people if p != author]
+            for position in range((week + index) % 3):
+                comment = services.comment_create(
+                    actor=_pick(others, week + index + position),
+                    post=post,
+                    body=DAILY_COMMENTS[(week + index + position) % len(DAILY_COMMENTS)],
+                )
+                Comment.objects.filter(pk=comment.pk).update(
+                    created_at=when + timedelta(hours=1 + position)
+                )
+            for liker in others[(week + index) % 3 :][: (week * 3 + index) % 7]:
+                services.like_toggle(actor=liker, post=post, liked=True)
+            created += 1
     return created
 
 

@@ -5,6 +5,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from communities.models import Community
+
 from .uploads import ALLOWED_EXTENSIONS
 
 
@@ -53,3 +55,30 @@ class CommentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].widget.attrs["maxlength"] = settings.RSE_COMMENT_MAX_CHARS
+
+
+class ShareForm(forms.Form):
+    """Where to share a post, and what to say about it: the communities offered are
+    those the viewer may post in (access.communities.communities_postable_by)."""
+
+    community: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Community"),
+        queryset=Community.objects.none(),
+        to_field_name="slug",
+        empty_label=_("Choose a community"),
+        error_messages={
+            "required": _("Choose the community to share this post in."),
+            "invalid_choice": _("Choose one of the communities offered."),
+        },
+    )
+    body = forms.CharField(
+        label=_("Your comment (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "data-mentions": "1"}),
+        strip=False,
+    )
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities
+        self.fields["body"].widget.attrs["maxlength"] = settings.RSE_POST_MAX_CHARS

@@ -56,6 +56,16 @@ class Post(models.Model):  # type: ignore[django-manager-missing]
     # Stored counters, kept by the services (never recounted at display).
     likes_count = models.PositiveIntegerField(_("likes"), default=0)
     comments_count = models.PositiveIntegerField(_("comments"), default=0)
+    # A share: this post quotes another one. The quote is shown only to those who may
+    # read the original (posts.selectors.with_cards asks the reading rule).
+    shared = models.ForeignKey(
+        "self",
+        verbose_name=_("shared post"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="shares",
+    )
 
     tags = TaggableManager(verbose_name=_("tags"), through="posts.TaggedPost", blank=True)
 

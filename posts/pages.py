@@ -2,14 +2,20 @@
 profile and a tag's page. Each reads the posts through the reading rule (access) and
 pages them by keyset (posts.selectors.stream_page)."""
 
+from datetime import UTC, datetime
+
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBadRequest, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from access import communities as community_rules
 from access import people as people_rules
 from access import posts as post_rules
+from communities import selectors as community_selectors
 from communities import views as community_views
 from core import readings
 from profiles import selectors as profile_selectors
@@ -29,6 +35,11 @@ def render_stream(request, template: str, context: dict, stream, *, sources=None
     if page.next_cursor:
         params["cursor"] = page.next_cursor
     context.update(page=page, more_query=params.urlencode(), **extra)
+    # The newest post shown, for the "N new posts" banner (static/js/posts.js).
+    # The demo (and imports) date posts back, so ids and times need not agree: both.
+    context["fresh_after"] = max((post.pk for post in page.posts), default=0)
+    newest = max((post.created_at for post in page.posts), default=None)
+    context["fresh_since"] = f"{newest.timestamp():.6f}" if newest else ""
     if wants_fragment(request):
         return render(request, "posts/_stream_page.html", context)
     return render(request, template, context)
@@ -52,9 +63,17 @@ def home(request):
         "form": PostForm(),
     }
     if not request.GET.get("cursor"):
-        # Shown when the stream is empty only: read then, not on every visit.
+        # The sides of the page (desktop), and the newcomer's "where to start": each read
+        # only when the template shows it, through the access rules.
         context["suggestions"] = SimpleLazyObject(lambda: selectors.suggestions_for(request.viewer))
         readings.record(request.user, None)
+        context["my_communities"] = SimpleLazyObject(
+            lambda: list(
+                community_rules.communities_of_member(request.viewer, request.user)[
+                    : selectors.SIDE_LIST_SIZE
+                ]
+            )
+        )
     # The sources say which posts the stream holds; the page re-checks only the reading
     # rule (repeating every source's condition made PostgreSQL hash each followed tag).
     return render_stream(
@@ -77,6 +96,8 @@ def community_page(request, slug: str):
     context = community_views.page_context(request, community)
     context.update(
         form=PostForm(),
+        # Read only when the composer shows (for those who may post there).
+        externals=SimpleLazyObject(lambda: community_selectors.external_readers_of(community)),
         follows=bool(
             context["may_read"]
             and not (context["membership"] and context["membership"].status == "active")
@@ -132,3 +153,52 @@ def tag_detail(request, slug: str):
         selectors.tag_posts(request.viewer, tag),
         sources=selectors.tag_sources(request.viewer, tag),
     )
+
+
+# --- The "N new posts" banner of the streams ---------------------------------------------
+
+
+@login_required
+@require_GET
+def stream_fresh(request):
+    """How many posts arrived in a stream since the newest one shown, polled by
+    static/js/posts.js: one count per poll, 304 Not Modified while it does not change.
+    `after` is the newest post's id shown, `community` a community's slug (else the
+    home stream, its `filter` part)."""
+    after = request.GET.get("after", "")
+    if not after.isdigit() or len(after) > 18:
+        return HttpResponseBadRequest(_("The newest post shown is missing."))
+    since = None
+    raw_since = request.GET.get("since", "")
+    if raw_since:
+        try:
+            since = datetime.fromtimestamp(float(raw_since[:30]), tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            return HttpResponseBadRequest(_("The newest post shown is missing."))
+    which = request.GET.get("filter", "all")
+    if which not in selectors.STREAM_FILTERS:
+        which = "all"
+    count = selectors.stream_fresh_count(
+        request.viewer,
+        after=int(after),
+        since=since,
+        community_slug=request.GET.get("community", "")[:100],
+        which=which,
+    )
+    label = f"{selectors.FRESH_CAP}+" if count > selectors.FRESH_CAP else str(count)
+    etag = f'"fresh-{after}-{label}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        text = ""
+        if count > selectors.FRESH_CAP:
+            text = _("%(count)s new posts — show") % {"count": label}
+        elif count:
+            text = ngettext("%(count)s new post — show", "%(count)s new posts — show", count) % {
+                "count": label
+            }
+        response = JsonResponse({"count": count, "label": label if count else "", "text": text})
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    response["Vary"] = "Cookie, Accept-Language"
+    return response

@@ -82,12 +82,27 @@ def with_cards(posts: QuerySet[Post], viewer) -> QuerySet[Post]:
     """What a post card shows, in a fixed number of queries whatever the rows."""
     return (
         # "question", "event", "idea": what their cards show (the apps of those names).
-        posts.select_related("author", "author__profile", "community", "question", "event", "idea")
+        posts.select_related(
+            "author",
+            "author__profile",
+            "community",
+            "question",
+            "event",
+            "idea",
+            "shared",
+            "shared__author",
+            "shared__author__profile",
+            "shared__community",
+        )
         .prefetch_related(
             Prefetch("tag_links", queryset=TaggedPost.objects.select_related("tag").order_by("id")),
             "attachments",
         )
-        .annotate(liked=Exists(Like.objects.filter(user_id=viewer.pk, post=OuterRef("pk"))))
+        .annotate(
+            liked=Exists(Like.objects.filter(user_id=viewer.pk, post=OuterRef("pk"))),
+            # A share's quote shows only to those who may read the original.
+            shared_readable=Exists(posts_readable_by(viewer).filter(pk=OuterRef("shared_id"))),
+        )
     )
 
 
@@ -190,6 +205,73 @@ def home_sources(user, which: str = "all") -> list[Source]:
     if which in ("communities", "people"):
         return [parts[which]] if which in parts else nothing
     return [*parts.values(), *tags]
+
+
+# The lists at the sides of the home stream (my communities, tags) show this many.
+SIDE_LIST_SIZE = 12
+
+
+def tags_of_page(posts: list[Post], limit: int = 8) -> list[tuple[str, str]]:
+    """(slug, name) of the tags most carried by the posts of a stream page, read from
+    what the cards already loaded (no query): readable, since their posts are."""
+    counts: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for post in posts:
+        for link in post.tag_links.all():
+            counts[link.tag.slug] = counts.get(link.tag.slug, 0) + 1
+            names.setdefault(link.tag.slug, link.name or link.tag.name)
+    ranked = sorted(counts, key=lambda slug: (-counts[slug], slug))[:limit]
+    return [(slug, names[slug]) for slug in ranked]
+
+
+# The "N new posts" banner stops counting there ("99+").
+FRESH_CAP = 99
+
+
+def stream_fresh_count(
+    who,
+    *,
+    after: int,
+    since: datetime | None = None,
+    community_slug: str = "",
+    which: str = "all",
+    cap: int = FRESH_CAP,
+) -> int:
+    """How many posts of a stream arrived after the post `after` (by others), counted up
+    to cap + 1 in one query: the home stream (`which` part of it) or, with
+    `community_slug`, a community's. Posts only the readable ones (a community the
+    viewer may not read counts 0, like one that does not exist). Cheap: the post
+    index is walked from `after` on, and the viewer's communities, follows and tags
+    are subqueries of that same query."""
+    viewer = as_viewer(who)
+    user = viewer.user
+    fresh = posts_readable_by(viewer).filter(pk__gt=after).exclude(author_id=user.pk)
+    if since is not None:  # and published after the newest one shown
+        fresh = fresh.filter(created_at__gt=since)
+    if community_slug:
+        fresh = fresh.filter(community__slug=community_slug)
+    else:
+        mine = Membership.objects.filter(user_id=user.pk, status=Membership.Status.ACTIVE).values(
+            "community_id"
+        )
+        followed = CommunityFollow.objects.filter(user_id=user.pk).values("community_id")
+        people = Follow.objects.filter(follower_id=user.pk).values("followed_id")
+        tags = Exists(
+            TaggedPost.objects.filter(
+                content_object_id=OuterRef("pk"),
+                tag_id__in=TagFollow.objects.filter(user_id=user.pk).values("tag_id"),
+            )
+        )
+        parts: dict[str, Q | Exists] = {
+            "communities": Q(community_id__in=mine) | Q(community_id__in=followed),
+            "people": Q(author_id__in=people),
+            "tags": tags,
+        }
+        if which in parts:
+            fresh = fresh.filter(parts[which])
+        else:
+            fresh = fresh.filter(Q(parts["communities"]) | Q(parts["people"]) | Q(tags))
+    return fresh.order_by()[: cap + 1].count()
 
 
 def tag_posts(user, tag: Tag) -> QuerySet[Post]:

@@ -6,6 +6,7 @@ concerned through `notifications.services.notify` (which drops whoever may not r
 """
 
 import re
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -165,37 +166,96 @@ def post_create(
             _store_attachments(post, checked, stored)
             post_published.send(sender=Post, post=post)
     except Exception:
-        for attachment in stored:
-            attachment.file.delete(save=False)
-            if attachment.preview:
-                attachment.preview.delete(save=False)
+        _delete_files(stored)
         raise
     return post
 
 
-def post_edit(*, actor: User, post: Post, body: str, tags: str | None = None) -> Post:
-    """The author changes the text (and tags); the earlier text is kept as a Revision."""
+def post_share(*, actor: User, original: Post, community: Community, body: str = "") -> Post:
+    """Share `original` into `community`: a new post quoting it (and saying why, if the
+    author writes something). The original is never copied: the quote is shown only
+    to those who may read it (posts.selectors.with_cards)."""
+    if not is_post_readable_by(actor, original):
+        raise PermissionDenied(_("You may not share this post."))
+    _ensure_can_contribute(actor, community)
+    body = (body or "").strip()
+    if len(body) > settings.RSE_POST_MAX_CHARS:
+        raise ValidationError(
+            _("Your text is too long: %(count)d characters, at most %(limit)d.")
+            % {"count": len(body), "limit": settings.RSE_POST_MAX_CHARS}
+        )
+    with transaction.atomic():
+        post = Post.objects.create(community=community, author=actor, body=body, shared=original)
+        if body:
+            _mention(actor=actor, post=post, comment=None, body=body, already=set())
+        record_activity(community)
+    return post
+
+
+def post_edit(
+    *,
+    actor: User,
+    post: Post,
+    body: str,
+    tags: str | None = None,
+    uploads: list[UploadedFile] | None = None,
+    remove: list[int] | None = None,
+) -> Post:
+    """The author changes the text (and tags), adds attachments and removes some (by
+    id); the earlier text is kept as a Revision. Everything is checked before anything
+    is written; the removed files leave the storage once the change is committed."""
     if not post_rules.can_edit(actor, post):
         raise PermissionDenied(_("You may only edit your own published posts."))
     ensure_charter_accepted(actor)
     body = _clean_body(body, settings.RSE_POST_MAX_CHARS)
     tag_names = parse_tags(tags) if tags is not None else None
-    with transaction.atomic():
-        locked = Post.objects.select_for_update().get(pk=post.pk)
-        if locked.status != Status.PUBLISHED:
-            raise ValidationError(_("This post was deleted: it can no longer be edited."))
-        already = set(
-            Mention.objects.filter(post=post, comment=None).values_list("user_id", flat=True)
-        )
-        if locked.body != body:
-            Revision.objects.create(post=locked, body=locked.body, edited_by=actor)
-            locked.body = body
-            locked.edited_at = timezone.now()
-            locked.save(update_fields=["body", "edited_at"])
-        if tag_names is not None:
-            post_tags_set(locked, tag_names)
-        _mention(actor=actor, post=locked, comment=None, body=body, already=already)
+    checked = check_uploads(list(uploads or []))
+    remove_ids = set(remove or [])
+    stored: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            locked = Post.objects.select_for_update().get(pk=post.pk)
+            if locked.status != Status.PUBLISHED:
+                raise ValidationError(_("This post was deleted: it can no longer be edited."))
+            current = list(locked.attachments.all())
+            if remove_ids - {a.pk for a in current}:
+                raise ValidationError(
+                    _("This attachment is not one of the post's: reload the page.")
+                )
+            limit = settings.RSE_ATTACHMENTS_PER_POST
+            if len(current) - len(remove_ids) + len(checked) > limit:
+                raise ValidationError(
+                    _("A post may carry up to %(limit)d attachments.") % {"limit": limit}
+                )
+            already = set(
+                Mention.objects.filter(post=post, comment=None).values_list("user_id", flat=True)
+            )
+            changed = bool(remove_ids or checked)
+            if locked.body != body:
+                Revision.objects.create(post=locked, body=locked.body, edited_by=actor)
+                locked.body = body
+                changed = True
+            if changed:
+                locked.edited_at = timezone.now()
+                locked.save(update_fields=["body", "edited_at"])
+            if tag_names is not None:
+                post_tags_set(locked, tag_names)
+            _mention(actor=actor, post=locked, comment=None, body=body, already=already)
+            removed = [a for a in current if a.pk in remove_ids]
+            Attachment.objects.filter(post=locked, pk__in=remove_ids).delete()
+            _store_attachments(locked, checked, stored)
+            transaction.on_commit(partial(_delete_files, removed))
+    except Exception:
+        _delete_files(stored)
+        raise
     return locked
+
+
+def _delete_files(attachments: list[Attachment]) -> None:
+    for attachment in attachments:
+        attachment.file.delete(save=False)
+        if attachment.preview:
+            attachment.preview.delete(save=False)
 
 
 def post_delete(*, actor: User, post: Post, request=None) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attachment_views, pages, views
+from . import attachment_views, composer, pages, views
 
 app_name = "posts"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("posts/new/", views.post_create, name="post_create"),
     path("posts/<int:pk>/", views.post_detail, name="post_detail"),
     path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
+    path("posts/<int:pk>/share/", composer.share, name="post_share"),
     path("posts/<int:pk>/delete/", views.post_delete, name="post_delete"),
     path("posts/<int:pk>/like/", views.post_like, name="post_like"),
     path("posts/<int:pk>/likes/", views.post_likers, name="post_likers"),
@@ -25,6 +26,8 @@ urlpatterns = [
     path(
         "attachments/<int:pk>/<str:name>", attachment_views.attachment_download, name="attachment"
     ),
+    path("posts/preview/", composer.preview, name="preview"),
+    path("posts/fresh/", pages.stream_fresh, name="stream_fresh"),
     path("posts/suggest/people/", views.suggest_people, name="suggest_people"),
     path("posts/suggest/tags/", views.suggest_tags, name="suggest_tags"),
     path("tags/<str:slug>/", pages.tag_detail, name="tag_detail"),

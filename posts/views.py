@@ -137,14 +137,21 @@ def post_edit(request, pk: int):
         "body": post.body,
         "tags": ", ".join(t.name or t.tag.name for t in post.tag_links.all()),
     }
-    form = PostForm(request.POST or None, initial=initial, with_files=False)
+    form = PostForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        remove = request.POST.getlist("remove")
         try:
+            if not all(value.isdigit() and len(value) < 19 for value in remove):
+                raise ValidationError(
+                    _("This attachment is not one of the post's: reload the page.")
+                )
             services.post_edit(
                 actor=request.user,
                 post=post,
                 body=form.cleaned_data["body"],
                 tags=form.cleaned_data["tags"],
+                uploads=request.FILES.getlist("attachments"),
+                remove=[int(value) for value in remove],
             )
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, _message(error))
@@ -152,7 +159,13 @@ def post_edit(request, pk: int):
             messages.success(request, _("Your post is saved."))
             return redirect(post)
     status = 400 if request.method == "POST" else 200
-    return render(request, "posts/edit.html", {"form": form, "post": post}, status=status)
+    context = {
+        "form": form,
+        "post": post,
+        "attachments": list(post.attachments.all()),
+        "removed": set(request.POST.getlist("remove")),
+    }
+    return render(request, "posts/edit.html", context, status=status)
 
 
 @login_required

@@ -149,6 +149,24 @@ ROLE_ACCOUNTS = [
         "Paris",
     ),
     DemoAccount(
+        "plain employee",
+        "nina.durand@example.com",
+        "Nina",
+        "Durand",
+        "Acheteuse",
+        "Opérations",
+        "Nantes",
+    ),
+    DemoAccount(
+        "charter not accepted",
+        "paul.girard@example.com",
+        "Paul",
+        "Girard",
+        "Technicien de maintenance",
+        "Opérations",
+        "Lille",
+    ),
+    DemoAccount(
         "external partner",
         "jordan.smith@northwind.example.org",
         "Jordan",
@@ -185,6 +203,13 @@ def _generated_people() -> list[DemoAccount]:
     return people
 
 
+# The newcomer who has not accepted the charter yet: the demo never accepts it for them,
+# makes them a member of nothing and posts nothing in their name.
+NO_CHARTER_EMAIL = "paul.girard@example.com"
+# Every other person gets a generated photo (initials on a colour), so both show.
+PHOTO_COLOURS = ["#1d4e89", "#8a3b12", "#2f6b3a", "#6b2f6b", "#0f6b6b", "#7a5c00"]
+
+
 def demo_emails() -> list[str]:
     """The addresses of every account the demo creates: the only ones it ever touches."""
     return [account.email for account in ROLE_ACCOUNTS + _generated_people()]
@@ -193,6 +218,30 @@ def demo_emails() -> list[str]:
 def demo_people() -> QuerySet[User]:
     """The demo accounts (by their addresses, under the reserved example domains)."""
     return User.objects.filter(email__in=demo_emails())
+
+
+def demo_contributors() -> QuerySet[User]:
+    """The demo people who take part (all but the one who has not accepted the charter)."""
+    return demo_people().exclude(email=NO_CHARTER_EMAIL)
+
+
+def _avatar(person: User, colour: str):
+    """A generated photo: the person's initials on a colour, re-encoded as any upload."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw, ImageFont
+
+    from .photos import photo_from_upload
+
+    image = Image.new("RGB", (256, 256), colour)
+    draw = ImageDraw.Draw(image)
+    initials = f"{person.first_name[:1]}{person.last_name[:1]}".upper()
+    font = ImageFont.load_default(size=110)
+    draw.text((128, 128), initials, fill="white", font=font, anchor="mm")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return photo_from_upload(SimpleUploadedFile("avatar.png", out.getvalue()))
 
 
 def _ascii(name: str) -> str:
@@ -259,12 +308,19 @@ def seed_people() -> tuple[int, int]:
 
 def seed_skills_and_follows(people: list[User]) -> None:
     """Plausible profiles, skills, endorsements and follows. Adds only what is missing."""
-    employees = [p for p in people if p.kind == User.Kind.EMPLOYEE]
+    employees = [p for p in people if p.kind == User.Kind.EMPLOYEE and p.email != NO_CHARTER_EMAIL]
     version = current_version()
     for i, person in enumerate(people):
+        profile = services.profile_get_or_create(user=person)
+        if i % 2 == 0 and not profile.photo:
+            colour = PHOTO_COLOURS[(i // 2) % len(PHOTO_COLOURS)]
+            services.profile_update(
+                actor=person, profile=profile, changes={"photo": _avatar(person, colour)}
+            )
+        if person.email == NO_CHARTER_EMAIL:
+            continue  # the README's newcomer: shown the charter at first sign-in
         if version is not None:  # the demo people have read the charter (audited)
             charter_accept(user=person, version=version)
-        profile = services.profile_get_or_create(user=person)
         if not profile.languages and not profile.interests:
             services.profile_update(
                 actor=person,

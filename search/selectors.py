@@ -239,7 +239,13 @@ def search_posts(viewer, query: ParsedQuery, filters: PostFilters | None = None)
     elif not _postgres():
         posts = posts.alias(_fold_body=Fold(F("body")))
         for word in query.words:
-            posts = posts.filter(_fold_body__contains=stem(fold(word)))
+            # In the text, or in the name of one of the post's tags ("lean" finds a post
+            # tagged #lean), as PostgreSQL's stored vector holds both.
+            key = stem(fold(word))
+            in_tags = TaggedPost.objects.alias(_fold_tag=Fold(F("tag__name"))).filter(
+                content_object=OuterRef("pk"), _fold_tag__contains=key
+            )
+            posts = posts.filter(Q(_fold_body__contains=key) | Exists(in_tags))
         for phrase in query.phrases:
             posts = posts.filter(_fold_body__regex=_phrase_pattern(phrase))
     # The newest matches, read once as a list of ids: counting the section, showing its

@@ -91,4 +91,4 @@ def test_production_refuses_the_demo_unless_forced():
     assert (User.objects.count(), AuditEntry.objects.count()) == before
     out = io.StringIO()
     call_command("seed_demo", "--force-in-production", stdout=out)
-    assert "Demo people: 41 created" in out.getvalue()
+    assert "Demo people: 43 created" in out.getvalue()

@@ -45,3 +45,22 @@ def images(attachments) -> list:
 @register.filter
 def documents(attachments) -> list:
     return [a for a in attachments if a.kind != "image"]
+
+
+@register.filter
+def page_tags(posts) -> list:
+    """`{{ page.posts|page_tags }}`: the tags most carried on a stream page (no query)."""
+    from ..selectors import tags_of_page
+
+    return tags_of_page(list(posts))
+
+
+# French elides "de" before a vowel sound: "Publication d'Isabelle", "de Thomas".
+VOWELS = set("aeiouyàâäéèêëîïôöùûüœæ")
+
+
+@register.filter
+def elides(name: str) -> bool:
+    """`{% if name|elides %}`: the name starts with a vowel (templates pick the
+    translation marked with the context "elided" then)."""
+    return bool(name) and name[:1].lower() in VOWELS

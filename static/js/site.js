@@ -81,9 +81,25 @@
   var url = bar.dataset.unreadUrl;
   var last = null;
 
+  // On the first page of the inbox, new notifications come into the list itself.
+  function refreshInbox() {
+    var list = document.querySelector("[data-inbox-live]");
+    if (!list) { return; }
+    fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (!html) { return; }
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-inbox-live]");
+        if (fresh) { list.replaceChildren.apply(list, Array.prototype.slice.call(fresh.childNodes).map(function (node) { return document.importNode(node, true); })); }
+      })
+      .catch(function () { /* the next poll tries again */ });
+  }
+
   function show(data) {
     if (data.label === last) { return; }
+    var grew = data.count && (last === null || last === "" || Number(data.count) > Number(last));
     last = data.label;
+    if (grew) { refreshInbox(); }
     document.querySelectorAll(".unread-count").forEach(function (count) {
       count.textContent = data.count ? "(" + data.label + ")" : "";
       count.hidden = !data.count;
@@ -111,4 +127,26 @@
   last = current && !current.closest("[hidden]") ? current.textContent : "";
   window.setInterval(poll, 30000);
   document.addEventListener("visibilitychange", poll);
+})();
+
+// Progressive disclosure (forms marked data-disclose="<radio name>"): only the parts
+// whose data-show-for lists the chosen value show; before a choice, none. Without this
+// script every part shows and works.
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-disclose]").forEach(function (form) {
+    var name = form.dataset.disclose;
+    var parts = form.querySelectorAll("[data-show-for]");
+    function update() {
+      var chosen = form.querySelector('input[name="' + name + '"]:checked');
+      var value = chosen ? chosen.value : "";
+      parts.forEach(function (part) {
+        part.hidden = part.dataset.showFor.split(" ").indexOf(value) < 0;
+      });
+    }
+    form.addEventListener("change", function (event) {
+      if (event.target.name === name) { update(); }
+    });
+    update();
+  });
 })();

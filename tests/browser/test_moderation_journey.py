@@ -3,6 +3,7 @@ at the top of the queue and hides it with a warning, the author sees the decisio
 the charter section, the reporter sees the outcome. Every page is axe-checked."""
 
 import pytest
+from playwright.sync_api import expect
 
 from charter.services import charter_load_default
 from communities.models import Membership
@@ -76,7 +77,14 @@ def test_report_decide_and_inform(browser, live_server):
     check_accessibility(desk)
     desk.get_by_role("button", name="Claim this case").click()
     assert "The case is yours for now." in desk.locator(".messages").inner_text()
+    # Only the chosen decision's fields show (all of them without JavaScript).
+    expect(desk.locator("#id_reason")).to_be_hidden()
+    desk.locator('input[name="outcome"][value="edit"]').check()
+    expect(desk.locator("#id_body")).to_be_visible()
+    expect(desk.locator("#id_destination")).to_be_hidden()
+    check_accessibility(desk)
     desk.get_by_label("Hide").check()
+    expect(desk.locator("#id_body")).to_be_hidden()
     desk.locator("#id_reason").select_option(label="§4.3 Privacy of others")
     desk.get_by_label("Message to the author (optional)").fill(
         "Please do not share a colleague's health news."

@@ -48,4 +48,4 @@ class Command(BaseCommand):
             f"(password: {demo.DEMO_PASSWORD}):"
         )
         for account in demo.ROLE_ACCOUNTS:
-            self.stdout.write(f"  {account.role:<18} {account.email}")
+            self.stdout.write(f"  {account.role:<21} {account.email}")
