@@ -14,7 +14,10 @@ from .posts_factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
-LIMIT = 15
+# 15 until pinned posts (alerts) and the composer's external-readers notice (issue 17)
+# met on one page: each costs one query whatever the rows. The fixed cost of a page
+# (counters, charter, sanctions) is issue 26's to bring down.
+LIMIT = 16
 
 
 @pytest.fixture
