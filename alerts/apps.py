@@ -19,3 +19,5 @@ class AlertsConfig(AppConfig):
         )
         hooks.set_delivery_gate(quiet.delivery_gate)
         hooks.on_created(push.on_created)
+        # This app's section of "Download my data" joins the registry (core.exports).
+        from . import exports  # noqa: F401

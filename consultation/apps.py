@@ -16,3 +16,5 @@ class ConsultationConfig(AppConfig):
             on_published=services.summary_attach,
             record_links=services.record_links,
         )
+        # This app's section of "Download my data" joins the registry (core.exports).
+        from . import exports  # noqa: F401

@@ -12,3 +12,5 @@ class EventsConfig(AppConfig):
         from audit.catalogue import ACTIONS
 
         ACTIONS.update({"event.cancelled": _("Event cancelled")})
+        # This app's section of "Download my data" joins the registry (core.exports).
+        from . import exports  # noqa: F401

@@ -20,3 +20,5 @@ class IdeasConfig(AppConfig):
                 "ideas.merged": _("Idea merged into another"),
             }
         )
+        # This app's section of "Download my data" joins the registry (core.exports).
+        from . import exports  # noqa: F401

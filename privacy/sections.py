@@ -25,6 +25,7 @@ from notifications.models import EmailSettings, NotificationPreference
 from notifications.selectors import notifications_visible_to
 from posts.models import Attachment, Comment, CommunityFollow, Like, Post, Revision, TagFollow
 from profiles.models import Endorsement, Follow, Profile, User, UserSkill
+from questions.models import Question
 
 from .models import DataExport
 
@@ -159,6 +160,9 @@ def _attachment_files(user):
 )
 def posts(user: User) -> exports.Rows:
     visible = _discoverable_ids(user)
+    asked = dict(
+        Question.objects.filter(post__author=user).values_list("post_id", "accepted_answer_id")
+    )
     own_revisions = Revision.objects.filter(comment__isnull=True).order_by("created_at", "pk")
     rows = []
     for post in (
@@ -184,6 +188,8 @@ def posts(user: User) -> exports.Rows:
                 "likes_count": post.likes_count,
                 "comments_count": post.comments_count,
                 "tags": [link.name or link.tag.name for link in post.tag_links.all()],
+                "question": post.pk in asked,
+                "accepted_answer": asked.get(post.pk),
                 "attachments": [
                     {
                         "name": a.original_name,

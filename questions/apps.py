@@ -16,3 +16,5 @@ class QuestionsConfig(AppConfig):
                 "question.answer_accepted": _("Answer accepted on a question"),
             }
         )
+        # This app's section of "Download my data" joins the registry (core.exports).
+        from . import exports  # noqa: F401

@@ -7,18 +7,30 @@ import json
 import posixpath
 import re
 import zipfile
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 import time_machine
 from django.utils import timezone
+from taggit.models import Tag
 
+from alerts.models import (
+    CommunityAlert,
+    Pin,
+    PushSubscription,
+    Receipt,
+    TagAlert,
+    WorkingHours,
+)
 from audit import services as audit
 from audit.models import AuditEntry
 from audit.selectors import security_entries_of
-from charter.models import CharterAcceptance
+from charter.models import CharterAcceptance, CharterSignOff
 from communities.models import Community, Membership
+from consultation.models import SectionComment, SectionStance
 from core import exports
+from events.models import CalendarFeed, Rsvp
+from ideas.models import Reviewer, Vote
 from lifecycle import jobs
 from moderation import appeals as moderation_appeals
 from moderation import services as moderation
@@ -29,12 +41,18 @@ from posts.models import Attachment, Comment, Like, Post
 from privacy import services
 from privacy.models import DataExport
 from profiles import services as people
-from profiles.models import Endorsement, Follow, Profile, UserSkill
+from profiles.models import Endorsement, Follow, Profile, Skill, UserSkill
+from questions.models import AnswerStanding, AnswerWillingness, Question, QuestionOffer
 
 from .communities_factories import CommunityFactory, MembershipFactory
+from .consultation_factories import consultation_on, draft_of
+from .events_factories import EventFactory
 from .factories import UserFactory, UserSkillFactory
+from .ideas_factories import IdeaBoxFactory, IdeaFactory
 from .moderation_factories import make_cast, reason
+from .posts_factories import CommentFactory, PostFactory
 from .posts_stream_factories import pdf_upload
+from .questions_factories import QuestionFactory, WillingnessFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +62,11 @@ SECRETS = (
     "SECRET-OTHER-COMMENT",
     "Marius",  # the moderator who decided: never named
     "Rémi",  # who reported the heavy user: never named
+    "SECRET-OTHER-QUESTION",  # offered, but no longer readable
+    "SECRET-OTHER-EVENT",
+    "SECRET-OTHER-IDEA",
+    "SECRET-CALENDAR-TOKEN",
+    "SECRET-PUSH",  # the push address and keys of a device
 )
 
 
@@ -114,7 +137,71 @@ def heavy():
         visibility=Community.Visibility.HIDDEN,
     )
     MembershipFactory(community=hidden, user=user, status=Membership.Status.BANNED)
+    _questions_events_ideas_alerts(user, cast, closed, hidden, post, others)
     return user
+
+
+def _questions_events_ideas_alerts(user, cast, closed, hidden, post, others):
+    """What the apps landed after the archive hold about the heavy user."""
+    readable = PostFactory(community=cast.community, author=cast.manager)
+    secret = PostFactory(community=closed, author=cast.manager)
+    # Questions: one of theirs with an accepted answer; two offered (one unreadable).
+    answer = CommentFactory(post=post, author=cast.manager)
+    QuestionFactory(post=post, accepted_answer=answer, accepted_by=user)
+    python = Skill.objects.get(name="Python")
+    QuestionOffer.objects.create(question=QuestionFactory(post=readable), user=user, skill=python)
+    QuestionOffer.objects.create(
+        question=QuestionFactory(post=secret, title="SECRET-OTHER-QUESTION"),
+        user=user,
+        skill=python,
+    )
+    WillingnessFactory(user=user)
+    AnswerStanding.objects.create(user=user, skill=python, accepted_count=3)
+    # Events: going (on the waiting list) to a readable one, maybe to an unreadable one.
+    Rsvp.objects.create(event=EventFactory(post=others), user=user, answer="going", waiting=True)
+    hidden_event = EventFactory(post=secret, title="SECRET-OTHER-EVENT")
+    Rsvp.objects.create(event=hidden_event, user=user, answer="maybe")
+    CalendarFeed.objects.create(user=user, token="SECRET-CALENDAR-TOKEN")
+    # Ideas: votes (one idea no longer readable), review teams (one community hidden).
+    Vote.objects.create(idea=IdeaFactory(post=PostFactory(community=cast.community)), user=user)
+    Vote.objects.create(
+        idea=IdeaFactory(post=PostFactory(community=closed), title="SECRET-OTHER-IDEA"), user=user
+    )
+    Reviewer.objects.create(box=IdeaBoxFactory(community=cast.community), user=user)
+    Reviewer.objects.create(box=IdeaBoxFactory(community=hidden), user=user)
+    # Alerts.
+    CommunityAlert.objects.create(user=user, community=cast.community, level="all")
+    CommunityAlert.objects.create(user=user, community=hidden, level="none")
+    TagAlert.objects.create(user=user, tag=Tag.objects.get(slug="lean"), level="highlights")
+    WorkingHours.objects.create(
+        user=user, time_zone="Europe/Paris", start=time(9), end=time(17, 30), days="12345"
+    )
+    PushSubscription.objects.create(
+        user=user,
+        endpoint="https://push.example.com/SECRET-PUSH-ENDPOINT",
+        p256dh="SECRET-PUSH-P256DH",
+        auth="SECRET-PUSH-AUTH",
+        user_agent="Firefox on Linux",
+    )
+    pin = Pin.objects.create(post=readable, kind=Pin.Kind.ANNOUNCEMENT, pinned_by=cast.manager)
+    Receipt.objects.create(pin=pin, user=user, dismissed_at=timezone.now())
+    # Consultation on a charter draft: a comment, an answer to someone's, a stance;
+    # and a sign-off of that draft.
+    draft = draft_of()
+    consultation = consultation_on(draft, now=timezone.now(), all_employees=True)
+    theirs = SectionComment.objects.create(
+        consultation=consultation, section_number="1", author=cast.manager, body="Clearer?"
+    )
+    SectionComment.objects.create(
+        consultation=consultation, section_number="1", author=user, body="Section 1 is long."
+    )
+    SectionComment.objects.create(
+        consultation=consultation, section_number="1", author=user, body="Agreed.", parent=theirs
+    )
+    SectionStance.objects.create(
+        consultation=consultation, section_number="2", person=user, stance="object"
+    )
+    CharterSignOff.objects.create(version=draft, approver=user, fingerprint="f" * 64)
 
 
 def build(user, django_capture_on_commit_callbacks) -> DataExport:
@@ -243,6 +330,88 @@ def check_security_events(user, rows, archive):
 
 def check_data_exports(user, rows, archive):
     assert len(rows) == DataExport.objects.filter(user=user).count() == 1
+
+
+def check_questions(user, rows, archive):
+    offered = [r for r in rows if r["kind"] == "offered"]
+    readable = QuestionOffer.objects.filter(user=user).exclude(
+        question__post__community__access="closed"
+    )
+    assert [r["post"] for r in offered] == [o.question_id for o in readable.order_by("pk")]
+    assert len(offered) == QuestionOffer.objects.filter(user=user).count() - 1 == 1
+    assert [r["willing"] for r in rows if r["kind"] == "willingness"] == [
+        AnswerWillingness.objects.get(user=user).willing
+    ]
+    standing = AnswerStanding.objects.get(user=user)
+    assert [(r["skill"], r["count"]) for r in rows if r["kind"] == "answers_accepted"] == [
+        (standing.skill.name, standing.accepted_count)
+    ]
+    # Their own questions are in their posts.
+    asked = {r["id"]: r for r in section(archive, "posts") if r["question"]}
+    question = Question.objects.get(post__author=user)
+    assert asked[question.pk]["accepted_answer"] == question.accepted_answer_id
+
+
+def check_events(user, rows, archive):
+    answers = [r for r in rows if r["kind"] == "answer"]
+    held = Rsvp.objects.filter(user=user).order_by("pk")
+    assert [(r["post"], r["answer"], r["waiting_list"]) for r in answers] == [
+        (r.event_id, r.answer, r.waiting) for r in held
+    ]
+    assert [r["title"] for r in answers] == [held[0].event.title, None]  # one unreadable
+    (feed,) = [r for r in rows if r["kind"] == "calendar_feed"]
+    assert CalendarFeed.objects.filter(user=user).exists()
+    assert set(feed) == {"kind", "created_at"}  # never the token
+
+
+def check_ideas(user, rows, archive):
+    votes = [r for r in rows if r["kind"] == "vote"]
+    held = Vote.objects.filter(user=user).order_by("pk")
+    assert [r["post"] for r in votes] == [v.idea_id for v in held]
+    assert [r["title"] for r in votes] == [held[0].idea.title, None]
+    reviews = Reviewer.objects.filter(user=user).order_by("pk")
+    assert [r["community"] for r in rows if r["kind"] == "reviewer"] == [
+        reviews[0].box.community.name,
+        None,  # a hidden community they may not discover
+    ]
+
+
+def check_alerts(user, rows, archive):
+    kinds = [r["kind"] for r in rows]
+    assert kinds.count("community_alert") == CommunityAlert.objects.filter(user=user).count()
+    assert kinds.count("tag_alert") == TagAlert.objects.filter(user=user).count() == 1
+    levels = [(r["community"], r["level"]) for r in rows if r["kind"] == "community_alert"]
+    assert levels == [
+        (a.community.name if a.level == "all" else None, a.level)
+        for a in CommunityAlert.objects.filter(user=user).order_by("pk")
+    ]
+    (hours,) = [r for r in rows if r["kind"] == "working_hours"]
+    stored = WorkingHours.objects.get(user=user)
+    assert (hours["start"], hours["end"], hours["days"]) == ("09:00:00", "17:30:00", stored.days)
+    (device,) = [r for r in rows if r["kind"] == "push_device"]
+    assert device["device"] == PushSubscription.objects.get(user=user).user_agent
+    assert set(device) == {"kind", "device", "since", "last_push_at"}
+    (seen,) = [r for r in rows if r["kind"] == "announcement"]
+    receipt = Receipt.objects.get(user=user)
+    assert seen["post"] == receipt.pin.post_id and seen["dismissed_at"]
+
+
+def check_consultation(user, rows, archive):
+    comments = [r for r in rows if r["kind"] == "comment"]
+    mine = SectionComment.objects.filter(author=user).order_by("created_at", "pk")
+    assert [(r["id"], r["text"], r["in_answer_to"]) for r in comments] == [
+        (c.pk, c.body, c.parent_id) for c in mine
+    ]
+    assert [(r["section"], r["stance"]) for r in rows if r["kind"] == "stance"] == list(
+        SectionStance.objects.filter(person=user).values_list("section_number", "stance")
+    )
+
+
+def check_charter_signoffs(user, rows, archive):
+    assert [(r["version"], r["text_fingerprint"]) for r in rows] == list(
+        CharterSignOff.objects.filter(approver=user).values_list("version__number", "fingerprint")
+    )
+    assert len(rows) == 1
 
 
 CHECKS = {
