@@ -42,7 +42,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/mypy core access rse profiles audit charter communities posts notifications moderation lifecycle search identity directory bench
+	$(BIN)/mypy core access rse profiles audit charter communities posts notifications moderation lifecycle search identity directory api bench
 
 # Known vulnerabilities in the pinned dependencies (pip-audit reads constraints.txt; it
 # needs PyPI's JSON API, or OSV with AUDIT_ARGS="-s osv"; README, "Security").

@@ -102,13 +102,18 @@ ACTIONS = {
     "directory.group_members_changed": _("Group members changed by the directory"),
     "directory.group_deleted": _("Group removed by the directory"),
     "directory.sync_run": _("Directory synchronisation run"),
+    # The API (api/): personal access tokens.
+    "api.token_created": _("API token created"),
+    "api.token_revoked": _("API token revoked"),
     # The audit trail itself.
     "audit.exported": _("Audit entries exported"),
     "audit.purged": _("Expired audit entries purged"),
 }
 
 # Actions a person sees on their own security page.
-SECURITY_ACTIONS = {code for code in ACTIONS if code.startswith(("auth.", "account.", "identity."))}
+SECURITY_ACTIONS = {
+    code for code in ACTIONS if code.startswith(("auth.", "account.", "identity.", "api."))
+}
 
 
 def label(code: str) -> str:

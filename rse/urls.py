@@ -1,8 +1,10 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from api import problems as api_problems
+from api import token_views as api_token_views
 from audit import views as audit_views
 from communities import urls as community_urls
 from identity import views as identity_views
@@ -65,6 +67,10 @@ urlpatterns = [
     path("me/skills/<int:pk>/", profile_views.me_skill_update, name="me_skill_update"),
     path("me/skills/<int:pk>/remove/", profile_views.me_skill_remove, name="me_skill_remove"),
     path("skills/suggest/", profile_views.skills_suggest, name="skills_suggest"),
+    path("me/api-tokens/", api_token_views.tokens, name="api_tokens"),
+    path("me/api-tokens/<int:pk>/revoke/", api_token_views.revoke, name="api_token_revoke"),
+    path("api/v1/", include("api.urls")),
+    re_path(r"^api/", api_problems.not_found),
     path("admin/", admin.site.urls),
     path("scim/v2/", include("directory.urls")),
 ]
