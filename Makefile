@@ -6,7 +6,7 @@ PYTEST_ARGS ?= -n auto
 # `make run PORT=8001` when 8000 is taken.
 PORT ?= 8000
 
-.PHONY: run test bench lint audit format messages frontend constraints clean
+.PHONY: run test bench lint audit format messages frontend constraints clean api-check
 
 # The environment is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml constraints.txt
@@ -67,3 +67,8 @@ constraints: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache staticfiles
+
+# The API against schemathesis (README, "API"): serves the app on PostgreSQL, makes tokens
+# for several roles and runs schemathesis from the OpenAPI schema (needs DATABASE_URL).
+api-check: $(BIN)/.installed
+	RSE_REQUIRE_SERVICES=postgres $(BIN)/python -m pytest tests/test_api_schemathesis.py -n 0

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TOKEN_PREFIX = "rse_pat_"  # noqa: S105 - a marker that tells the token apart, no secret
 
@@ -21,9 +22,9 @@ def hash_token(token: str) -> str:
 class Scope(models.TextChoices):
     """What a token may do: read, write (post, comment, like, join...), moderate."""
 
-    READ = "read", _("Read")
-    WRITE = "write", _("Write")
-    MODERATE = "moderate", _("Moderate")
+    READ = "read", pgettext_lazy("API scope", "Read")
+    WRITE = "write", pgettext_lazy("API scope", "Write")
+    MODERATE = "moderate", pgettext_lazy("API scope", "Moderate")
 
 
 class PersonalAccessToken(models.Model):

@@ -9,6 +9,8 @@ from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -101,7 +103,29 @@ TITLES = {
 }
 
 
+@csrf_exempt  # nothing is done here: a POST to no endpoint is a 404, not a CSRF failure
 def not_found(request, *args, **kwargs):
     """Any address under /api/ that no endpoint serves."""
     body = problem(404, TITLES[404], _("There is no such endpoint."), kind="not_found")
     return JsonResponse(body, status=status.HTTP_404_NOT_FOUND, content_type=CONTENT_TYPE)
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request, exception):
+    """handler400: a problem body under /api/ (a control character in the address...),
+    the site's page elsewhere."""
+    if _is_api(request):
+        body = problem(400, TITLES[400], _("This request is malformed."), kind="invalid")
+        return JsonResponse(body, status=400, content_type=CONTENT_TYPE)
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request):
+    """handler500: a problem body under /api/, the site's page elsewhere."""
+    if _is_api(request):
+        body = problem(500, gettext_lazy("Server error"), kind="server-error")
+        return JsonResponse(body, status=500, content_type=CONTENT_TYPE)
+    return defaults.server_error(request)

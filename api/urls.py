@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from oauth2_provider import views as oauth_views
 
 from . import docs, problems
-from .views import communities, me, people, posts, search
+from .views import communities, me, moderation, people, posts, search
 
 app_name = "api"
 
@@ -65,6 +65,14 @@ urlpatterns = [
     path("comments/<int:pk>/like/", posts.CommentLikeView.as_view(), name="comment_like"),
     path("tags/<str:slug>/posts/", posts.TagPostsView.as_view(), name="tag_posts"),
     path("tags/<str:slug>/follow/", posts.TagFollowView.as_view(), name="tag_follow"),
+    path("posts/<int:pk>/report/", moderation.ReportView.as_view(), name="post_report"),
+    path(
+        "comments/<int:pk>/report/", moderation.CommentReportView.as_view(), name="comment_report"
+    ),
+    path("moderation/reasons/", moderation.ReasonsView.as_view(), name="report_reasons"),
+    path("moderation/cases/", moderation.QueueView.as_view(), name="cases"),
+    path("moderation/cases/<int:pk>/", moderation.CaseView.as_view(), name="case"),
+    path("moderation/cases/<int:pk>/decision/", moderation.DecisionView.as_view(), name="decision"),
     path("search/", search.SearchView.as_view(), name="search"),
     path("search/<str:name>/", search.SearchSectionView.as_view(), name="search_section"),
     # Anything else under /api/: a problem body, not the site's HTML 404 page.

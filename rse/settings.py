@@ -388,6 +388,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipStatusEnum": "communities.models.Membership.Status",
+        "CaseStatusEnum": "moderation.models.Case.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problem_responses",
+    ],
 }
 # OAuth 2.0 for intranet and mobile apps: authorization code with PKCE (required), the
 # API's three scopes. Applications are registered by administrators in Django admin.

@@ -21,6 +21,10 @@ admin.site.site_header = admin.site.site_title = f"{settings.RSE_SITE_NAME} admi
 # Django admin's login view never checks a password itself: it sends there.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
+# Errors under /api/ answer problem bodies; the site's pages are unchanged elsewhere.
+handler400 = "api.problems.bad_request"
+handler500 = "api.problems.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # The sign-in page with home realm discovery (company sign-in first), then allauth.

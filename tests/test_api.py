@@ -398,3 +398,11 @@ def test_the_schema_and_its_docs_are_served_by_the_app(client):
     html = docs.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "<script>" not in html and "http" not in html.split("<body>")[1].split("swagger-ui")[0]
+
+
+def test_the_schema_is_valid_openapi_without_a_warning(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    assert "/api/v1/moderation/cases/{id}/decision/" in target.read_text()

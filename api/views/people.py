@@ -80,7 +80,9 @@ class FollowPersonView(ApiView):
         services.follow_create(actor=self.user, user=person)
         return Response({"following": True})
 
-    @extend_schema(summary="Stop following a person", request=None, responses=s.FollowSerializer)
+    @extend_schema(
+        summary="Stop following a person", request=None, responses={200: s.FollowSerializer}
+    )
     def delete(self, request, username: str):
         person = people_rules.get_visible_user_or_404(self.viewer, username)
         services.follow_delete(actor=self.user, user=person)

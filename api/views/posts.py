@@ -133,7 +133,7 @@ class PostLikeView(ApiView):
         liked, count = services.like_toggle(actor=self.user, post=post, liked=True)
         return Response({"liked": liked, "count": count})
 
-    @extend_schema(summary="Unlike a post", request=None, responses=s.LikeSerializer)
+    @extend_schema(summary="Unlike a post", request=None, responses={200: s.LikeSerializer})
     def delete(self, request, pk: int):
         post = post_rules.get_post_or_404(self.viewer, pk)
         liked, count = services.like_toggle(actor=self.user, post=post, liked=False)
@@ -217,7 +217,7 @@ class CommentLikeView(ApiView):
         liked, count = services.like_toggle(actor=self.user, comment=comment, liked=True)
         return Response({"liked": liked, "count": count})
 
-    @extend_schema(summary="Unlike a comment", request=None, responses=s.LikeSerializer)
+    @extend_schema(summary="Unlike a comment", request=None, responses={200: s.LikeSerializer})
     def delete(self, request, pk: int):
         comment = post_rules.get_comment_or_404(self.viewer, pk)
         liked, count = services.like_toggle(actor=self.user, comment=comment, liked=False)
@@ -248,7 +248,9 @@ class TagFollowView(ApiView):
         services.tag_follow(actor=self.user, tag=tag)
         return Response({"following": True})
 
-    @extend_schema(summary="Stop following a tag", request=None, responses=s.FollowSerializer)
+    @extend_schema(
+        summary="Stop following a tag", request=None, responses={200: s.FollowSerializer}
+    )
     def delete(self, request, slug: str):
         # Unfollowing works even once no readable post carries the tag any more.
         follow = TagFollow.objects.filter(user=self.user, tag__slug=slug).select_related("tag")

@@ -82,6 +82,9 @@ class SearchSectionView(ApiView):
         summary="One section of the search, page after page, with its filters",
         operation_id="search_section",
         parameters=[
+            OpenApiParameter(
+                "name", str, OpenApiParameter.PATH, enum=["people", "communities", "posts", "tags"]
+            ),
             Q,
             CURSOR,
             OpenApiParameter("community", str, description="posts: a community's slug"),
