@@ -156,6 +156,8 @@ def test_bad_input_names_the_field_and_changes_nothing(member, guild):
     assert "Write something" in response.json()["detail"]
     response = api.post("/api/v1/posts/", "{not json", content_type="application/json")
     assert is_problem(response, 400)
+    assert is_problem(api.post("/api/v1/posts/", [None, None]), 400)
+    assert is_problem(api.post(f"/api/v1/communities/{guild.slug}/join/", [1]), 400)
     assert is_problem(api.get("/api/v1/stream/?cursor=garbage"), 400)
     assert is_problem(api.get("/api/v1/stream/?filter=everything"), 400)
     assert is_problem(api.get("/api/v1/communities/?page_size=0"), 400)
@@ -270,6 +272,7 @@ def test_join_request_approve_and_leave(guild, employee):
     assert standing.status_code == 200 and standing.json()["me"]["membership"] == "requested"
     boss = api_as(manager)
     assert is_problem(api.get(f"/api/v1/communities/{guild.slug}/pending/"), 403)
+    assert is_problem(boss_invites_a_list(manager, guild), 400)
     pending = boss.get(f"/api/v1/communities/{guild.slug}/pending/").json()
     assert [p["person"]["username"] for p in pending] == [employee.username]
     decided = boss.post(
@@ -280,6 +283,10 @@ def test_join_request_approve_and_leave(guild, employee):
     assert entry.client == "api" and entry.actor == manager
     assert api.post(f"/api/v1/communities/{guild.slug}/leave/").status_code == 204
     assert Membership.objects.get(user=employee).status == Membership.Status.LEFT
+
+
+def boss_invites_a_list(manager, guild):
+    return api_as(manager).post(f"/api/v1/communities/{guild.slug}/invitations/", [None, None])
 
 
 def test_a_free_community_is_joined_at_once_and_a_closed_one_refused(employee):

@@ -15,8 +15,8 @@ from communities.models import Community, Membership
 
 from .. import serializers as s
 from ..pagination import next_url, offset_page
-from .base import ApiView
-from .posts import CURSOR, _valid
+from .base import ApiView, validated
+from .posts import CURSOR
 
 
 def standing_of(viewer, community: Community) -> dict:
@@ -112,7 +112,7 @@ class JoinView(ApiView):
     )
     def post(self, request, slug: str):
         community = community_rules.get_community_or_404(self.viewer, slug)
-        data = _valid(s.JoinSerializer, request)
+        data = validated(s.JoinSerializer, request)
         mine = community_rules.membership_of(self.viewer, community)
         http = request._request
         if mine is not None and mine.status == Membership.Status.INVITED:
@@ -177,7 +177,7 @@ class DecideView(ApiView):
     )
     def post(self, request, slug: str, pk: int):
         community = _managed(self, slug)
-        data = _valid(s.DecideSerializer, request)
+        data = validated(s.DecideSerializer, request)
         membership = get_object_or_404(
             Membership.objects.select_related("user", "community"), pk=pk, community=community
         )
@@ -203,7 +203,7 @@ class InviteView(ApiView):
     )
     def post(self, request, slug: str):
         community = _managed(self, slug)
-        form = InviteForm(request.data)
+        form = InviteForm(validated(s.InviteSerializer, request))
         if not form.is_valid():
             raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
         membership = invitations.membership_invite(

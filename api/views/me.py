@@ -19,8 +19,8 @@ from posts.selectors import decode_cursor, encode_cursor
 from .. import serializers as s
 from ..authentication import scopes_of
 from ..pagination import next_url, page_size
-from .base import ApiView
-from .posts import CURSOR, _valid
+from .base import ApiView, validated
+from .posts import CURSOR
 
 
 class MeView(ApiView):
@@ -109,7 +109,7 @@ class NotificationsReadAllView(ApiView):
         responses=s.MarkedSerializer,
     )
     def post(self, request):
-        data = _valid(s.ReadAllSerializer, request)
+        data = validated(s.ReadAllSerializer, request)
         marked = notification_services.notifications_mark_all_read(
             actor=self.user, up_to=data["up_to"]
         )
@@ -151,7 +151,7 @@ class CharterAcceptView(ApiView):
         responses=s.CharterSerializer,
     )
     def post(self, request):
-        data = _valid(s.CharterAcceptSerializer, request)
+        data = validated(s.CharterAcceptSerializer, request)
         version = published_versions().filter(number=data["version"]).first()
         if version is None:
             raise ValidationError({"version": [_("There is no such published version.")]})

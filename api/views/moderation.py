@@ -19,7 +19,7 @@ from moderation.models import Case
 from .. import serializers as s
 from ..models import Scope
 from ..pagination import next_url, offset_page
-from .base import ApiView
+from .base import ApiView, validated
 from .posts import CURSOR
 
 
@@ -118,7 +118,7 @@ class ReportView(ApiView):
             author_id = post.author_id
         if author_id == self.user.pk or not can_contribute(self.viewer, post.community):
             raise Http404  # as the page: nothing to report here for this person
-        form = ReportForm(request.data)
+        form = ReportForm(validated(ReportWriteSerializer, request))
         if not form.is_valid():
             raise _form_errors(form)
         report = services.report_create(
@@ -205,7 +205,7 @@ class DecisionView(ApiView):
     )
     def post(self, request, pk: int):
         case = _case(self, pk)
-        data = _shape(request.data)
+        data = _shape(validated(DecisionWriteSerializer, request))
         form = DecisionForm(data, destinations=services.move_destinations(self.user, case))
         if not form.is_valid():
             raise _form_errors(form)
@@ -223,17 +223,9 @@ class DecisionView(ApiView):
         return Response(CaseSerializer(_case(self, pk)).data)
 
 
-def _shape(data) -> dict:
-    """JSON values as the form reads them (None: absent; booleans as the checkbox)."""
-    if not hasattr(data, "items"):
-        raise ValidationError({"non_field_errors": ["A JSON object is expected."]})
-    shaped = {}
-    for key, value in data.items():
-        if value is None:
-            continue
-        if key == "site_wide":
-            if value in (True, "true", "on", "1", 1):
-                shaped[key] = "on"
-            continue
-        shaped[key] = value
+def _shape(data: dict) -> dict:
+    """Checked values as the form reads them (None: absent; a boolean as the checkbox)."""
+    shaped = {key: value for key, value in data.items() if value is not None}
+    if shaped.pop("site_wide", False):
+        shaped["site_wide"] = "on"
     return shaped

@@ -15,15 +15,9 @@ from posts.models import Like, TagFollow
 
 from .. import serializers as s
 from ..pagination import next_url, offset_page
-from .base import ApiView
+from .base import ApiView, validated
 
 CURSOR = OpenApiParameter("cursor", str, description="The `next` cursor of the previous page.")
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def stream_response(view: ApiView, stream, *, sources=None) -> Response:
@@ -92,7 +86,7 @@ class PostListView(ApiView):
         responses={201: s.PostSerializer},
     )
     def post(self, request):
-        data = _valid(s.PostWriteSerializer, request)
+        data = validated(s.PostWriteSerializer, request)
         slug = data.get("community") or ""
         community = community_rules.get_community_or_404(self.viewer, slug) if slug else None
         post = services.post_create(
@@ -115,7 +109,7 @@ class PostDetailView(ApiView):
     @extend_schema(summary="Edit my post", request=s.PostEditSerializer, responses=s.PostSerializer)
     def patch(self, request, pk: int):
         post = readable_post(self, pk)
-        data = _valid(s.PostEditSerializer, request)
+        data = validated(s.PostEditSerializer, request)
         services.post_edit(actor=self.user, post=post, body=data["body"], tags=data.get("tags"))
         return Response(s.PostSerializer(readable_post(self, pk)).data)
 
@@ -165,7 +159,7 @@ class PostCommentsView(ApiView):
         post = post_rules.get_post_or_404(
             self.viewer, pk, shape=lambda posts: posts.select_related("community", "author")
         )
-        data = _valid(s.CommentWriteSerializer, request)
+        data = validated(s.CommentWriteSerializer, request)
         parent = None
         if data.get("parent"):
             parent = (
@@ -199,7 +193,7 @@ class CommentDetailView(ApiView):
     )
     def patch(self, request, pk: int):
         comment = _comment(self, pk)
-        data = _valid(s.CommentEditSerializer, request)
+        data = validated(s.CommentEditSerializer, request)
         services.comment_edit(actor=self.user, comment=comment, body=data["body"])
         return Response(s.CommentSerializer(_comment(self, pk)).data)
 
