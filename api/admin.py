@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import PersonalAccessToken
+from .models import FeedToken, PersonalAccessToken
 
 
 @admin.register(PersonalAccessToken)
@@ -57,3 +57,22 @@ class PersonalAccessTokenAdmin(admin.ModelAdmin):
         self.message_user(
             request, _("%(count)d tokens revoked.") % {"count": count}, messages.SUCCESS
         )
+
+
+@admin.register(FeedToken)
+class FeedTokenAdmin(admin.ModelAdmin):
+    """Who has a feed address (their owners make, remake and revoke them)."""
+
+    list_display = ("user", "token_hint", "created_at")
+    search_fields = ("user__username", "user__email", "token_hint")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "token_hint", "created_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

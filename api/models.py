@@ -55,3 +55,29 @@ class PersonalAccessToken(models.Model):
     @property
     def is_live(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+FEED_TOKEN_PREFIX = "rse_feed_"  # noqa: S105 - a marker, no secret
+
+
+class FeedToken(models.Model):
+    """A person's key to their Atom feeds (/feeds/<token>/…): one at a time, in the
+    feed's address (feed readers send no header). Stored hashed; reset or revoked on
+    the API tokens page."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="feed_token",
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    token_hint = models.CharField(_("token starts with"), max_length=24, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("feed token")
+        verbose_name_plural = _("feed tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.token_hint}…)"

@@ -13,7 +13,14 @@ from access.moderation import moderates_anything
 from audit import services as audit
 from profiles.models import User
 
-from .models import TOKEN_PREFIX, PersonalAccessToken, Scope, hash_token
+from .models import (
+    FEED_TOKEN_PREFIX,
+    TOKEN_PREFIX,
+    FeedToken,
+    PersonalAccessToken,
+    Scope,
+    hash_token,
+)
 
 
 def _clean_scopes(scopes) -> list[str]:
@@ -99,3 +106,39 @@ def token_for(raw: str) -> PersonalAccessToken | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         PersonalAccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+# Feed tokens ------------------------------------------------------------------------
+
+
+def feed_token_reset(*, actor: User, request=None) -> str:
+    """A new feed token for `actor` (the former one, if any, stops working at once).
+    Returns it: shown once, only its hash is stored."""
+    raw = FEED_TOKEN_PREFIX + secrets.token_urlsafe(24)
+    with transaction.atomic():
+        FeedToken.objects.filter(user=actor).delete()
+        token = FeedToken.objects.create(
+            user=actor, token_hash=hash_token(raw), token_hint=raw[: len(FEED_TOKEN_PREFIX) + 4]
+        )
+        audit.record("api.feed_token_created", actor=actor, target=token, request=request)
+    return raw
+
+
+def feed_token_revoke(*, actor: User, request=None) -> None:
+    with transaction.atomic():
+        deleted, _rows = FeedToken.objects.filter(user=actor).delete()
+        if not deleted:
+            raise ValidationError(_("You have no feed address to revoke."))
+        audit.record("api.feed_token_revoked", actor=actor, target=actor, request=request)
+
+
+def feed_user_for(raw: str) -> User | None:
+    """The active person whose feed token this is, or None."""
+    if not raw.startswith(FEED_TOKEN_PREFIX) or len(raw) > 100:
+        return None
+    token = (
+        FeedToken.objects.select_related("user")
+        .filter(token_hash=hash_token(raw), user__is_active=True)
+        .first()
+    )
+    return token.user if token else None

@@ -105,6 +105,8 @@ ACTIONS = {
     # The API (api/): personal access tokens.
     "api.token_created": _("API token created"),
     "api.token_revoked": _("API token revoked"),
+    "api.feed_token_created": _("Feed address created"),
+    "api.feed_token_revoked": _("Feed address revoked"),
     # The audit trail itself.
     "audit.exported": _("Audit entries exported"),
     "audit.purged": _("Expired audit entries purged"),
