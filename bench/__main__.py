@@ -162,6 +162,13 @@ def pages_for(cast: dict, targets: dict) -> list[tuple[str, str, str]]:
         ("people by name", "member of many communities", targets["name"]),
         ("post with comments", "member of many communities", targets["post with comments"]),
         ("moderation queue", "site moderator", "/moderation/"),
+        # The API (session authentication, as the site's scripts): the same streams.
+        ("api: home stream", "member of many communities", "/api/v1/stream/"),
+        (
+            "api: large community posts",
+            "manager",
+            "/api/v1" + targets["large community"].removesuffix("/") + "/posts/",
+        ),
     ]
     if targets["small community"]:
         pages.append(("small community", "member of many communities", targets["small community"]))
