@@ -401,9 +401,9 @@ SPECTACULAR_SETTINGS = {
 # API's three scopes. Applications are registered by administrators in Django admin.
 OAUTH2_PROVIDER = {
     "SCOPES": {
-        "read": "Read what you may read",
-        "write": "Post, comment, like, join and follow as you",
-        "moderate": "Handle the reports you may handle",
+        "read": _("Read what you may read"),
+        "write": _("Post, comment, like, join and follow as you"),
+        "moderate": _("Handle the reports you may handle"),
     },
     "DEFAULT_SCOPES": ["read"],
     "PKCE_REQUIRED": True,

@@ -55,7 +55,7 @@ def test_authorization_code_with_pkce_end_to_end(client, employee, mobile_app):
     client.force_login(employee)
     page, params = _authorize(client, mobile_app, challenge)
     assert page.status_code == 200
-    assert "RSE mobile" in page.content.decode()
+    assert "Let “RSE mobile” use your account?" in page.content.decode()
     allowed = client.post("/api/v1/oauth/authorize/", {**params, "allow": "Authorize"})
     assert allowed.status_code == 302
     target = urlsplit(allowed["Location"])
