@@ -56,11 +56,18 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server,
     settings.RSE_API_RATE_PER_PERSON = "100000/minute"
     person = _people()[role]
     token = token_for(person, scopes=["read", "write"])
+    schema = f"{live_server.url}/api/v1/schema/?format=json"
+    # The schema is generated on each call: on a loaded machine that takes seconds
+    # (a first run timed out loading it), so schemathesis is told to wait.
     result = subprocess.run(  # noqa: S603 - our own virtualenv's program, fixed arguments
         [
             str(SCHEMATHESIS),
             "run",
-            f"{live_server.url}/api/v1/schema/?format=json",
+            schema,
+            "--wait-for-schema",
+            "120",
+            "--request-timeout",
+            "60",
             "--header",
             f"Authorization: Bearer {token}",
             "--checks",
