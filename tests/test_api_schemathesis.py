@@ -7,6 +7,7 @@ Marked `postgres`: CI runs it there (RSE_REQUIRE_SERVICES); elsewhere it skips."
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -57,8 +58,12 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server,
     person = _people()[role]
     token = token_for(person, scopes=["read", "write"])
     schema = f"{live_server.url}/api/v1/schema/?format=json"
-    # The schema is generated on each call: on a loaded machine that takes seconds
-    # (a first run timed out loading it), so schemathesis is told to wait.
+    # The schema is generated on each call: on a loaded machine that takes seconds (a
+    # first run timed out loading it), so schemathesis is told to wait. It is generated
+    # once here first: drf-spectacular loads its extensions on the first generation, and
+    # two first generations at once (schemathesis retrying) made one of them fail.
+    with urllib.request.urlopen(schema, timeout=300) as response:  # noqa: S310 - our server
+        assert response.status == 200
     result = subprocess.run(  # noqa: S603 - our own virtualenv's program, fixed arguments
         [
             str(SCHEMATHESIS),
