@@ -52,7 +52,9 @@ def _people() -> dict:
 
 
 @pytest.mark.parametrize("role", ["member", "manager", "external"])
-def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server, settings, role):
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(
+    live_server, settings, tmp_path, role
+):
     settings.RSE_API_RATE_PER_TOKEN = "100000/minute"
     settings.RSE_API_RATE_PER_PERSON = "100000/minute"
     person = _people()[role]
@@ -93,5 +95,6 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server,
         text=True,
         timeout=900,
         check=False,
+        cwd=tmp_path,  # schemathesis keeps a cache in its working directory
     )
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
