@@ -8,7 +8,7 @@ PYTEST_ARGS ?= -n auto
 # `make run PORT=8001` when 8000 is taken.
 PORT ?= 8000
 
-.PHONY: run test bench soak lighthouse lint audit format messages frontend constraints clean
+.PHONY: run test bench soak lighthouse lint audit format messages frontend constraints clean api-check
 
 # The environment is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml constraints.txt
@@ -55,7 +55,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/mypy core access rse profiles audit charter communities posts notifications moderation consultation questions events ideas alerts lifecycle search identity directory privacy observatory bench
+	$(BIN)/mypy core access rse profiles audit charter communities posts notifications moderation consultation questions events ideas alerts lifecycle search identity directory privacy observatory api bench
 
 # Known vulnerabilities in the pinned dependencies (pip-audit reads constraints.txt; it
 # needs PyPI's JSON API, or OSV with AUDIT_ARGS="-s osv"; README, "Security").
@@ -80,3 +80,8 @@ constraints: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache staticfiles
+
+# The API against schemathesis (README, "API"): serves the app on PostgreSQL, makes tokens
+# for several roles and runs schemathesis from the OpenAPI schema (needs DATABASE_URL).
+api-check: $(BIN)/.installed
+	RSE_REQUIRE_SERVICES=postgres $(BIN)/python -m pytest tests/test_api_schemathesis.py -n 0

@@ -127,6 +127,11 @@ ACTIONS = {
     # Usage observatory (observatory/): who looked at the figures, who exported them.
     "observatory.viewed": _("Usage observatory opened"),
     "observatory.exported": _("Usage observatory table exported (CSV)"),
+    # The API (api/): personal access tokens.
+    "api.token_created": _("API token created"),
+    "api.token_revoked": _("API token revoked"),
+    "api.feed_token_created": _("Feed address created"),
+    "api.feed_token_revoked": _("Feed address revoked"),
     # The audit trail itself.
     "audit.exported": _("Audit entries exported"),
     "audit.purged": _("Expired audit entries purged"),
@@ -136,7 +141,9 @@ ACTIONS = {
 }
 
 # Actions a person sees on their own security page.
-SECURITY_ACTIONS = {code for code in ACTIONS if code.startswith(("auth.", "account.", "identity."))}
+SECURITY_ACTIONS = {
+    code for code in ACTIONS if code.startswith(("auth.", "account.", "identity.", "api."))
+}
 
 
 def label(code: str) -> str:

@@ -182,6 +182,13 @@ def pages_for(cast: dict, targets: dict) -> list[tuple[str, str, str]]:
         ("network dashboard, 30 days", "observer", "/observatory/"),
         ("network dashboard, year", "observer", "/observatory/?period=year"),
         ("community dashboard, year", "manager", targets["large community dashboard"]),
+        # The API (session authentication, as the site's scripts): the same streams.
+        ("api: home stream", "member of many communities", "/api/v1/stream/"),
+        (
+            "api: large community posts",
+            "manager",
+            "/api/v1" + targets["large community"].removesuffix("/") + "/posts/",
+        ),
     ]
     if targets["small community"]:
         pages.append(("small community", "member of many communities", targets["small community"]))

@@ -52,6 +52,9 @@ def server_env(name: str) -> dict:
         RSE_LOGIN_FAILED_PER_ACCOUNT_AND_ADDRESS="1000/m",
         RSE_LOGIN_FAILED_PER_ADDRESS="1000/m",
         RSE_LOGIN_FAILED_PER_ACCOUNT="1000/m",
+        # The API's throttles would answer 429 to the repeated timings.
+        RSE_API_RATE_PER_TOKEN="100000/minute",  # noqa: S106 - a rate, no secret
+        RSE_API_RATE_PER_PERSON="100000/minute",
         # Connections kept between requests, as in production (RSE_PRODUCTION's default):
         # the development default opens one per request.
         DATABASE_CONN_MAX_AGE="60",

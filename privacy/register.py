@@ -300,6 +300,33 @@ ENTRIES: tuple[Processing, ...] = (
         _("Legitimate interest (steering the network with aggregate figures)."),
     ),
     Processing(
+        "api",
+        _("API tokens, feed keys and OAuth 2.0 authorisations"),
+        (
+            "api.personalaccesstoken",
+            "api.feedtoken",
+            "oauth2_provider.application",
+            "oauth2_provider.grant",
+            "oauth2_provider.accesstoken",
+            "oauth2_provider.refreshtoken",
+            "oauth2_provider.idtoken",
+            "oauth2_provider.devicegrant",
+        ),
+        _(
+            "Letting the person's own scripts, feed readers and the company's applications "
+            "act for them through the API (only hashes of the secrets are kept)."
+        ),
+        _("The person (their tokens page); administrators (names and dates, never a secret)."),
+        lambda: str(
+            _(
+                "Until the person revokes them or they expire; OAuth grants and tokens until "
+                "they expire or are revoked."
+            )
+        ),
+        "",
+        _("Legitimate interest; the person's own choice (they create and revoke them)."),
+    ),
+    Processing(
         "audit",
         _("Audit trail and the administration log"),
         ("audit.auditentry", "admin.logentry"),

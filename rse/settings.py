@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "guardian",
     "taggit",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "oauth2_provider",
     "core",
     "access",
     "rse",
@@ -78,6 +82,7 @@ INSTALLED_APPS = [
     "ideas",
     "alerts",
     "observatory",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -432,6 +437,83 @@ RSE_SEARCH_PAGE_SIZE = env_int("RSE_SEARCH_PAGE_SIZE", 20)
 RSE_SEARCH_MAX_RESULTS = env_int("RSE_SEARCH_MAX_RESULTS", 1000)
 # Tag addresses stay ASCII ("réunion" → /tags/reunion/), as the URL patterns expect.
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
+
+# The API (api/, README "API"): Django REST framework under /api/v1/, its OpenAPI
+# schema by drf-spectacular, personal access tokens and OAuth 2.0 (django-oauth-toolkit).
+RSE_API_PAGE_SIZE = env_int("RSE_API_PAGE_SIZE", 20)
+RSE_API_PAGE_SIZE_MAX = env_int("RSE_API_PAGE_SIZE_MAX", 100)
+RSE_API_TOKEN_MAX_DAYS = env_int("RSE_API_TOKEN_MAX_DAYS", 365)
+# Calls allowed per token and per person (all their tokens and sessions together), in
+# DRF's syntax (number/second, minute, hour or day); past them: 429 with Retry-After.
+RSE_API_RATE_PER_TOKEN = env_str("RSE_API_RATE_PER_TOKEN", "120/minute")
+RSE_API_RATE_PER_PERSON = env_str("RSE_API_RATE_PER_PERSON", "300/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.PersonalTokenAuthentication",
+        "api.authentication.PersonOAuth2Authentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.PersonWithScope"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.PerTokenThrottle",
+        "api.throttling.PerPersonThrottle",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{env_str('RSE_SITE_NAME', 'RSE')} API",
+    "DESCRIPTION": (
+        "The enterprise social network's API: the same rules as the site. Authenticate "
+        "with a personal access token (Authorization: Bearer rse_pat_…, created at "
+        "/me/api-tokens/) or an OAuth 2.0 access token (authorization code + PKCE)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipStatusEnum": "communities.models.Membership.Status",
+        "CaseStatusEnum": "moderation.models.Case.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problem_responses",
+    ],
+}
+# OAuth 2.0 for intranet and mobile apps: authorization code with PKCE (required), the
+# API's three scopes. Applications are registered by administrators in Django admin.
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "read": _("Read what you may read"),
+        "write": _("Post, comment, like, join and follow as you"),
+        "moderate": _("Handle the reports you may handle"),
+    },
+    "DEFAULT_SCOPES": ["read"],
+    "PKCE_REQUIRED": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("RSE_OAUTH_ACCESS_TOKEN_SECONDS", 3600),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env_int("RSE_OAUTH_REFRESH_TOKEN_SECONDS", 30 * 24 * 3600),
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG else ["https"],
+    # The OAuth 2.0 Security BCP (RFC 9700): no implicit nor password grant, S256 only,
+    # tokens never in the query string, `iss` in the answer, tokens stored hashed,
+    # a replayed refresh token revokes its whole family (`check --deploy` asks for it).
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+}
 
 # E-mail: console in embedded mode, SMTP (EMAIL_HOST…) in production.
 EMAIL_BACKEND = env_str(

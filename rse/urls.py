@@ -1,9 +1,11 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from alerts import views as alert_views
+from api import problems as api_problems
+from api import token_views as api_token_views
 from audit import views as audit_views
 from communities import urls as community_urls
 from identity import views as identity_views
@@ -20,7 +22,9 @@ admin.site.site_header = admin.site.site_title = f"{settings.RSE_SITE_NAME} admi
 # Django admin's login view never checks a password itself: it sends there.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
-# A database that is restarting answers the site's 503 page, not a 500 (rse.views).
+# Errors under /api/ answer problem bodies (api.problems); elsewhere the site's pages, and
+# a database that is restarting answers the site's 503 page, not a 500 (rse.views).
+handler400 = "api.problems.bad_request"
 handler500 = "rse.views.server_error"
 
 urlpatterns = [
@@ -81,6 +85,12 @@ urlpatterns = [
     path("me/skills/<int:pk>/", profile_views.me_skill_update, name="me_skill_update"),
     path("me/skills/<int:pk>/remove/", profile_views.me_skill_remove, name="me_skill_remove"),
     path("skills/suggest/", profile_views.skills_suggest, name="skills_suggest"),
+    path("me/api-tokens/", api_token_views.tokens, name="api_tokens"),
+    path("me/api-tokens/<int:pk>/revoke/", api_token_views.revoke, name="api_token_revoke"),
+    path("me/api-tokens/feed/", api_token_views.feed_token, name="feed_token"),
+    path("api/v1/", include("api.urls")),
+    path("feeds/", include("api.feed_urls")),
+    re_path(r"^api/", api_problems.not_found),
     path("admin/", admin.site.urls),
     path("scim/v2/", include("directory.urls")),
 ]

@@ -8,6 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.defaults import server_error as django_server_error
 
+from api import problems as api_problems
+
 from . import health
 
 
@@ -60,10 +62,16 @@ def _database_unavailable(exc: BaseException | None) -> bool:
 
 
 def server_error(request, template_name: str = "500.html"):
-    """handler500. A database that is restarting or gone gets the site's 503 page
+    """handler500. Under /api/, a problem body (api.problems). A database that is
+    restarting or gone gets the site's 503 page
     (standalone: no context processor, no query), in the person's language, with
     Retry-After; any other error Django's 500 page."""
-    if not _database_unavailable(sys.exc_info()[1]):
+    unavailable = _database_unavailable(sys.exc_info()[1])
+    if api_problems.is_api(request):
+        return api_problems.server_error(
+            request, retry_after=RETRY_AFTER_SECONDS if unavailable else None
+        )
+    if not unavailable:
         return django_server_error(request, template_name)
     translation.activate(translation.get_language_from_request(request))
     body = loader.get_template("503.html").render()

@@ -22,6 +22,8 @@ from alerts.models import (
     TagAlert,
     WorkingHours,
 )
+from api import services as api_services
+from api.models import PersonalAccessToken
 from audit import services as audit
 from audit.models import AuditEntry
 from audit.selectors import security_entries_of
@@ -138,6 +140,8 @@ def heavy():
     )
     MembershipFactory(community=hidden, user=user, status=Membership.Status.BANNED)
     _questions_events_ideas_alerts(user, cast, closed, hidden, post, others)
+    api_services.token_create(actor=user, name="Intranet widget", scopes=["read"], days=30)
+    api_services.feed_token_reset(actor=user)
     return user
 
 
@@ -350,6 +354,18 @@ def check_questions(user, rows, archive):
     asked = {r["id"]: r for r in section(archive, "posts") if r["question"]}
     question = Question.objects.get(post__author=user)
     assert asked[question.pk]["accepted_answer"] == question.accepted_answer_id
+
+
+def check_api_tokens(user, rows, archive):
+    tokens = [r for r in rows if r["kind"] == "token"]
+    held = PersonalAccessToken.objects.filter(user=user).order_by("pk")
+    assert [(r["name"], r["scopes"]) for r in tokens] == [(t.name, t.scopes) for t in held]
+    assert [r["name"] for r in tokens] == ["Intranet widget"]
+    (feed,) = [r for r in rows if r["kind"] == "feed_key"]
+    assert set(feed) == {"kind", "created_at"}  # never the key
+    dumped = json.dumps(rows, default=str)
+    for t in held:
+        assert t.token_hash not in dumped and t.token_hint not in dumped
 
 
 def check_events(user, rows, archive):
