@@ -33,6 +33,27 @@ from .models import (
 )
 from .tags import normalize_tag, tag_slug
 
+# --- Questions: the states their lists and search filter on ----------------------------
+
+# A question is a post with a one-to-one `question` row (the questions app, above this
+# one). Its states are defined here, by the database relation alone, so that the
+# questions pages and search (siblings that may not import each other) filter alike.
+QUESTION_STATES = ("all", "unanswered", "resolved")
+
+
+def asked_as_questions(posts: QuerySet[Post], state: str = "all") -> QuerySet[Post]:
+    """The posts among `posts` asked as questions, in `state`: "unanswered", no answer
+    accepted and no published comment yet (`comments_count` counts the published ones);
+    "resolved", an answer accepted (even if it was erased since); "all", any question.
+    A filter on the same rows, never an extra query."""
+    posts = posts.filter(question__isnull=False)
+    if state == "resolved":
+        return posts.filter(question__resolved_at__isnull=False)
+    if state == "unanswered":
+        return posts.filter(question__resolved_at__isnull=True, comments_count=0)
+    return posts
+
+
 # --- Streams: keyset pagination on (created_at, id), newest first ---------------------
 
 

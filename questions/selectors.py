@@ -5,19 +5,17 @@ from django.db.models import QuerySet
 
 from access import questions as question_rules
 from posts.models import Post
+from posts.selectors import QUESTION_STATES, asked_as_questions
 
 from .models import AnswerStanding, AnswerWillingness, QuestionOffer
 
-STATES = ("all", "unanswered", "resolved")
+STATES = QUESTION_STATES
 
 
 def filtered(posts: QuerySet[Post], state: str) -> QuerySet[Post]:
-    """Unanswered: no accepted answer and no comment yet; resolved: an answer accepted."""
-    if state == "resolved":
-        return posts.filter(question__resolved_at__isnull=False)
-    if state == "unanswered":
-        return posts.filter(question__resolved_at__isnull=True, comments_count=0)
-    return posts
+    """Unanswered: no accepted answer and no comment yet; resolved: an answer accepted.
+    Defined in `posts.selectors`, which search filters with too."""
+    return asked_as_questions(posts, state)
 
 
 def question_list(posts: QuerySet[Post], state: str = "all") -> QuerySet[Post]:

@@ -55,6 +55,16 @@ class PostFilterForm(forms.Form):
     until = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    question = forms.ChoiceField(
+        label=_("Questions"),
+        required=False,
+        choices=[
+            ("", _("All posts")),
+            ("any", _("Questions")),
+            ("unanswered", _("Unanswered questions")),
+            ("resolved", _("Resolved questions")),
+        ],
+    )
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)

@@ -43,6 +43,7 @@ from access.communities import communities_discoverable_by, communities_readable
 from access.people import users_visible_to
 from access.posts import posts_readable_by
 from posts.models import Post, TaggedPost
+from posts.selectors import asked_as_questions
 from profiles.models import User, UserSkill
 from profiles.selectors import user_skills_ranked
 
@@ -194,6 +195,13 @@ class PostFilters:
     tag: str = ""  # slug
     since: date | None = None
     until: date | None = None
+    question: str = ""  # "" (any post), or one of QUESTION_FILTERS
+
+
+# Posts asked as questions (any, or in a state): the states are those of the questions
+# pages, defined on the posts side (`posts.selectors.asked_as_questions`) since search and
+# questions may not import each other. A join on the question row, never another query.
+QUESTION_FILTERS = {"any": "all", "unanswered": "unanswered", "resolved": "resolved"}
 
 
 def _matching_tags(names: list[str]) -> Q:
@@ -232,6 +240,8 @@ def search_posts(viewer, query: ParsedQuery, filters: PostFilters | None = None)
         posts = posts.filter(created_at__gte=_day_start(filters.since))
     if filters.until:
         posts = posts.filter(created_at__lt=_day_start(filters.until + timedelta(days=1)))
+    if filters.question:
+        posts = asked_as_questions(posts, QUESTION_FILTERS[filters.question])
     ordering = ["-created_at", "-id"]
     tsquery = _all_terms(query) if _postgres() else None
     if tsquery is not None:
@@ -261,7 +271,8 @@ def search_posts(viewer, query: ParsedQuery, filters: PostFilters | None = None)
     if tsquery is not None:
         posts = posts.alias(_vector=_vector()).annotate(rank=SearchRank(F("_vector"), tsquery))
         ordering = ["-rank", *ordering]
-    found = posts.select_related("author", "community").order_by(*ordering)
+    # "question": a question's result says so, with its title and state.
+    found = posts.select_related("author", "community", "question").order_by(*ordering)
     found.known_count = len(newest)  # type: ignore[attr-defined]  # see core.pagination
     return found
 

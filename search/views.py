@@ -62,6 +62,9 @@ def _decorate(name: str, items: Iterable, query: ParsedQuery) -> Iterable:
             item.hl_description = excerpt(item.description, terms)
         elif name == "posts":
             item.hl_excerpt = excerpt(plain_text(item.body), terms)
+            # A question (its row selected with the post): its title, marked too.
+            question = getattr(item, "question", None)
+            item.hl_title = highlight(question.title, terms) if question else ""
         else:
             item.hl_name = highlight(item.name, terms)
             item.count_label = count_label(item.posts_count, selectors.TAG_COUNT_CAP)
