@@ -16,6 +16,7 @@ from django.core.cache import cache
 from audit.models import AuditEntry
 from communities.models import Community, Membership
 from observatory import rollup
+from observatory.admin import QUESTIONS
 from observatory.forms import Period
 from observatory.models import CommunityDay
 from observatory.privacy import Cell, complement, people
@@ -272,6 +273,10 @@ def test_questions_from_fewer_than_five_askers_are_hidden(client, askers):
     client.force_login(UserFactory(is_superuser=True))
     network = _csv(client.get(f"/observatory/export/questions.csv?{PERIOD}"))
     assert network[1][1:] == expected and network[2][1:] == expected
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    detail = client.get(f"/admin/observatory/communityday/{row.pk}/change/").content.decode()
+    assert "questions answered" in detail.lower()
+    assert [show(row) for show in QUESTIONS] == expected[:3]
 
 
 def test_a_hidden_bucket_of_questions_is_not_left_alone_beside_the_period():
