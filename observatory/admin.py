@@ -36,6 +36,15 @@ PEOPLE = [
 ]
 ACTIVITY = [("posts", _("posts")), ("comments", _("comments")), ("likes", _("likes"))]
 
+QUESTIONS = [
+    _masked(column, label, by="askers")
+    for column, label in [
+        ("questions", _("questions asked")),
+        ("questions_answered", _("questions answered")),
+        ("questions_resolved", _("questions resolved")),
+    ]
+]
+
 
 def _columns() -> list:
     people = [_masked(c, label) for c, label in PEOPLE]
@@ -63,6 +72,7 @@ class CommunityDayAdmin(AggregateAdmin):
         _masked("new_members", _("new members")),
         *_columns(),
         _masked("reports", _("reports"), by="reporters"),
+        *QUESTIONS,
     )
     list_select_related = ("community",)
     search_fields = ("community__name",)
@@ -83,6 +93,7 @@ class NetworkDayAdmin(AggregateAdmin):
         _masked("externals", _("external members")),
         *_columns(),
         _masked("reports", _("reports"), by="reporters"),
+        *QUESTIONS,
         _masked("cases_decided", _("cases decided")),
     )
 

@@ -5,7 +5,7 @@ id that changes with the day (readings) or the period (presences), so rows canno
 joined across days, and they are deleted by the nightly rollup once counted
 (README, "Usage observatory"). The aggregate tables hold counts only.
 
-A new indicator (questions and their answer rate, when questions land) is one more
+A new indicator (as questions and their answer rate were added) is one more
 column on `CommunityDay` / `NetworkDay` and one more entry in `rollup.COMMUNITY_METRICS`
 (a function that returns {community id: value} for a day): the rollup, the tables, the
 CSV exports and the admin pick columns from there.
@@ -113,6 +113,12 @@ class CommunityDay(models.Model):
     decision_hours = models.PositiveIntegerField(
         _("median time to decision (hours)"), null=True, blank=True
     )
+    # Questions asked that day; of them, those answered (a published comment) and
+    # resolved (an answer accepted) by the time the day was rolled up; and their askers.
+    questions = models.PositiveIntegerField(_("questions asked"), default=0)
+    questions_answered = models.PositiveIntegerField(_("questions answered"), default=0)
+    questions_resolved = models.PositiveIntegerField(_("questions resolved"), default=0)
+    askers = models.PositiveIntegerField(_("people who asked"), default=0)
     # Posts and comments by hour of the day (local time), 24 numbers.
     hours = models.JSONField(_("contributions by hour"), default=list, blank=True)
 
@@ -176,6 +182,12 @@ class NetworkDay(models.Model):
     decision_hours = models.PositiveIntegerField(
         _("median time to decision (hours)"), null=True, blank=True
     )
+    # Questions asked that day; of them, those answered (a published comment) and
+    # resolved (an answer accepted) by the time the day was rolled up; and their askers.
+    questions = models.PositiveIntegerField(_("questions asked"), default=0)
+    questions_answered = models.PositiveIntegerField(_("questions answered"), default=0)
+    questions_resolved = models.PositiveIntegerField(_("questions resolved"), default=0)
+    askers = models.PositiveIntegerField(_("people who asked"), default=0)
 
     class Meta:
         verbose_name = _("network day")

@@ -1,6 +1,6 @@
 """The nightly rollup: one day of activity into the aggregate tables.
 
-`rollup_day(day)` reads the day from the source tables (posts, comments, likes,
+`rollup_day(day)` reads the day from the source tables (posts, comments, likes, questions,
 memberships, reports, cases) and the day's readings, then writes:
 
 1. one `CommunityDay` row per community, in batches of RSE_JOB_BATCH_SIZE communities,
@@ -33,8 +33,9 @@ from django.utils.module_loading import import_string
 
 from communities.models import Community, Membership
 from moderation.models import Case, Report
-from posts.models import Comment, Like, Post
+from posts.models import Comment, Like, Post, Status
 from profiles.models import User
+from questions.models import Question
 
 from .models import (
     CommunityDay,
@@ -91,6 +92,10 @@ def _empty_community() -> dict:
         "reporters": 0,
         "cases_decided": 0,
         "decision_hours": None,
+        "questions": 0,
+        "questions_answered": 0,
+        "questions_resolved": 0,
+        "askers": 0,
         "hours": [0] * 24,
     }
 
@@ -162,6 +167,17 @@ class _Day:
             ).values_list("community_id", "created_at", "decided_at")
             if decided is not None
         ]
+        # Questions asked that day, answered (a published comment) and resolved (an
+        # answer accepted) as of now: the rollup runs the following night.
+        answered = Comment.objects.filter(post=OuterRef("post"), status=Status.PUBLISHED)
+        self.questions: list[tuple[int | None, int, bool, bool]] = [
+            (community_id, asker_id, has_answer, resolved_at is not None)
+            for community_id, asker_id, has_answer, resolved_at in Question.objects.filter(
+                post__created_at__gte=self.start, post__created_at__lt=self.end
+            )
+            .annotate(answered=Exists(answered))
+            .values_list("post__community_id", "post__author_id", "answered", "resolved_at")
+        ]
         self.readings = list(
             Reading.objects.filter(day=day).values_list(
                 "community_id", "token", "department", "site"
@@ -183,7 +199,7 @@ class _Day:
 
 
 # Each community indicator: a function of the day's rows that fills its columns. A new
-# indicator (questions, answer rate) is one more function here and its columns.
+# indicator (as `_questions`) is one more function here and its columns.
 COMMUNITY_METRICS: list[Callable[[_Day, dict[int, dict]], None]] = []
 
 
@@ -270,6 +286,26 @@ def _moderation(src: _Day, rows: dict[int, dict]) -> None:
         rows[community_id]["decision_hours"] = _median(values)
 
 
+def _question_figures(questions: Iterable[tuple[int | None, int, bool, bool]]) -> dict:
+    asked = list(questions)
+    return {
+        "questions": len(asked),
+        "questions_answered": sum(1 for q in asked if q[2]),
+        "questions_resolved": sum(1 for q in asked if q[3]),
+        "askers": len({q[1] for q in asked}),
+    }
+
+
+@community_metric
+def _questions(src: _Day, rows: dict[int, dict]) -> None:
+    by_community: dict[int, list] = defaultdict(list)
+    for question in src.questions:
+        if question[0] in rows:
+            by_community[question[0]].append(question)
+    for community_id, asked in by_community.items():
+        rows[community_id].update(_question_figures(asked))
+
+
 def _segments(src: _Day) -> dict[tuple[str, str], dict]:
     segments: dict[tuple[str, str], dict] = defaultdict(_empty_segment)
     readers: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -326,6 +362,7 @@ def _network(src: _Day) -> tuple[dict, dict[int, int]]:
         "reporters": len({r for _, r in src.reports}),
         "cases_decided": len(src.cases),
         "decision_hours": _median(decisions),
+        **_question_figures(src.questions),
     }
     return network, levels
 

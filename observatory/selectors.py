@@ -158,6 +158,10 @@ DAY_COLUMNS = [
     "reporters",
     "workforce",
     "externals",
+    "questions",
+    "questions_answered",
+    "questions_resolved",
+    "askers",
 ]
 
 
@@ -175,6 +179,7 @@ def network_dashboard(period: Period) -> dict:
         *_segment_tables(period),
         _health_table(period.end),
         _charter_table(),
+        _questions_table(period, days),
         _moderation_table(period, days),
         _externals_table(period, days),
     ]
@@ -422,6 +427,65 @@ def _charter_table() -> Table:
     return table
 
 
+def _questions_row(label: str, group: list[dict]) -> list:
+    askers = _peak(group, "askers")
+    asked = _total(group, "questions")
+    answered = _total(group, "questions_answered")
+    return [
+        label,
+        from_people(asked, askers),
+        from_people(answered, askers),
+        from_people(_total(group, "questions_resolved"), askers),
+        share(answered, asked, askers),
+    ]
+
+
+def _questions_table(period: Period, days: list[dict]) -> Table:
+    """Questions asked in each bucket, and how many of those very questions were
+    answered and resolved by the night after they were asked (README)."""
+    bounds = buckets(period)
+    title = _("Questions asked, answered and resolved")
+    table = Table(
+        "questions",
+        title,
+        [
+            _bucket_heading(period),
+            _("Questions asked"),
+            _("Questions answered"),
+            _("Questions resolved"),
+            _("Answer rate"),
+        ],
+        note=_(
+            "Answered: a published comment, resolved: an answer accepted, by the night after"
+            " the question was asked. Shown when at least %(k)s people asked on one day."
+        )
+        % {"k": threshold()},
+    )
+    groups = _by_bucket(days, bounds)
+    rows = [_questions_row(b.label, g) for b, g in zip(bounds, groups, strict=True)]
+    # The whole period is shown beside its buckets: the hidden buckets' sum could be
+    # worked out by subtraction. Unless it is nothing, one bucket shown (from at least
+    # k people) is hidden with them, the smallest.
+    hidden = [i for i, row in enumerate(rows) if row[1].hidden]
+    shown = [i for i, row in enumerate(rows) if not row[1].hidden]
+    if shown and sum(_total(groups[i], "questions") for i in hidden):
+        smallest = min(shown, key=lambda i: (rows[i][1].value, i))
+        rows[smallest] = [
+            rows[smallest][0],
+            *(Cell(c.value, hidden=True) for c in rows[smallest][1:]),
+        ]
+    table.rows = rows
+    table.chart = charts.both(
+        charts.line_chart,
+        "chart-questions",
+        title,
+        [r[0] for r in table.rows],
+        [(table.columns[i], [r[i] for r in table.rows]) for i in (1, 2, 3)],
+    )
+    table.rows.append(_questions_row(_("Whole period"), days))
+    return table
+
+
 def _moderation_table(period: Period, days: list[dict]) -> Table:
     bounds = buckets(period)
     start, end = day_bounds(period.start)[0], day_bounds(period.end)[1]
@@ -522,6 +586,10 @@ COMMUNITY_COLUMNS = [
     "first_comment_minutes",
     "requests_decided",
     "request_delay_hours",
+    "questions",
+    "questions_answered",
+    "questions_resolved",
+    "askers",
     "hours",
 ]
 
@@ -545,6 +613,7 @@ def community_dashboard(community: Community, period: Period) -> dict:
             _members_table(period, days),
             _activity_table("activity", period, days, _("Posts, comments and likes")),
             _tags_table(community, period),
+            _questions_table(period, days),
             _hours_table(days),
             _requests_table(period, days),
         ],

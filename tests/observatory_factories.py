@@ -10,7 +10,8 @@ from django.db import connection
 
 from communities.models import Membership
 from moderation.models import Case, Report
-from posts.models import Comment, Like, Post
+from posts.models import Comment, Like, Post, Status
+from questions.models import Question
 
 from .communities_factories import CommunityFactory, MembershipFactory
 from .factories import UserFactory
@@ -75,6 +76,23 @@ def generate_month(seed: int = 7, communities: int = 4, people: int = 14) -> dic
         comments.append(
             Comment.objects.create(post=post, author=rng.choice(persons), body="c", created_at=at)
         )
+    # Questions: a third of the posts; some answered (a hidden comment does not count),
+    # some with an accepted answer.
+    for post in rng.sample(posts, k=40):
+        question = Question.objects.create(post=post, title=f"Question {post.pk}?")
+        if rng.random() < 0.2:  # answered only by a comment hidden since
+            Comment.objects.create(
+                post=post,
+                author=rng.choice(persons),
+                body="h",
+                status=Status.HIDDEN,
+                created_at=post.created_at + timedelta(minutes=5),
+            )
+        answers = [c for c in comments if c.post_id == post.pk]
+        if answers and rng.random() < 0.5:
+            question.accepted_answer = rng.choice(answers)
+            question.resolved_at = question.accepted_answer.created_at + timedelta(hours=1)
+            question.save()
     for _ in range(250):
         person = rng.choice(persons)
         if rng.random() < 0.6:
@@ -157,6 +175,38 @@ def sql_day(day: date) -> dict:
         "contributors",
         window * 3,
     )
+    questions = (
+        "SELECT p.community_id, p.author_id,"
+        " EXISTS (SELECT 1 FROM posts_comment c WHERE c.post_id = p.id"
+        "  AND c.status = 'published') AS answered,"
+        " q.resolved_at IS NOT NULL AS resolved"
+        " FROM questions_question q JOIN posts_post p ON p.id = q.post_id"
+        " WHERE p.created_at >= %s AND p.created_at < %s"
+    )
+    put(
+        "SELECT community_id, COUNT(*) FROM ("  # noqa: S608
+        f"{questions}) q GROUP BY community_id",
+        "questions",
+        window,
+    )
+    put(
+        "SELECT community_id, COUNT(*) FROM ("  # noqa: S608
+        f"{questions}) q WHERE answered GROUP BY community_id",
+        "questions_answered",
+        window,
+    )
+    put(
+        "SELECT community_id, COUNT(*) FROM ("  # noqa: S608
+        f"{questions}) q WHERE resolved GROUP BY community_id",
+        "questions_resolved",
+        window,
+    )
+    put(
+        "SELECT community_id, COUNT(DISTINCT author_id) FROM ("  # noqa: S608
+        f"{questions}) q GROUP BY community_id",
+        "askers",
+        window,
+    )
     joined = "COALESCE(decided_at, created_at)"
     put(
         "SELECT community_id, COUNT(*) FROM communities_membership "  # noqa: S608
@@ -203,4 +253,24 @@ def sql_network_day(day: date) -> dict:
             [start, end] * 6,
         )
         posts, comments, likes, contributors = cursor.fetchone()
-    return {"posts": posts, "comments": comments, "likes": likes, "contributors": contributors}
+        cursor.execute(
+            "SELECT COUNT(*),"
+            " COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM posts_comment c"
+            "  WHERE c.post_id = p.id AND c.status = 'published') THEN 1 ELSE 0 END), 0),"
+            " COALESCE(SUM(CASE WHEN q.resolved_at IS NOT NULL THEN 1 ELSE 0 END), 0),"
+            " COUNT(DISTINCT p.author_id)"
+            " FROM questions_question q JOIN posts_post p ON p.id = q.post_id"
+            " WHERE p.created_at >= %s AND p.created_at < %s",
+            [start, end],
+        )
+        asked, answered, resolved, askers = cursor.fetchone()
+    return {
+        "posts": posts,
+        "comments": comments,
+        "likes": likes,
+        "contributors": contributors,
+        "questions": asked,
+        "questions_answered": answered,
+        "questions_resolved": resolved,
+        "askers": askers,
+    }

@@ -16,13 +16,17 @@ from django.core.cache import cache
 from audit.models import AuditEntry
 from communities.models import Community, Membership
 from observatory import rollup
+from observatory.admin import QUESTIONS
+from observatory.forms import Period
 from observatory.models import CommunityDay
 from observatory.privacy import Cell, complement, people
+from observatory.selectors import _questions_table
 
 from .communities_factories import CommunityFactory, MembershipFactory
 from .factories import ExternalFactory, UserFactory
 from .observatory_factories import local
 from .posts_factories import CommentFactory, PostFactory
+from .questions_factories import QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +39,11 @@ NETWORK_TABLES = [
     "sites",
     "health",
     "charter",
+    "questions",
     "moderation",
     "externals",
 ]
-COMMUNITY_TABLES = ["members", "activity", "tags", "hours", "requests"]
+COMMUNITY_TABLES = ["members", "activity", "questions", "tags", "hours", "requests"]
 
 
 @pytest.fixture(autouse=True)
@@ -219,6 +224,77 @@ def test_figures_from_fewer_than_five_people_are_hidden(client, authors, shown):
     legal = next(row for row in departments if row[0] == "Legal")
     assert legal[2] == (shown or str(authors))  # contributors on the highest day
     assert legal[3] == (shown or str(3 * authors))  # posts, comments and likes
+
+
+@pytest.mark.parametrize("askers", [4, 5])
+def test_questions_from_fewer_than_five_askers_are_hidden(client, askers):
+    with time_machine.travel(local(DAY - timedelta(days=30), 9), tick=False):
+        community = CommunityFactory()
+    manager = MembershipFactory(community=community, role=Membership.Role.MANAGER).user
+    with time_machine.travel(local(DAY, 9), tick=False):
+        helper = UserFactory()
+        questions = [
+            QuestionFactory(post=PostFactory(community=community, author=UserFactory()))
+            for _ in range(askers)
+        ]
+        # Two answered, one of them resolved; a hidden comment is no answer.
+        answers = [CommentFactory(post=q.post, author=helper) for q in questions[:2]]
+        CommentFactory(post=questions[2].post, author=helper, status="hidden")
+        questions[0].accepted_answer = answers[0]
+        questions[0].resolved_at = answers[0].created_at
+        questions[0].save()
+    with time_machine.travel(local(DAY + timedelta(days=1), 2), tick=False):
+        rollup.rollup_day(DAY)
+    row = CommunityDay.objects.get(community=community, day=DAY)
+    assert (row.questions, row.questions_answered, row.questions_resolved, row.askers) == (
+        askers,
+        2,
+        1,
+        askers,
+    )
+    rate = f"{100 * 2 / askers:.1f}"
+    expected = ["< 5"] * 4 if askers < 5 else [str(askers), "2", "1", rate]
+    client.force_login(manager)
+    rows = _csv(
+        client.get(f"/observatory/communities/{community.slug}/export/questions.csv?{PERIOD}")
+    )
+    assert rows[0][1:] == [
+        "Questions asked",
+        "Questions answered",
+        "Questions resolved",
+        "Answer rate",
+    ]
+    assert rows[1][1:] == expected  # the day
+    assert rows[2] == ["Whole period", *expected]
+    page = client.get(f"/observatory/communities/{community.slug}/?{PERIOD}").content.decode()
+    assert "Questions asked, answered and resolved" in page
+    assert (f"{rate} %" in page) == (askers >= 5)
+
+    client.force_login(UserFactory(is_superuser=True))
+    network = _csv(client.get(f"/observatory/export/questions.csv?{PERIOD}"))
+    assert network[1][1:] == expected and network[2][1:] == expected
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    detail = client.get(f"/admin/observatory/communityday/{row.pk}/change/").content.decode()
+    assert "questions answered" in detail.lower()
+    assert [show(row) for show in QUESTIONS] == expected[:3]
+
+
+def test_a_hidden_bucket_of_questions_is_not_left_alone_beside_the_period():
+    def day(n: int, asked: int, askers: int) -> dict:
+        return {
+            "day": DAY + timedelta(days=n),
+            "questions": asked,
+            "questions_answered": asked,
+            "questions_resolved": 0,
+            "askers": askers,
+        }
+
+    period = Period("custom", DAY, DAY + timedelta(days=2))
+    rows = _questions_table(period, [day(0, 3, 3), day(1, 9, 6), day(2, 12, 7)]).rows
+    assert [r[1].hidden for r in rows] == [True, True, False, False]  # 9 hidden with 3
+    assert rows[3][1].value == 24
+    rows = _questions_table(period, [day(1, 9, 6), day(2, 12, 7)]).rows
+    assert [r[1].hidden for r in rows] == [True, False, False, False]  # nothing to work out
 
 
 def test_no_person_appears_in_any_page_or_export(client):

@@ -49,6 +49,10 @@ COMPARED = [
     "members",
     "reports",
     "cases_decided",
+    "questions",
+    "questions_answered",
+    "questions_resolved",
+    "askers",
 ]
 
 
@@ -142,6 +146,10 @@ def test_a_generated_month_rolled_up_equals_a_direct_sql_computation():
         for column, value in sql_network_day(day).items():
             assert getattr(network, column) == value, (day, column)
     assert nonzero > 500  # the month is not empty
+    asked = CommunityDay.objects.filter(community_id__in=ids).values_list(
+        "questions", "questions_answered", "questions_resolved"
+    )
+    assert all(sum(column) > 0 for column in zip(*asked, strict=True))  # questions too
     assert RollupDay.objects.filter(finished_at__isnull=False).count() == MONTH_DAYS
 
 
