@@ -4,8 +4,10 @@ It owns everything it breaks: a private PostgreSQL cluster and a private Redis (
 own ports, in a temporary directory), gunicorn with several workers, a Celery worker and
 beat, and an SMTP sink (aiosmtpd) that can answer errors. On the generated company it
 runs signed-in people reading (home, communities, posts, search, notifications) and
-writing (posts that @mention colleagues, comments, likes), each write carrying a marker
-the load generator made, while a schedule injects faults:
+writing (posts that @mention colleagues, comments, likes, reports of a post, joins of a
+free community or requests to join an open one), each write carrying a marker the load
+generator made (or, for likes and joins, a pair it recorded), while a schedule injects
+faults:
 
   PostgreSQL stopped then started · Redis stopped (60 s) then started · the Celery
   worker SIGKILLed then started · the SMTP server answering 451 for a while · one
@@ -147,6 +149,8 @@ class Stack:
             RSE_LOGIN_FAILED_PER_ACCOUNT_AND_ADDRESS="1000/m",
             RSE_LOGIN_FAILED_PER_ADDRESS="1000/m",
             RSE_LOGIN_FAILED_PER_ACCOUNT="1000/m",
+            # Nor quiet hours: a run in the evening would hold every e-mail till morning.
+            RSE_QUIET_HOURS_DEFAULT="false",
             # The outbox sweep every minute, for e-mails a minute old.
             NOTIFICATIONS_EMAIL_SWEEP_MINUTES="1",
             NOTIFICATIONS_EMAIL_SWEEP_GRACE_MINUTES="1",
@@ -283,12 +287,23 @@ class Load:
     cast: dict
     seed: int
     samples: list[Sample] = field(default_factory=list)
-    writes: dict = field(default_factory=lambda: {"post": [], "comment": [], "like": []})
+    writes: dict = field(
+        default_factory=lambda: {"post": [], "comment": [], "like": [], "report": [], "join": []}
+    )
     lock: threading.Lock = field(default_factory=threading.Lock)
     stop: threading.Event = field(default_factory=threading.Event)
 
     READS = (("home", 30), ("community", 15), ("post", 20), ("search", 8), ("notifications", 7))
-    WRITES = (("write_post", 7), ("write_comment", 8), ("write_like", 5))
+    WRITES = (
+        ("write_post", 7),
+        ("write_comment", 8),
+        ("write_like", 5),
+        ("write_report", 1),
+        ("write_join", 1),
+    )
+    # A refusal (the form again, 403, 404) drops a report or join target; a failure
+    # (503 during a fault, a reset, a timeout) keeps it for a later try.
+    REFUSED = (400, 403, 404)
 
     def _record(self, op: str, started: float, status: int) -> None:
         with self.lock:
@@ -321,6 +336,8 @@ class Load:
             except (RuntimeError, OSError):
                 time.sleep(1)
         ops, weights = zip(*(self.READS + self.WRITES), strict=True)
+        to_report = list(self.cast["reports"].get(str(me["id"]), []))
+        to_join = [list(entry) for entry in self.cast["joins"].get(str(me["id"]), [])]
         while not self.stop.is_set():
             op = rng.choices(ops, weights)[0]
             slug = rng.choice(me["communities"])
@@ -355,6 +372,27 @@ class Load:
                 if self._call(browser, op, "POST", path, {"liked": "1"}) == 302:
                     with self.lock:
                         self.writes["like"].append([me["id"], post_id])
+            elif op == "write_report" and to_report and self.cast["reasons"]:
+                marker = f"soak-report-{uuid.uuid4().hex}"
+                path = f"/moderation/report/post/{to_report[0]}/"
+                data = {"reason": rng.choice(self.cast["reasons"]), "note": marker}
+                status = self._call(browser, op, "POST", path, data)
+                if status == 302:
+                    with self.lock:
+                        self.writes["report"].append(marker)
+                if status == 302 or status in self.REFUSED:
+                    to_report.pop(0)
+            elif op == "write_join" and to_join:
+                target, expected = to_join[0]
+                asking = expected == "requested"
+                path = f"/communities/{target}/{'request' if asking else 'join'}/"
+                data = {"message": f"soak-join-{uuid.uuid4().hex}"} if asking else {}
+                status = self._call(browser, op, "POST", path, data)
+                if status == 302:
+                    with self.lock:
+                        self.writes["join"].append([me["id"], target, expected])
+                if status == 302 or status in self.REFUSED:
+                    to_join.pop(0)
             time.sleep(rng.uniform(0.2, 0.8))  # think time
 
 
@@ -456,6 +494,11 @@ def run(args) -> dict:
         cast = stack.query({"ask": "cast", "people": args.people})
         if not cast["people"]:
             raise SystemExit("the generated company has nobody who may post")
+        log(
+            f"cast: {len(cast['people'])} people, "
+            f"{sum(map(len, cast['reports'].values()))} posts to report, "
+            f"{sum(map(len, cast['joins'].values()))} communities to join or ask to join"
+        )
         stack.start_web()
         stack.start_worker()
         stack.start_beat()
@@ -528,6 +571,7 @@ def run(args) -> dict:
             "writes": {
                 kind: {
                     "acknowledged": w["acknowledged"],
+                    "found": w["found"],
                     "lost": len(w["lost"]),
                     "duplicated": len(w["duplicated"]),
                 }

@@ -183,3 +183,41 @@ def test_the_questions_tab_of_the_largest_community_is_served(company, client):
     assert response.status_code == 200
     assert "who knows how?" in response.content.decode()
     assert "Resolved" in response.content.decode()
+
+
+def test_the_soak_reports_and_joins_are_allowed_and_accounted(company, client):
+    """The soak's cast gives each person posts they may report (one reporter a post,
+    none the mix reads) and communities they may join or ask to join; the real forms
+    accept them, and the accounting finds what was acknowledged and only that."""
+    from django.utils import timezone
+
+    from bench.soak_queries import account, cast
+
+    since = timezone.now().isoformat()
+    soak = cast(4)
+    reported = [pk for pks in soak["reports"].values() for pk in pks]
+    read = {pk for pks in soak["posts"].values() for pk in pks}
+    assert reported and len(reported) == len(set(reported)) and not read & set(reported)
+    assert soak["reasons"] and any(soak["joins"].values())
+    person = next(p for p in soak["people"] if soak["joins"][str(p["id"])])
+    client.force_login(User.objects.get(pk=person["id"]))
+    post_id = soak["reports"][str(person["id"])][0]
+    note = {"reason": soak["reasons"][0], "note": "soak-report-test"}
+    assert client.post(f"/moderation/report/post/{post_id}/", note).status_code == 302
+    slug, status = soak["joins"][str(person["id"])][0]
+    action = "request" if status == Membership.Status.REQUESTED else "join"
+    assert client.post(f"/communities/{slug}/{action}/").status_code == 302
+
+    writes = {
+        "report": ["soak-report-test", "soak-report-never-sent"],
+        "join": [[person["id"], slug, status], [person["id"], slug, "banned"]],
+    }
+    result = account(writes, since)["writes"]
+    assert result["report"] == {
+        "acknowledged": 2,
+        "found": 1,
+        "lost": ["soak-report-never-sent"],
+        "duplicated": [],
+    }
+    assert result["join"]["found"] == 1
+    assert result["join"]["lost"] == [[person["id"], slug, "banned"]]
