@@ -28,6 +28,7 @@ from notifications import hooks
 from notifications import selectors as notification_selectors
 from notifications.models import Kind, Notification
 from notifications.rendering import as_text, render_notification
+from notifications.services import BROKER_ERRORS
 
 from .models import PushLog, PushSettings, PushSubscription
 
@@ -110,9 +111,13 @@ def subscription_revoke(*, actor, subscription: PushSubscription) -> None:
 
 
 def _schedule(notification_id: int) -> None:
+    """After the commit; a broker that is down skips the push (logged), not the write."""
     from .tasks import push_notification
 
-    push_notification.delay(notification_id)
+    try:
+        push_notification.delay(notification_id)
+    except BROKER_ERRORS as exc:
+        logger.warning("Push of notification %s not sent (broker down): %s", notification_id, exc)
 
 
 def wanted_ids(user_ids: list[int], kind: str) -> set[int]:

@@ -8,6 +8,7 @@ removed between the post and the batch gets nothing), and again by the notificat
 selectors when anything is shown, counted, e-mailed or pushed.
 """
 
+import logging
 from functools import partial
 
 from django.conf import settings
@@ -27,11 +28,14 @@ from notifications.models import (
     Notification,
     NotificationPreference,
 )
+from notifications.services import BROKER_ERRORS
 from notifications.tasks import send_notification_email
 from posts.models import Post
 
 from . import push, selectors
 from .models import CommunityAlert, Fanout, Level, TagAlert
+
+logger = logging.getLogger(__name__)
 
 # Levels ------------------------------------------------------------------------------
 
@@ -78,9 +82,14 @@ def alert_levels_update(*, actor, communities: dict[int, str], tags: dict[int, s
 
 
 def _schedule_fanout(post_id: int, kind: str) -> None:
+    """After the commit. A broker that is down must not turn the published post into an
+    error page: the fan-out is then skipped and logged (README, "Alerts": limits)."""
     from .tasks import fan_out
 
-    fan_out.delay(post_id, kind)
+    try:
+        fan_out.delay(post_id, kind)
+    except BROKER_ERRORS as exc:
+        logger.warning("Alerts of post %s not sent, the broker is down: %s", post_id, exc)
 
 
 def fanout_schedule(*, post: Post, kind: str = Kind.NEW_POST) -> None:

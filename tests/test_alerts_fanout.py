@@ -189,3 +189,22 @@ def test_no_level_for_a_community_one_may_not_read():
         alerts.community_level_set(actor=UserFactory(), community=community, level=Level.ALL)
     assert not CommunityAlert.objects.exists()
     assert MembershipFactory  # factories in use
+
+
+def test_a_broker_down_does_not_fail_the_published_post(
+    django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    """Redis gone: the post is published and the request succeeds; the alerts of that
+    post are skipped and logged (README, "Alerts": limits)."""
+    from kombu.exceptions import OperationalError
+
+    from alerts import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr(tasks.fan_out, "delay", broker_down)
+    community, _manager, people = community_with(members=2)
+    post = publish(people[0], community, capture=django_capture_on_commit_callbacks)
+    assert post.pk and not alerted()
+    assert "broker is down" in caplog.text
