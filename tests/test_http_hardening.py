@@ -92,7 +92,8 @@ INLINE_STYLE = re.compile(r"<style\b|\sstyle=\"|\son[a-z]+=\"")
 def project_templates():
     for directory in engines["django"].template_dirs:
         directory = Path(directory)
-        if ROOT in directory.parents and ".venv" not in directory.parts:
+        # Ours only: not the installed packages (of .venv, .venv313 or any other).
+        if ROOT in directory.parents and "site-packages" not in directory.parts:
             yield from directory.rglob("*.html")
 
 
