@@ -23,7 +23,7 @@ from webhooks import services
 from webhooks.models import Attempt, Delivery, Event, Hook
 
 from . import webhook_receiver
-from .communities_factories import CommunityFactory, MembershipFactory
+from .communities_factories import MembershipFactory
 from .factories import UserFactory
 from .moderation_factories import make_cast, reason, reported_post
 
