@@ -108,7 +108,7 @@ def resolve(target: Target) -> list[Address]:
     if literal is not None:
         return [literal]
     infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
-    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 
 def vetted_address(target: Target) -> Address:

@@ -35,7 +35,15 @@ class HookAdminForm(forms.ModelForm):
 class AttemptInline(admin.TabularInline):
     model = Attempt
     fields = ["number", "at", "outcome", "status_code", "duration_ms", "error", "response_excerpt"]
-    readonly_fields = fields
+    readonly_fields = [
+        "number",
+        "at",
+        "outcome",
+        "status_code",
+        "duration_ms",
+        "error",
+        "response_excerpt",
+    ]
     extra = 0
     can_delete = False
     max_num = 0

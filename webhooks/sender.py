@@ -32,13 +32,14 @@ class _PinnedHTTP(http.client.HTTPConnection):
 class _PinnedHTTPS(http.client.HTTPSConnection):
     """TLS to the checked address, with the certificate checked against the host name."""
 
-    def __init__(self, address: Address, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, address: Address, *args, context: ssl.SSLContext, **kwargs):
+        super().__init__(*args, context=context, **kwargs)
         self._address = str(address)
+        self._tls = context
 
     def connect(self) -> None:
         sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
 
 
 def post(target: Target, address: Address, body: bytes, headers: dict[str, str]) -> Response:

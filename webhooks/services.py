@@ -346,10 +346,10 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> str | 
             log(outcome=Attempt.Outcome.SUCCEEDED, **entry)
             Hook.objects.filter(pk=hook.pk).update(consecutive_failures=0)
         return Attempt.Outcome.SUCCEEDED
-    error = response.error or _("The receiver answered %(status)s.") % {"status": response.status}
+    problem = response.error or _("The receiver answered %(status)s.") % {"status": response.status}
     if response.status is not None and not _retryable(response):
-        return _failed(delivery, now, log, error=error, final=True, **entry)
-    return _failed(delivery, now, log, error=error, **entry)
+        return _failed(delivery, now, log, error=problem, final=True, **entry)
+    return _failed(delivery, now, log, error=problem, **entry)
 
 
 def _failed(
