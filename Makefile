@@ -55,7 +55,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/mypy core access rse profiles audit charter communities posts notifications moderation consultation questions events ideas alerts lifecycle search identity directory privacy observatory api bench
+	$(BIN)/mypy core access rse profiles audit charter communities posts notifications moderation consultation questions events ideas alerts lifecycle search identity directory privacy observatory api webhooks bench
 
 # Known vulnerabilities in the pinned dependencies (pip-audit reads constraints.txt; it
 # needs PyPI's JSON API, or OSV with AUDIT_ARGS="-s osv"; README, "Security").

@@ -132,6 +132,12 @@ ACTIONS = {
     "api.token_revoked": _("API token revoked"),
     "api.feed_token_created": _("Feed address created"),
     "api.feed_token_revoked": _("Feed address revoked"),
+    # Webhooks (webhooks/): a community's hooks.
+    "webhook.created": _("Webhook registered"),
+    "webhook.updated": _("Webhook changed"),
+    "webhook.deleted": _("Webhook deleted"),
+    "webhook.secret_rotated": _("Webhook secret renewed"),
+    "webhook.disabled": _("Webhook switched off after repeated failures"),
     # The audit trail itself.
     "audit.exported": _("Audit entries exported"),
     "audit.purged": _("Expired audit entries purged"),

@@ -23,6 +23,7 @@ from charter.permissions import ensure_charter_accepted
 from core.notices import notify
 from profiles.models import User
 
+from .events import member_joined
 from .models import Community, ExternalInvitation, Membership
 from .services import (
     REOPENABLE,
@@ -259,7 +260,8 @@ def invitation_accept(*, actor: User, community: Community, request=None) -> Mem
             "membership.invitation_accepted", actor=actor, membership=membership, request=request
         )
         record_activity(community)
-    membership.refresh_from_db()
+        membership.refresh_from_db()
+        member_joined.send(sender=Membership, membership=membership)
     return membership
 
 

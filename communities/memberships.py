@@ -16,6 +16,7 @@ from charter.permissions import ensure_charter_accepted
 from core.notices import notify
 from profiles.models import User
 
+from .events import member_joined, member_left
 from .models import Community, Membership
 from .selectors import managers_of
 from .services import (
@@ -66,6 +67,7 @@ def membership_join(*, actor: User, community: Community, request=None) -> Membe
         _count(community, +1)
         _record("membership.joined", actor=actor, membership=membership, request=request)
         record_activity(community)
+        member_joined.send(sender=Membership, membership=membership)
     return membership
 
 
@@ -135,7 +137,8 @@ def membership_approve(*, actor: User, membership: Membership, request=None) -> 
         _record("membership.approved", actor=actor, membership=membership, request=request)
         notify(recipient=membership.user, kind="request_approved", actor=actor, community=community)
         record_activity(community)
-    membership.refresh_from_db()
+        membership.refresh_from_db()
+        member_joined.send(sender=Membership, membership=membership)
     return membership
 
 
@@ -187,7 +190,8 @@ def _end_active(
         _grant_role(actor=actor, membership=membership, role=R.MEMBER, request=request)
         _record(action, actor=actor, membership=membership, request=request, reason=reason)
         record_activity(community)
-    membership.refresh_from_db()
+        membership.refresh_from_db()
+        member_left.send(sender=Membership, membership=membership)
     return membership
 
 

@@ -42,6 +42,7 @@ from .common import (
     section_data,
     severity_of,
 )
+from .events import case_decided
 from .models import Case, Decision, Report
 from .sanctions import apply_sanction, end_expired_mutes, sanction_create
 from .selectors import communities_managed_by, communities_moderated_by
@@ -316,6 +317,7 @@ def case_decide(
                 request=request,
             )
         _notify_decision(case=case, decision=decision, item=item)
+        case_decided.send(sender=Case, case=case, decision=decision)
     return decision
 
 

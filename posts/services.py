@@ -30,7 +30,7 @@ from core.notices import notify
 from profiles.models import User
 
 from . import ratelimits
-from .events import post_published
+from .events import comment_added, post_published
 from .models import (
     Attachment,
     Comment,
@@ -306,6 +306,7 @@ def comment_create(*, actor: User, post: Post, body: str, parent: Comment | None
                     data={"event": event},
                 )
         _mention(actor=actor, post=post, comment=comment, body=body, already=set())
+        comment_added.send(sender=Comment, comment=comment)
     return comment
 
 

@@ -327,6 +327,26 @@ ENTRIES: tuple[Processing, ...] = (
         _("Legitimate interest; the person's own choice (they create and revoke them)."),
     ),
     Processing(
+        "webhooks",
+        _("Webhooks of communities"),
+        ("webhooks.hook",),
+        _(
+            "Telling the company's applications of a community's events, for the manager "
+            "who registered the hook; the delivery log holds ids and links, and text only "
+            "the owner may read."
+        ),
+        _("The community's managers; administrators (never the secret after creation)."),
+        _days(
+            "RSE_WEBHOOKS_LOG_DAYS",
+            _(
+                "The hook until it is deleted (or its owner's account is erased); its "
+                "delivery log %(days)s days (%(setting)s)."
+            ),
+        ),
+        "",
+        _("Legitimate interest of the company (integration with its own tools)."),
+    ),
+    Processing(
         "audit",
         _("Audit trail and the administration log"),
         ("audit.auditentry", "admin.logentry"),

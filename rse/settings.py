@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "alerts",
     "observatory",
     "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +233,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The outbox of immediate e-mails: those whose task could not be published (Redis
     # down) or failed for good are sent by this sweep (notifications.services).
+    # Webhooks: retries whose backoff has elapsed (and deliveries whose first task was
+    # lost with the broker); the delivery log's retention.
+    "webhooks-deliveries-due": {
+        "task": "webhooks.tasks.deliveries_due",
+        "schedule": 60,
+    },
+    "webhooks-deliveries-purge": {
+        "task": "webhooks.tasks.deliveries_purge",
+        "schedule": crontab(minute=40, hour=3),
+    },
     "notifications-email-sweep": {
         "task": "notifications.tasks.send_pending_emails",
         "schedule": env_int("NOTIFICATIONS_EMAIL_SWEEP_MINUTES", 5) * 60,
@@ -711,6 +722,24 @@ RSE_PUSH_INSECURE_HOSTS = env_list("RSE_PUSH_INSECURE_HOSTS", [])
 RSE_PUSH_TTL_SECONDS = env_int("RSE_PUSH_TTL_SECONDS", 24 * 3600)
 # Changes the service worker's cache name: browsers fetch the application shell anew.
 RSE_APP_VERSION = env_str("RSE_APP_VERSION", "1")
+
+# Webhooks (webhooks/): https only; http to 127.0.0.1/localhost only with
+# RSE_WEBHOOKS_ALLOW_HTTP_LOCALHOST (tests, development). Private, loopback, link-local
+# and reserved addresses are refused, except the networks of
+# RSE_WEBHOOKS_ALLOWED_NETWORKS (CIDR list: an intranet receiver the company trusts).
+# Each attempt waits RSE_WEBHOOKS_TIMEOUT_SECONDS at most and reads at most
+# RSE_WEBHOOKS_MAX_RESPONSE_BYTES of the answer; a failed one is retried after
+# RSE_WEBHOOKS_BACKOFF_SECONDS, doubled each time, RSE_WEBHOOKS_MAX_ATTEMPTS attempts in
+# all; a hook is switched off after RSE_WEBHOOKS_DISABLE_AFTER failed deliveries in a
+# row. The delivery log is kept RSE_WEBHOOKS_LOG_DAYS.
+RSE_WEBHOOKS_ALLOW_HTTP_LOCALHOST = env_bool("RSE_WEBHOOKS_ALLOW_HTTP_LOCALHOST", False)
+RSE_WEBHOOKS_ALLOWED_NETWORKS = env_list("RSE_WEBHOOKS_ALLOWED_NETWORKS", [])
+RSE_WEBHOOKS_TIMEOUT_SECONDS = env_int("RSE_WEBHOOKS_TIMEOUT_SECONDS", 5)
+RSE_WEBHOOKS_MAX_RESPONSE_BYTES = env_int("RSE_WEBHOOKS_MAX_RESPONSE_BYTES", 64 * 1024)
+RSE_WEBHOOKS_BACKOFF_SECONDS = env_int("RSE_WEBHOOKS_BACKOFF_SECONDS", 60)
+RSE_WEBHOOKS_MAX_ATTEMPTS = env_int("RSE_WEBHOOKS_MAX_ATTEMPTS", 6)
+RSE_WEBHOOKS_DISABLE_AFTER = env_int("RSE_WEBHOOKS_DISABLE_AFTER", 5)
+RSE_WEBHOOKS_LOG_DAYS = env_int("RSE_WEBHOOKS_LOG_DAYS", 30)
 
 # Moderation: a claim on a case lapses after this many minutes; mutes last at most
 # this many days; this many warnings within this many days suggest a mute.

@@ -69,6 +69,7 @@ urlpatterns = [
         ),
     ),
     path("", include("questions.urls")),
+    path("", include("webhooks.urls")),
     path("events/", include("events.urls")),
     path("", include("ideas.urls")),
     path("", include("posts.urls")),

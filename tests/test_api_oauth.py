@@ -153,3 +153,87 @@ def test_client_credentials_do_not_act_as_a_person(admin_user):
     response = ApiClient(token.json()["access_token"]).get("/api/v1/me/")
     assert is_problem(response, 401)
     assert "client credentials" in response.json()["detail"]
+
+
+def _tokens(client: Client, app: Application, scope="read write") -> dict:
+    """An access and a refresh token through the PKCE flow."""
+    verifier, challenge = _pkce()
+    _page, params = _authorize(client, app, challenge, scope=scope)
+    allowed = client.post("/api/v1/oauth/authorize/", {**params, "allow": "Authorize"})
+    code = parse_qs(urlsplit(allowed["Location"]).query)["code"][0]
+    answer = Client().post(
+        "/api/v1/oauth/token/",
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT,
+            "client_id": app.client_id,
+            "code_verifier": verifier,
+        },
+    )
+    assert answer.status_code == 200, answer.content
+    return answer.json()
+
+
+def _refresh(app: Application, refresh_token: str, **extra):
+    return Client().post(
+        "/api/v1/oauth/token/",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": app.client_id,
+            **extra,
+        },
+    )
+
+
+def test_a_refresh_token_gives_a_new_pair_once_and_a_replay_revokes_the_family(
+    client, employee, mobile_app
+):
+    client.force_login(employee)
+    first = _tokens(client, mobile_app)
+    assert first["refresh_token"]
+    renewed = _refresh(mobile_app, first["refresh_token"])
+    assert renewed.status_code == 200, renewed.content
+    second = renewed.json()
+    # Rotation: a new access token and a new refresh token; the old access token is gone.
+    assert second["access_token"] != first["access_token"]
+    assert second["refresh_token"] != first["refresh_token"]
+    assert ApiClient(second["access_token"]).get("/api/v1/me/").status_code == 200
+    assert is_problem(ApiClient(first["access_token"]).get("/api/v1/me/"), 401)
+    # The old refresh token used again (stolen and replayed): refused, and the whole
+    # family is revoked (RFC 9700 §4.14.2): the new pair stops working too.
+    replay = _refresh(mobile_app, first["refresh_token"])
+    assert replay.status_code == 400
+    assert replay.json()["error"] == "invalid_grant"
+    assert is_problem(ApiClient(second["access_token"]).get("/api/v1/me/"), 401)
+    assert _refresh(mobile_app, second["refresh_token"]).status_code == 400
+
+
+def test_a_refresh_may_narrow_the_scopes_but_never_widen_them(client, employee, mobile_app):
+    client.force_login(employee)
+    tokens = _tokens(client, mobile_app, scope="read")
+    wider = _refresh(mobile_app, tokens["refresh_token"], scope="read write")
+    assert wider.status_code == 400 and wider.json()["error"] == "invalid_scope"
+    tokens = _tokens(client, mobile_app, scope="read write")
+    narrower = _refresh(mobile_app, tokens["refresh_token"], scope="read")
+    assert narrower.status_code == 200, narrower.content
+    api = ApiClient(narrower.json()["access_token"])
+    assert api.get("/api/v1/me/").json()["scopes"] == ["read"]
+
+
+def test_a_refresh_token_of_another_application_is_refused(
+    client, employee, mobile_app, admin_user
+):
+    client.force_login(employee)
+    tokens = _tokens(client, mobile_app)
+    other = Application.objects.create(
+        name="Other app",
+        user=admin_user,
+        client_type=Application.CLIENT_PUBLIC,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris=REDIRECT,
+        algorithm="",
+    )
+    stolen = _refresh(other, tokens["refresh_token"])
+    assert stolen.status_code == 400 and stolen.json()["error"] == "invalid_grant"

@@ -45,6 +45,7 @@ from privacy.models import DataExport
 from profiles import services as people
 from profiles.models import Endorsement, Follow, Profile, Skill, UserSkill
 from questions.models import AnswerStanding, AnswerWillingness, Question, QuestionOffer
+from webhooks.models import Hook
 
 from .communities_factories import CommunityFactory, MembershipFactory
 from .consultation_factories import consultation_on, draft_of
@@ -142,6 +143,15 @@ def heavy():
     _questions_events_ideas_alerts(user, cast, closed, hidden, post, others)
     api_services.token_create(actor=user, name="Intranet widget", scopes=["read"], days=30)
     api_services.feed_token_reset(actor=user)
+    # A webhook the person registered (as a manager elsewhere): the row only, its
+    # secret never in the archive.
+    Hook.objects.create(
+        community=cast.other,
+        owner=user,
+        url="https://93.184.215.14/hooks",
+        events=["post.published"],
+        secret="whsec_never-in-the-archive",
+    )
     return user
 
 
@@ -366,6 +376,14 @@ def check_api_tokens(user, rows, archive):
     dumped = json.dumps(rows, default=str)
     for t in held:
         assert t.token_hash not in dumped and t.token_hint not in dumped
+
+
+def check_webhooks(user, rows, archive):
+    held = Hook.objects.filter(owner=user).select_related("community")
+    assert [(r["community"], r["url"], r["events"]) for r in rows] == [
+        (h.community.slug, h.url, h.events) for h in held
+    ]
+    assert len(rows) == 1 and "whsec_" not in json.dumps(rows, default=str)
 
 
 def check_events(user, rows, archive):
