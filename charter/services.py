@@ -79,7 +79,7 @@ def _ensure_publishable(version: CharterVersion, *, requires_reacceptance: bool 
                     _("Section %(number)s needs its title and text in French and in English.")
                     % {"number": section.number}
                 )
-            else:
+            elif section.variant is not None:
                 errors.append(
                     _(
                         "Section %(number)s of variant “%(name)s” needs its title and text "

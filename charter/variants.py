@@ -136,13 +136,14 @@ def variant_problems(version: CharterVersion, *, check_population: bool = True) 
                 % {"name": variant.name, "population": variant.population}
             )
     for section in version.sections.filter(variant__isnull=False).select_related("variant"):
+        variant_name = section.variant.name if section.variant else ""
         if section.replaces and section.number not in common:
             errors.append(
                 _(
                     "Section %(number)s of variant “%(name)s” replaces a common section "
                     "that does not exist."
                 )
-                % {"number": section.number, "name": section.variant.name}
+                % {"number": section.number, "name": variant_name}
             )
         elif not section.replaces and section.number in common:
             errors.append(
@@ -150,6 +151,6 @@ def variant_problems(version: CharterVersion, *, check_population: bool = True) 
                     "Section %(number)s of variant “%(name)s” has the number of a common "
                     "section: tick “replaces the common section” or give it a new number."
                 )
-                % {"number": section.number, "name": section.variant.name}
+                % {"number": section.number, "name": variant_name}
             )
     return errors

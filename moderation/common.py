@@ -58,7 +58,7 @@ def section_data(section: CharterSection | None) -> dict:
         "section_title_en": section.title_en,
         "section_title_fr": section.title_fr,
     }
-    if section.variant_id is not None:  # the author's variant (country, legal entity)
+    if section.variant is not None:  # the author's variant (country, legal entity)
         data["section_variant_en"] = section.variant.name_en
         data["section_variant_fr"] = section.variant.name_fr
     return data
