@@ -158,7 +158,12 @@ class CharterVersionAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                accepted=Count("acceptances", filter=Q(acceptances__user__is_active=True)),
+                # People, not acceptances: one who moved accepted two variants.
+                accepted=Count(
+                    "acceptances__user",
+                    filter=Q(acceptances__user__is_active=True),
+                    distinct=True,
+                ),
                 active_people=Value(active),
             )
         )
@@ -330,7 +335,9 @@ class CharterAcceptanceAdmin(ReadOnlyAdmin):
         version = current_version()
         extra_context = extra_context or {}
         if version is not None:
-            accepted = version.acceptances.filter(user__is_active=True).count()
+            accepted = (
+                version.acceptances.filter(user__is_active=True).values("user").distinct().count()
+            )
             active = get_user_model().objects.filter(is_active=True).count()
             extra_context["title"] = ngettext(
                 "Acceptances — current version %(number)s: %(accepted)s of %(active)s "

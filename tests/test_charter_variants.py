@@ -540,3 +540,21 @@ def test_single_sign_on_maps_country_codes_only():
 
     assert map_attributes({"country": "fr", "legal_entity": "ACME SAS"})["country"] == "FR"
     assert "country" not in map_attributes({"country": "France"})
+
+
+def test_a_csv_import_gives_country_and_legal_entity(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from profiles.models import User
+
+    url = reverse("admin:directory_syncrun_import_csv")
+    content = (
+        "username,email,first_name,last_name,country,legal_entity\n"
+        "hmeier,hans@example.com,Hans,Meier,de,ACME GmbH\n"
+    )
+    upload = SimpleUploadedFile("people.csv", content.encode(), content_type="text/csv")
+    preview = admin_client.post(url, {"file": upload})
+    admin_client.post(url, {"apply": "1", "digest": preview.context["digest"]})
+
+    hans = User.objects.get(username="hmeier")
+    assert (hans.country, hans.legal_entity) == ("DE", "ACME GmbH")
