@@ -262,6 +262,9 @@ class CharterSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField()
     url = serializers.CharField()
     accepted = serializers.BooleanField()
+    variant = serializers.CharField(
+        allow_null=True, help_text="The variant (country or legal entity) one reads, if any."
+    )
     sections = CharterSectionSerializer(many=True)
 
 

@@ -51,6 +51,10 @@ ACTIONS = {
     "charter.published": _("Charter version published"),
     "charter.accepted": _("Charter accepted"),
     "charter.approved": _("Charter draft approved (sign-off)"),
+    "charter.variant_added": _("Charter variant added to a draft"),
+    "charter.variant_changed": _("Charter variant changed"),
+    "charter.variant_removed": _("Charter variant removed from a draft"),
+    "charter.variant_sections_changed": _("Sections of a charter variant changed"),
     # Consultation on charter drafts (consultation/).
     "consultation.opened": _("Consultation on a charter draft opened"),
     "consultation.closed": _("Consultation on a charter draft closed"),

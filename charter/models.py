@@ -69,12 +69,82 @@ class CharterVersion(models.Model):
         return _in_language(self.summary_fr, self.summary_en)
 
 
+class CharterVariant(models.Model):
+    """A local variant of a version (a country, a legal entity, or both): it shares the
+    version's common sections and overrides or adds its own. A person is held to the
+    most specific variant whose population they belong to (charter.variants)."""
+
+    version = models.ForeignKey(
+        CharterVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="variants"
+    )
+    name_fr = models.CharField(_("name (French)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        help_text=_("ISO 3166 code of two letters (FR, DE…); empty: any country."),
+    )
+    legal_entity = models.CharField(
+        _("legal entity"),
+        max_length=150,
+        blank=True,
+        help_text=_("As written in the directory; empty: any legal entity."),
+    )
+
+    class Meta:
+        verbose_name = _("charter variant")
+        verbose_name_plural = _("charter variants")
+        ordering = ["version", "name_en", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(models.Q(country="") & models.Q(legal_entity="")),
+                name="charter_variant_has_population",
+            ),
+            models.UniqueConstraint(
+                fields=["version", "country", "legal_entity"],
+                name="charter_variant_population_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version.number} — {self.name}"
+
+    @property
+    def name(self) -> str:
+        return _in_language(self.name_fr, self.name_en)
+
+    @property
+    def population(self) -> str:
+        return " · ".join(part for part in (self.country, self.legal_entity) if part)
+
+
 class CharterSection(models.Model):
     """A numbered section ("4" or "4.3"), in both languages. Sections marked as report
-    reasons are what moderation cites when a content item breaks a rule."""
+    reasons are what moderation cites when a content item breaks a rule.
+
+    A section with a variant belongs to that variant only: it replaces the common
+    section of the same number (`replaces`), or adds a local one."""
 
     version = models.ForeignKey(
         CharterVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="sections"
+    )
+    variant = models.ForeignKey(
+        CharterVariant,
+        verbose_name=_("variant"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        help_text=_("Empty: a common section, shown to everyone."),
+    )
+    replaces = models.BooleanField(
+        _("replaces the common section"),
+        default=False,
+        help_text=_(
+            "For a variant's section: it takes the place of the common section of the same "
+            "number. Otherwise it is added."
+        ),
     )
     number = models.CharField(
         _("number"), max_length=10, help_text=_('"4" for a section, "4.3" for a subsection.')
@@ -98,7 +168,18 @@ class CharterSection(models.Model):
         ordering = ["version", "position", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["version", "number"], name="charter_section_number_unique"
+                fields=["version", "number"],
+                condition=models.Q(variant__isnull=True),
+                name="charter_section_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["variant", "number"],
+                condition=models.Q(variant__isnull=False),
+                name="charter_variant_section_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(variant__isnull=False) | models.Q(replaces=False),
+                name="charter_section_only_variants_replace",
             ),
         ]
 
@@ -137,6 +218,15 @@ class CharterAcceptance(models.Model):
         on_delete=models.PROTECT,
         related_name="acceptances",
     )
+    variant = models.ForeignKey(
+        CharterVariant,
+        verbose_name=_("variant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="acceptances",
+        help_text=_("The variant that applied to the person; empty: the common text."),
+    )
     accepted_at = models.DateTimeField(_("accepted at"), auto_now_add=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     user_agent = models.CharField(_("client"), max_length=255, blank=True)
@@ -147,7 +237,14 @@ class CharterAcceptance(models.Model):
         ordering = ["-accepted_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "version"], name="charter_accepted_once_per_version"
+                fields=["user", "version"],
+                condition=models.Q(variant__isnull=True),
+                name="charter_accepted_once_per_version",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "version", "variant"],
+                condition=models.Q(variant__isnull=False),
+                name="charter_accepted_once_per_variant",
             ),
         ]
 

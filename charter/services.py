@@ -11,7 +11,8 @@ from audit import services as audit
 from core import requestmeta
 
 from . import content, hooks
-from .models import CharterAcceptance, CharterSection, CharterVersion
+from . import variants as charter_variants
+from .models import CharterAcceptance, CharterSection, CharterVariant, CharterVersion
 from .selectors import current_version
 from .signoff import signoff_missing
 
@@ -67,16 +68,26 @@ def _ensure_publishable(version: CharterVersion, *, requires_reacceptance: bool 
         errors.append(_("Say what changed, in French and in English (summary of changes)."))
     if not (version.title_fr.strip() and version.title_en.strip()):
         errors.append(_("The title is needed in French and in English."))
-    sections = list(version.sections.all())
-    if not sections:
+    sections = list(version.sections.select_related("variant"))
+    if not any(section.variant_id is None for section in sections):
         errors.append(_("A charter needs at least one section."))
     for section in sections:
         fields = (section.title_fr, section.title_en, section.body_fr, section.body_en)
         if not all(value.strip() for value in fields):
-            errors.append(
-                _("Section %(number)s needs its title and text in French and in English.")
-                % {"number": section.number}
-            )
+            if section.variant_id is None:
+                errors.append(
+                    _("Section %(number)s needs its title and text in French and in English.")
+                    % {"number": section.number}
+                )
+            elif section.variant is not None:
+                errors.append(
+                    _(
+                        "Section %(number)s of variant “%(name)s” needs its title and text "
+                        "in French and in English."
+                    )
+                    % {"number": section.number, "name": section.variant.name}
+                )
+    errors += charter_variants.variant_problems(version)
     if not errors and requires_reacceptance:
         missing = signoff_missing(version)
         if missing:
@@ -102,9 +113,21 @@ def charter_version_copy_to_draft(
         draft = CharterVersion.objects.create(
             number=number, title_fr=version.title_fr, title_en=version.title_en
         )
+        copies = {
+            variant.pk: CharterVariant.objects.create(
+                version=draft,
+                name_fr=variant.name_fr,
+                name_en=variant.name_en,
+                country=variant.country,
+                legal_entity=variant.legal_entity,
+            )
+            for variant in version.variants.all()
+        }
         CharterSection.objects.bulk_create(
             CharterSection(
                 version=draft,
+                variant=copies[s.variant_id] if s.variant_id else None,
+                replaces=s.replaces,
                 number=s.number,
                 position=s.position,
                 title_fr=s.title_fr,
@@ -125,22 +148,41 @@ def charter_version_copy_to_draft(
     return draft
 
 
+_SHOWN_ANOTHER = object()
+
+
 def charter_accept(
-    *, user, version: CharterVersion, request: HttpRequest | None = None
+    *,
+    user,
+    version: CharterVersion,
+    request: HttpRequest | None = None,
+    shown_variant=_SHOWN_ANOTHER,
 ) -> CharterAcceptance:
-    """A person accepts the current version. Accepting again changes nothing."""
+    """A person accepts the current version, in the variant that applies to them (by
+    their country and legal entity). Accepting again changes nothing. `shown_variant`
+    (the variant's id, or None for the common text) is what the page showed: if it is no
+    longer the one that applies, the acceptance is refused."""
     current = current_version()
-    if current is None or version.pk != current.pk:
+    if current is None or version is None or version.pk != current.pk:
         raise ValidationError(
             _(
                 "This version of the charter is no longer the current one: "
                 "please read and accept the current version."
             )
         )
+    variant = charter_variants.variant_for(version, user)
+    if shown_variant is not _SHOWN_ANOTHER and shown_variant != (variant.pk if variant else None):
+        raise ValidationError(
+            _(
+                "The variant of the charter that applies to you has changed: "
+                "please read it and accept it."
+            )
+        )
     with transaction.atomic():
         acceptance, created = CharterAcceptance.objects.get_or_create(
             user=user,
             version=version,
+            variant=variant,
             defaults={
                 "ip_address": requestmeta.client_ip(request) if request else None,
                 "user_agent": (request.META.get("HTTP_USER_AGENT", "")[:255] if request else ""),
@@ -152,7 +194,10 @@ def charter_accept(
                 actor=user,
                 target=version,
                 request=request,
-                data={"number": version.number},
+                data={
+                    "number": version.number,
+                    **({"variant": variant.name_en, "variant_id": variant.pk} if variant else {}),
+                },
             )
     return acceptance
 
@@ -170,3 +215,137 @@ def charter_load_default(*, actor=None) -> CharterVersion | None:
             data={"number": version.number, "requires_reacceptance": True},
         )
     return version
+
+
+def _ensure_draft(version: CharterVersion) -> None:
+    if CharterVersion.objects.filter(
+        pk=version.pk, status=CharterVersion.Status.PUBLISHED
+    ).exists():
+        raise ValidationError(
+            _("Version %(number)s is published: it can no longer be changed.")
+            % {"number": version.number}
+        )
+
+
+def _variant_data(variant: CharterVariant) -> dict:
+    return {
+        "number": variant.version.number,
+        "variant": variant.name_en,
+        "country": variant.country,
+        "legal_entity": variant.legal_entity,
+    }
+
+
+def charter_variant_save(
+    *, variant: CharterVariant, actor, request: HttpRequest | None = None
+) -> CharterVariant:
+    """An author adds or changes a variant of a draft (its name and population)."""
+    _ensure_draft(variant.version)
+    variant.country = variant.country.strip().upper()
+    variant.legal_entity = variant.legal_entity.strip()
+    created = variant.pk is None
+    with transaction.atomic():
+        variant.full_clean()
+        variant.save()
+        audit.record(
+            "charter.variant_added" if created else "charter.variant_changed",
+            actor=actor,
+            target=variant.version,
+            request=request,
+            data=_variant_data(variant),
+        )
+    return variant
+
+
+def charter_variant_delete(
+    *, variant: CharterVariant, actor, request: HttpRequest | None = None
+) -> None:
+    """An author removes a variant of a draft, with its own sections."""
+    _ensure_draft(variant.version)
+    with transaction.atomic():
+        data = _variant_data(variant)
+        variant.delete()
+        audit.record(
+            "charter.variant_removed",
+            actor=actor,
+            target=variant.version,
+            request=request,
+            data=data,
+        )
+
+
+def charter_variant_sections_changed(
+    *, variant: CharterVariant, actor, numbers: list[str], request: HttpRequest | None = None
+) -> None:
+    """Audit an author's change to a variant's own sections (saved by the admin form)."""
+    _ensure_draft(variant.version)
+    audit.record(
+        "charter.variant_sections_changed",
+        actor=actor,
+        target=variant.version,
+        request=request,
+        data={**_variant_data(variant), "sections": sorted(numbers)},
+    )
+
+
+def charter_variant_section_save(
+    *,
+    variant: CharterVariant,
+    number: str,
+    title_fr: str,
+    title_en: str,
+    body_fr: str,
+    body_en: str,
+    replaces: bool = False,
+    is_report_reason: bool = False,
+    position: int | None = None,
+    actor,
+    request: HttpRequest | None = None,
+) -> CharterSection:
+    """An author writes a section of a variant of a draft: it replaces the common
+    section of the same number (which must exist), or adds one with a new number."""
+    version = variant.version
+    _ensure_draft(version)
+    number = number.strip()
+    common = version.sections.filter(variant__isnull=True, number=number).first()
+    if replaces and common is None:
+        raise ValidationError(
+            _(
+                "Section %(number)s of variant “%(name)s” replaces a common section "
+                "that does not exist."
+            )
+            % {"number": number, "name": variant.name}
+        )
+    if not replaces and common is not None:
+        raise ValidationError(
+            _(
+                "Section %(number)s of variant “%(name)s” has the number of a common "
+                "section: tick “replaces the common section” or give it a new number."
+            )
+            % {"number": number, "name": variant.name}
+        )
+    if position is None:
+        if common is not None:
+            position = common.position
+        else:
+            position = (version.sections.aggregate(p=Max("position"))["p"] or 0) + 1
+    with transaction.atomic():
+        section = CharterSection.objects.filter(
+            variant=variant, number=number
+        ).first() or CharterSection(version=version, variant=variant, number=number)
+        for field, value in {
+            "title_fr": title_fr,
+            "title_en": title_en,
+            "body_fr": body_fr,
+            "body_en": body_en,
+            "replaces": replaces,
+            "is_report_reason": is_report_reason,
+            "position": position,
+        }.items():
+            setattr(section, field, value)
+        section.full_clean()
+        section.save()
+        charter_variant_sections_changed(
+            variant=variant, actor=actor, numbers=[number], request=request
+        )
+    return section

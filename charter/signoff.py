@@ -44,6 +44,12 @@ def fingerprint(version: CharterVersion) -> str:
     text = [version.title_fr, version.title_en]
     for s in version.sections.order_by("position", "number"):
         text += [s.number, s.title_fr, s.title_en, s.body_fr, s.body_en, str(s.is_report_reason)]
+    # Variants (their population and their own sections) are part of the text approved.
+    variants = list(version.variants.order_by("pk"))
+    for v in variants:
+        text += ["variant", v.name_fr, v.name_en, v.country, v.legal_entity]
+    for s in version.sections.filter(variant__isnull=False).order_by("variant", "number"):
+        text += [str(s.variant_id), str(s.replaces)]
     return hashlib.sha256(json.dumps(text).encode()).hexdigest()
 
 

@@ -19,7 +19,7 @@ from access.roles import EMPLOYEE
 from access.viewer import as_viewer, user_of
 from audit import services as audit
 from charter.models import CharterVersion
-from charter.selectors import current_version
+from charter.selectors import common_sections, current_version
 from core.notices import notify
 from profiles.models import User
 
@@ -44,10 +44,10 @@ def population(consultation: Consultation):
 def section_numbers(version: CharterVersion) -> set[str]:
     """The sections one may comment on: the draft's, and those of the version in force
     that the draft removes."""
-    numbers = set(version.sections.values_list("number", flat=True))
+    numbers = set(common_sections(version).values_list("number", flat=True))
     current = current_version()
     if current is not None:
-        numbers |= set(current.sections.values_list("number", flat=True))
+        numbers |= set(common_sections(current).values_list("number", flat=True))
     return numbers
 
 
@@ -224,7 +224,8 @@ def consultation_summary(consultation: Consultation) -> dict:
     objections per section, as they stand."""
     current = current_version()
     changed = diff.changed_sections(
-        current.sections.all() if current is not None else [], consultation.version.sections.all()
+        common_sections(current) if current is not None else [],
+        common_sections(consultation.version),
     )
     per_section: dict[str, dict[str, int]] = {}
 
@@ -349,7 +350,19 @@ def notices_send(
                 ).update(**{field: now})
                 if not claimed:
                     continue
+                # Who may see the draft is decided now, at send time, by the access rule
+                # (the state of the draft, of the groups and of each person may have
+                # changed since the consultation was opened or this list was read).
+                consultation = Consultation.objects.select_related("version").get(
+                    pk=consultation.pk
+                )
+                if consultation.closed_at is not None or consultation.version.is_published:
+                    continue
                 for person in population(consultation).iterator():
+                    if not rules.may_read_draft(
+                        as_viewer(person), consultation.version, consultation, now
+                    ):
+                        continue
                     _tell(person, consultation, f"consultation_{event}")
                     counts[event] += 1
     return counts

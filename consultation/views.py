@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from access import consultation as rules
 from charter import signoff
-from charter.selectors import current_version
+from charter.selectors import common_sections, current_version
 from charter.services import charter_version_publish
 
 from . import diff, selectors, services
@@ -41,7 +41,9 @@ def _render_draft(request, version, consultation, *, failed=None, open_form=None
     current = current_version()
     language = translation.get_language() or "en"
     sections = diff.section_diffs(
-        current.sections.all() if current is not None else [], version.sections.all(), language
+        common_sections(current) if current is not None else [],
+        common_sections(version),
+        language,
     )
     threads = selectors.threads_by_section(consultation)
     stances = selectors.stances_by_section(consultation, request.user)
@@ -64,6 +66,8 @@ def _render_draft(request, version, consultation, *, failed=None, open_form=None
         "is_author": is_author,
         "is_approver": rules.is_charter_approver(viewer),
         "signoffs": signoff.signoff_status(version),
+        # The draft's variants and their own sections: read by the same people.
+        "variants": version.variants.prefetch_related("sections"),
         "open_form": open_form or (OpenConsultationForm() if is_author else None),
         "publish_form": PublishForm() if is_author else None,
         "stance_choices": StanceForm.base_fields["stance"].choices,  # type: ignore[attr-defined]
@@ -221,7 +225,7 @@ def record(request, number: int):
         {"number": n, **counts, "threads": threads.get(n, [])}
         for n, counts in (consultation.summary.get("sections") or {}).items()
     ]
-    titles = {s.number: s.title for s in version.sections.all()}
+    titles = {s.number: s.title for s in common_sections(version)}
     context = {
         "consultation": consultation,
         "version": version,

@@ -164,6 +164,12 @@ def _record(flavour: Flavour, dn: str, raw: dict, attrs: dict, managers: dict) -
         job_title=_text(attrs, flavour.job_title),
         department=_text(attrs, flavour.department),
         site=_text(attrs, flavour.site),
+        country=_text(attrs, settings.LDAP_COUNTRY_ATTRIBUTE)
+        if settings.LDAP_COUNTRY_ATTRIBUTE
+        else "",
+        legal_entity=_text(attrs, settings.LDAP_LEGAL_ENTITY_ATTRIBUTE)
+        if settings.LDAP_LEGAL_ENTITY_ATTRIBUTE
+        else "",
         organisation=_text(attrs, flavour.organisation),
         employee_number=_text(attrs, flavour.employee_number),
         user_type=user_type,
@@ -240,6 +246,11 @@ def ldap_sync(
     ]
     if settings.LDAP_FLAVOUR == "ad":
         attributes += ["userAccountControl", "accountExpires"]
+    attributes += [
+        name
+        for name in (settings.LDAP_COUNTRY_ATTRIBUTE, settings.LDAP_LEGAL_ENTITY_ATTRIBUTE)
+        if name
+    ]
 
     # Who is in the directory now (identifiers only), then who changed (in full).
     present = {

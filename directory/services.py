@@ -35,6 +35,8 @@ USER_FIELDS = (
     "job_title",
     "department",
     "site",
+    "country",
+    "legal_entity",
     "organisation",
     "access_expires_at",
 )
@@ -88,6 +90,8 @@ class PersonRecord:
     job_title: str = ""
     department: str = ""
     site: str = ""
+    country: str = ""
+    legal_entity: str = ""
     organisation: str = ""
     employee_number: str = ""
     user_type: str = ""
@@ -108,9 +112,24 @@ class PersonRecord:
             raise DirectoryError(
                 _("“%(value)s” is not an e-mail address.") % {"value": self.email}
             ) from None
-        for name in ("username", "first_name", "last_name", "job_title", "department", "site"):
+        for name in (
+            "username",
+            "first_name",
+            "last_name",
+            "job_title",
+            "department",
+            "site",
+            "legal_entity",
+        ):
             if len(getattr(self, name) or "") > 150:
                 raise DirectoryError(_("%(name)s is too long (150 at most).") % {"name": name})
+        self.country = (self.country or "").strip().upper()
+        if self.country and not (len(self.country) == 2 and self.country.isalpha()):
+            raise DirectoryError(
+                _("“%(value)s” is not a country code (ISO 3166, two letters such as FR).")
+                % {"value": self.country}
+            )
+        self.legal_entity = (self.legal_entity or "").strip()
         if self.kind not in User.Kind.values:
             raise DirectoryError(_("Unknown kind of person: %(kind)s.") % {"kind": self.kind})
         try:

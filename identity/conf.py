@@ -27,6 +27,8 @@ DEFAULT_ATTRIBUTE_MAP = {
     "job_title": "job_title",
     "department": "department",
     "site": "site",
+    "country": "country",
+    "legal_entity": "legal_entity",
     "employee_number": "employee_number",
     "kind": "employee_type",
     "enabled": "account_enabled",

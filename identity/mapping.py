@@ -6,7 +6,15 @@ from django.conf import settings
 from access import roles
 
 # Directory-owned fields a sign-in refreshes: on the user, and on its CompanyIdentity.
-USER_FIELDS = ("first_name", "last_name", "job_title", "department", "site")
+USER_FIELDS = (
+    "first_name",
+    "last_name",
+    "job_title",
+    "department",
+    "site",
+    "country",
+    "legal_entity",
+)
 IDENTITY_FIELDS = ("employee_number",)
 FALSE_VALUES = {"false", "0", "no", "off", "disabled", "inactive", "suspended"}
 
@@ -48,6 +56,11 @@ def map_attributes(claims: dict, overrides: dict | None = None) -> dict:
         source = mapping.get(field)
         if source and source in claims and _first(claims[source]) is not None:
             out[field] = str(_first(claims[source])).strip()[: _field_limit(field)]
+    if "country" in out:
+        # An ISO 3166 code (charter variants); anything else is not a country: ignored.
+        country = out.pop("country").upper()
+        if len(country) == 2 and country.isalpha():
+            out["country"] = country
     kind_source = mapping.get("kind")
     raw_kind = _first(claims.get(kind_source)) if kind_source else None
     if raw_kind is None or raw_kind == "":

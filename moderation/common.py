@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from access import moderation as moderation_rules
 from charter.models import CharterSection
-from charter.selectors import report_reasons
+from charter.selectors import report_reasons, section_as_accepted_by
 from posts.models import Comment, Post
 
 from .models import Case, CaseEvent
@@ -44,14 +44,24 @@ def record_event(case: Case, code: str, actor=None, **data) -> None:
     CaseEvent.objects.create(case=case, code=code, actor=actor, data=data)
 
 
+def cited_section(section: CharterSection, author) -> CharterSection:
+    """What a decision or sanction cites: the author's variant of the section (the text
+    of their country or legal entity, the one they accepted), else the common one."""
+    return section_as_accepted_by(section, author)
+
+
 def section_data(section: CharterSection | None) -> dict:
     if section is None:
         return {}
-    return {
+    data = {
         "section": section.number,
         "section_title_en": section.title_en,
         "section_title_fr": section.title_fr,
     }
+    if section.variant is not None:  # the author's variant (country, legal entity)
+        data["section_variant_en"] = section.variant.name_en
+        data["section_variant_fr"] = section.variant.name_fr
+    return data
 
 
 def excerpt(item: Post | Comment) -> str:

@@ -18,7 +18,14 @@ from communities.models import Community, Membership
 from notifications.models import Kind
 from notifications.services import notify
 
-from .common import ensure_can_handle, record_event, refuse, report_reason, section_data
+from .common import (
+    cited_section,
+    ensure_can_handle,
+    record_event,
+    refuse,
+    report_reason,
+    section_data,
+)
 from .models import Case, Sanction
 
 K = Sanction.Kind
@@ -163,6 +170,8 @@ def sanction_create(
 ) -> Sanction:
     """A sanction decided alone (without a decision on content)."""
     section = report_reason(reason) if reason else None
+    if section is not None:
+        section = cited_section(section, user)
     if case is not None:
         ensure_can_handle(actor, case)
         if case.author_id != user.pk or case.community_id != (community and community.pk):

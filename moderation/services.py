@@ -34,6 +34,7 @@ from posts.models import Comment, Post, Status
 
 from .common import (
     REASON_SEVERITY,
+    cited_section,
     ensure_can_handle,
     excerpt,
     record_event,
@@ -249,6 +250,9 @@ def case_decide(
         section = report_reason(reason)
     elif reason:
         section = report_reason(reason)
+    if section is not None:
+        # Cite the author's variant of the section (their country's or entity's text).
+        section = cited_section(section, case.author)
     message = message.strip()
     if len(message) > 2000:
         refuse(_("The message is too long (2000 characters at most)."))

@@ -67,6 +67,8 @@ def profile(user: User) -> exports.Rows:
         "job_title": account.job_title,
         "department": account.department,
         "site": account.site,
+        "country": account.country,
+        "legal_entity": account.legal_entity,
         "organisation": account.organisation,
         "sponsor": account.sponsor.get_full_name() if account.sponsor else None,
         "access_expires_at": account.access_expires_at,
@@ -307,10 +309,18 @@ def notifications(user: User) -> exports.Rows:
 @exports.section("charter_acceptances", _("Charter acceptances"), order=70)
 def charter_acceptances(user: User) -> exports.Rows:
     return [
-        {"version": number, "accepted_at": at, "address": ip, "client": agent}
-        for number, at, ip, agent in CharterAcceptance.objects.filter(user=user)
+        {
+            "version": number,
+            "variant": variant or None,
+            "accepted_at": at,
+            "address": ip,
+            "client": agent,
+        }
+        for number, variant, at, ip, agent in CharterAcceptance.objects.filter(user=user)
         .order_by("pk")
-        .values_list("version__number", "accepted_at", "ip_address", "user_agent")
+        .values_list(
+            "version__number", "variant__name_en", "accepted_at", "ip_address", "user_agent"
+        )
     ]
 
 

@@ -48,7 +48,17 @@ class CompanyUserAdmin(UserAdmin):
         "is_active",
         "is_staff",
     )
-    list_filter = ("kind", "is_active", "is_staff", "is_superuser", "department", "site", "groups")
+    list_filter = (
+        "kind",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "department",
+        "site",
+        "country",
+        "legal_entity",
+        "groups",
+    )
     search_fields = ("username", "email", "first_name", "last_name", "department", "organisation")
     autocomplete_fields = ("sponsor",)
     inlines = (ProfileInline, UserSkillInline)
@@ -56,7 +66,18 @@ class CompanyUserAdmin(UserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Identity"), {"fields": ("first_name", "last_name", "email")}),
-        (_("Company directory"), {"fields": ("kind", "job_title", "department", "site")}),
+        (
+            _("Company directory"),
+            {
+                "fields": (
+                    "kind",
+                    "job_title",
+                    "department",
+                    "site",
+                    ("country", "legal_entity"),
+                )
+            },
+        ),
         (
             _("External member"),
             {"fields": ("organisation", "sponsor", "access_expires_at", "reconfirmed_at")},

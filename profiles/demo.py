@@ -180,6 +180,23 @@ ROLE_ACCOUNTS = [
 ]
 
 
+# Where each demo site is, and which legal entity employs its people: the charter's
+# variants by country or legal entity (consultation.demo) are chosen from these.
+SITE_COUNTRIES = {"Bruxelles": "BE", "London": "GB"}
+LEGAL_ENTITIES = {
+    "FR": "RSE Démo SAS",
+    "BE": "RSE Demo Belgium SA",
+    "GB": "RSE Demo UK Ltd",
+}
+
+
+def _country_and_entity(account: "DemoAccount") -> dict[str, str]:
+    if account.kind != User.Kind.EMPLOYEE:
+        return {"country": "", "legal_entity": ""}
+    country = SITE_COUNTRIES.get(account.site, "FR")
+    return {"country": country, "legal_entity": LEGAL_ENTITIES[country]}
+
+
 def _generated_people() -> list[DemoAccount]:
     """Deterministic extra colleagues spread over departments and sites."""
     departments = list(DEPARTMENTS.items())
@@ -266,6 +283,7 @@ def seed_people() -> tuple[int, int]:
             "job_title": account.job_title,
             "department": account.department,
             "site": account.site,
+            **_country_and_entity(account),
             "kind": account.kind,
             "organisation": account.organisation,
         }

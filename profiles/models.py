@@ -36,6 +36,18 @@ class User(AbstractUser):
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     department = models.CharField(_("department"), max_length=150, blank=True, db_index=True)
     site = models.CharField(_("site"), max_length=150, blank=True, db_index=True)
+    # Which variant of the usage charter applies (charter.variants).
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        db_index=True,
+        validators=[
+            RegexValidator(r"^[A-Z]{2}$", _("A country is an ISO 3166 code of two letters."))
+        ],
+        help_text=_("ISO 3166 code of two letters (FR, DE…), from the directory."),
+    )
+    legal_entity = models.CharField(_("legal entity"), max_length=150, blank=True, db_index=True)
 
     # Externals: who vouches for them, their organisation, and how long access lasts.
     organisation = models.CharField(_("organisation"), max_length=150, blank=True)

@@ -786,6 +786,11 @@ LDAP_GROUP_BASE = env_str("LDAP_GROUP_BASE")
 LDAP_GROUP_FILTER = env_str("LDAP_GROUP_FILTER", "(|(objectClass=groupOfNames)(objectClass=group))")
 # "openldap" or "ad": which attributes say a person is disabled and who they are.
 LDAP_FLAVOUR = env_str("LDAP_FLAVOUR", "openldap")
+# Which attributes carry the country (ISO code) and the legal entity, for the variants
+# of the usage charter; empty turns one off. `c` is the standard country attribute
+# (Active Directory; on OpenLDAP with an auxiliary class such as `friendlyCountry`).
+LDAP_COUNTRY_ATTRIBUTE = env_str("LDAP_COUNTRY_ATTRIBUTE", "c")
+LDAP_LEGAL_ENTITY_ATTRIBUTE = env_str("LDAP_LEGAL_ENTITY_ATTRIBUTE", "")
 LDAP_SYNC_MINUTES = env_int("LDAP_SYNC_MINUTES", 15)
 if LDAP_URL:
     CELERY_BEAT_SCHEDULE["directory-ldap-sync"] = {

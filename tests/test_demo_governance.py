@@ -92,3 +92,31 @@ def test_production_refuses_the_demo_unless_forced():
     out = io.StringIO()
     call_command("seed_demo", "--force-in-production", stdout=out)
     assert "Demo people: 43 created" in out.getvalue()
+
+
+def test_the_demo_has_a_charter_draft_with_variants_under_consultation():
+    real = UserFactory(country="FR", legal_entity="RSE Démo SAS")
+
+    seed()
+    seed()  # idempotent: one draft, one consultation
+
+    from charter import variants as charter_variants
+    from charter.models import CharterVersion
+    from consultation.models import Consultation
+    from notifications.models import Notification
+
+    consultation = Consultation.objects.get()
+    draft = consultation.version
+    assert draft.status == CharterVersion.Status.DRAFT and consultation.is_open(
+        consultation.starts_at
+    )
+    variants = {v.country: v for v in draft.variants.all()}
+    assert set(variants) == {"FR", "BE"}
+    assert all(charter_variants.population_size(v) > 0 for v in variants.values())
+    assert charter_variants.variant_problems(draft) == []
+    assert AuditEntry.objects.filter(action="consultation.opened").count() == 1
+    assert AuditEntry.objects.filter(action="charter.variant_added").count() == 2
+    camille = User.objects.get(email="camille.martin@example.com")
+    assert charter_variants.variant_for(draft, camille) == variants["FR"]
+    told = Notification.objects.filter(data__event="consultation_opened")
+    assert told.exists() and not told.filter(recipient=real).exists()

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def tester_fills_datetimes(monkeypatch):
-    """scim2-tester 0.5.2 has no generator for dateTime attributes: it sends random text
-    (which RSE rightly refuses). Give it a date, the only help it gets."""
+    """scim2-tester 0.5.2 has no generator for dateTime attributes nor for ISO country
+    codes: it sends random text (which RSE rightly refuses). Give it a date and a
+    country code (RSE's extension, `country`), the only help it gets."""
     original = scim2_tester.filling.generate_random_value
 
     def generate(context, path, mutability=None, required=None):
@@ -28,6 +29,8 @@ def tester_fills_datetimes(monkeypatch):
         binding = path.resolve()
         if value is not None and binding is not None and binding.target_type is datetime:
             return datetime(2030, 1, 1, tzinfo=UTC) + timedelta(days=random.randint(0, 999))
+        if value is not None and str(path).endswith(":country"):
+            return random.choice(["FR", "DE", "BE", "ES", "IT"])
         return value
 
     for module in (scim2_tester.filling, patch_add, patch_replace):

@@ -11,7 +11,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from charter import services as charter_services
-from charter.selectors import acceptances_by_version_of, current_version, published_versions
+from charter import variants as charter_variants
+from charter.selectors import current_version, has_accepted, published_versions
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 from posts.selectors import decode_cursor, encode_cursor
@@ -117,6 +118,9 @@ class NotificationsReadAllView(ApiView):
 
 
 def _charter_body(request, version, accepted: bool) -> dict:
+    """The version as this person reads it: in the variant of their country or legal
+    entity, if it has one."""
+    variant = charter_variants.variant_for(version, request.user)
     return {
         "number": version.number,
         "title": version.title,
@@ -125,8 +129,10 @@ def _charter_body(request, version, accepted: bool) -> dict:
         "url": request.build_absolute_uri(reverse("charter:current")),
         "accepted": accepted,
         "sections": [
-            {"number": x.number, "title": x.title, "body": x.body} for x in version.sections.all()
+            {"number": x.number, "title": x.title, "body": x.body}
+            for x in charter_variants.sections_for(version, variant)
         ],
+        "variant": variant.name if variant else None,
     }
 
 
@@ -138,7 +144,7 @@ class CharterView(ApiView):
         version = current_version()
         if version is None:
             raise Http404
-        accepted = version.pk in acceptances_by_version_of(self.user)
+        accepted = has_accepted(self.user, version)
         return Response(_charter_body(request, version, accepted))
 
 

@@ -21,6 +21,7 @@ from scim2_models.path.expressions import (
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user"
 CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:user"
 CORE_GROUP = "urn:ietf:params:scim:schemas:core:2.0:group"
+RSE = "urn:ietf:params:scim:schemas:extension:rse:2.0:user"
 
 # (schema, attribute, sub-attribute) → (field, kind): "text" compares without case,
 # "exact" with it, "id" is a primary key, "bool" a boolean.
@@ -40,6 +41,9 @@ USER_FIELDS = {
     (ENTERPRISE, "organization", None): ("organisation", "text"),
     (ENTERPRISE, "manager", "value"): ("directory_entry__manager_id", "id"),
     (ENTERPRISE, "manager", None): ("directory_entry__manager_id", "id"),
+    (RSE, "site", None): ("site", "text"),
+    (RSE, "country", None): ("country", "text"),
+    (RSE, "legalentity", None): ("legal_entity", "text"),
 }
 GROUP_FIELDS = {
     ("", "id", None): ("pk", "id"),

@@ -54,6 +54,12 @@ class RseUser(Extension):
     contract_end: datetime | None = None
     """End of the contract: access stops on this date."""
 
+    country: str | None = None
+    """Country of work, ISO 3166 code of two letters (which charter variant applies)."""
+
+    legal_entity: str | None = None
+    """Legal entity employing the person (which charter variant applies)."""
+
 
 UserResource = User[Union[EnterpriseUser, RseUser]]  # noqa: UP007 - scim2-models' syntax
 GroupResource = Group
@@ -114,7 +120,7 @@ def schemas() -> list[Schema]:
     enterprise = _reduced(EnterpriseUser.to_schema(), KEPT_ENTERPRISE)
     enterprise.name = enterprise.description = "EnterpriseUser"
     rse = RseUser.to_schema()
-    rse.description = "RSE site and contract end"
+    rse.description = "RSE site, contract end, country and legal entity"
     group = _reduced(Group.to_schema(), KEPT_GROUP)
     group.description = "Group"
     return [user, enterprise, rse, group]
@@ -182,7 +188,12 @@ def user_to_scim(user: Person, base: str) -> Any:
         organization=user.organisation or None,
         manager=manager,
     )
-    resource[RseUser] = RseUser(site=user.site or None, contract_end=user.access_expires_at)
+    resource[RseUser] = RseUser(
+        site=user.site or None,
+        contract_end=user.access_expires_at,
+        country=user.country or None,
+        legal_entity=user.legal_entity or None,
+    )
     return resource
 
 
@@ -230,6 +241,8 @@ def record_from_scim(resource: Any) -> PersonRecord:
             else Person.Kind.EMPLOYEE
         ),
         site=_text(rse.site),
+        country=_text(rse.country),
+        legal_entity=_text(rse.legal_entity),
         access_expires_at=rse.contract_end,
         active=resource.active if resource.active is not None else True,
     )

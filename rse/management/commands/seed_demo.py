@@ -4,6 +4,7 @@ from django.test.utils import override_settings
 from django.utils.translation import gettext as _
 
 from communities.demo import seed_communities
+from consultation.demo import seed_charter_consultation
 from events.demo import seed_events
 from ideas.demo import seed_ideas
 from moderation.demo import seed_moderation
@@ -43,6 +44,12 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo questions: {seed_questions()} created."))
         self.stdout.write(self.style.SUCCESS(f"Demo events: {seed_events()} created."))
         self.stdout.write(self.style.SUCCESS(f"Demo ideas: {seed_ideas()} created."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo charter consultation (draft with variants): "
+                f"{seed_charter_consultation()} created."
+            )
+        )
         self.stdout.write(
             "Sign in at http://127.0.0.1:8000/ with one of these demo accounts "
             f"(password: {demo.DEMO_PASSWORD}):"
