@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from access import communities as community_rules
 from access import posts as post_rules
 from access.viewer import Viewer
-from posts.rendering import body_html
 from posts import selectors
+from posts.rendering import body_html
 
 from .services import feed_user_for
 

@@ -15,6 +15,7 @@ reader exactly what the text already said (no name, no existence).
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -104,7 +105,7 @@ def texts_rerender(
             rows = model.objects.filter(pk__gt=last)
             if not everything:
                 rows = rows.exclude(body_html_version=BODY_HTML_VERSION)
-            batch = list(
+            batch: list[Any] = list(
                 rows.select_for_update().order_by("pk").only("pk", "body")[:batch_size]
             )
             if not batch:

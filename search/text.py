@@ -14,7 +14,6 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
-
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 EXCERPT_LENGTH = 240

@@ -124,7 +124,9 @@ def test_the_command_renders_the_stale_rows_in_batches(place):
     posts = [PostFactory(community=community, author=author, body=f"*p{n}*") for n in range(5)]
     for post in posts[:3]:
         CommentFactory(post=post, author=author, body="**c**")
-    Post.objects.filter(pk__in=[p.pk for p in posts[:4]]).update(body_html="", body_html_version=None)
+    Post.objects.filter(pk__in=[p.pk for p in posts[:4]]).update(
+        body_html="", body_html_version=None
+    )
     Comment.objects.update(body_html="x", body_html_version=rendering.BODY_HTML_VERSION - 1)
     out = StringIO()
     call_command("rerender_texts", "--dry-run", stdout=out)
@@ -150,9 +152,7 @@ def test_the_command_can_render_everything_again_from_an_id(place):
     first, second = (PostFactory(community=community, author=author, body="b") for _ in range(2))
     Post.objects.update(body_html="<p>kept?</p>")
     out = StringIO()
-    call_command(
-        "rerender_texts", "--all", "--only", "posts", "--after", str(first.pk), stdout=out
-    )
+    call_command("rerender_texts", "--all", "--only", "posts", "--after", str(first.pk), stdout=out)
     assert "posts: 1 rendered." in out.getvalue() and "comments" not in out.getvalue()
     assert Post.objects.get(pk=first.pk).body_html == "<p>kept?</p>"
     assert Post.objects.get(pk=second.pk).body_html == "<p>b</p>"

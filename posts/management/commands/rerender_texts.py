@@ -1,11 +1,12 @@
 import time
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from posts.models import Comment, Post
 from posts.rendering import BODY_HTML_VERSION, texts_rerender
 
-MODELS = {"posts": Post, "comments": Comment}
+MODELS: dict[str, type[Post] | type[Comment]] = {"posts": Post, "comments": Comment}
 
 
 class Command(BaseCommand):
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         names = [options["only"]] if options["only"] else list(MODELS)
         for name in names:
             model = MODELS[name]
-            rows = model.objects.filter(pk__gt=options["after"])
+            rows: Any = model.objects.filter(pk__gt=options["after"])
             if not options["everything"]:
                 rows = rows.exclude(body_html_version=BODY_HTML_VERSION)
             total = rows.count()
