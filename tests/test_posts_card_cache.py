@@ -68,10 +68,12 @@ def test_a_card_is_drawn_once_then_served_from_the_cache_to_every_reader(client,
     assert "CHANGED BEHIND" in _page(client, second)
 
 
-@pytest.mark.parametrize("loss", ["left", "banned", "removed", "community closed"])
+@pytest.mark.parametrize(
+    "loss", ["left", "banned", "removed", "community closed", "community hidden"]
+)
 def test_a_reader_who_loses_access_never_receives_the_cached_card(client, club, loss):
     community, author, first, second, post = club
-    if loss == "community closed":  # a free community: read by employees who are no member
+    if loss.startswith("community"):  # a free community: read by employees who are no member
         community_services.community_update(
             actor=author, community=community, data={"access": Community.Access.FREE}
         )
@@ -88,9 +90,15 @@ def test_a_reader_who_loses_access_never_receives_the_cached_card(client, club, 
         memberships.membership_ban(actor=author, membership=membership)
     elif loss == "removed":
         memberships.membership_remove(actor=author, membership=membership)
-    else:
+    elif loss == "community closed":
         community_services.community_update(
             actor=author, community=community, data={"access": Community.Access.CLOSED}
+        )
+    else:
+        community_services.community_update(
+            actor=author,
+            community=community,
+            data={"access": Community.Access.CLOSED, "visibility": Community.Visibility.HIDDEN},
         )
     second = User.objects.get(pk=second.pk)
     for url in urls:
