@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from access import communities as community_rules
 from access import posts as post_rules
 from access.viewer import Viewer
-from core.markup import render_markdown
 from posts import selectors
+from posts.rendering import body_html
 
 from .services import feed_user_for
 
@@ -51,7 +51,7 @@ class _PostsFeed(Feed):
         return text[:80] + ("…" if len(text) > 80 else "")
 
     def item_description(self, item) -> str:
-        return str(render_markdown(item.body))
+        return str(body_html(item))
 
     def item_link(self, item) -> str:
         return item.get_absolute_url()

@@ -1,7 +1,6 @@
 """User and admin text in Markdown, rendered then sanitized on an allow-list (nh3)."""
 
 import re
-from functools import lru_cache
 
 import markdown
 import nh3
@@ -26,6 +25,11 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "noopener noreferrer nofollow"
+
+# Bumped whenever the rendering below changes its output (extensions, allow-list,
+# autolinks): texts stored rendered with an older version are rendered again, lazily
+# on their next view or by `manage.py rerender_texts` (see posts.rendering).
+RENDERER_VERSION = 1
 
 # Markdown's HTML split into tags and text; bare web addresses in the text (outside
 # links and code) become links before sanitizing, so nh3 checks them like any other.
@@ -65,14 +69,12 @@ def autolink(html: str) -> str:
 
 def render_markdown(text: str) -> SafeString:
     """HTML that can be shown as is: no script, no event handler, no foreign scheme."""
-    return mark_safe(_sanitized_html(text or ""))  # noqa: S308 - sanitized by nh3
+    return mark_safe(sanitized_html(text or ""))  # noqa: S308 - sanitized by nh3
 
 
-@lru_cache(maxsize=2048)
-def _sanitized_html(text: str) -> str:
-    """The rendering depends on the text alone (no viewer, no database), so each worker
-    keeps the most recent ones: a thread of 50 comments is not parsed again on every
-    view. An edited text is a new key; nothing stale can be shown."""
+def sanitized_html(text: str) -> str:
+    """The rendering depends on the text alone (no viewer, no database): posts and
+    comments keep it with the text, rendered once when written (posts.rendering)."""
     html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
     return nh3.clean(
         autolink(html),

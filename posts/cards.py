@@ -52,12 +52,17 @@ class CardComment:
     body: str
     created_at: datetime
     author: CardAuthor
+    # The stored rendering (posts.rendering): rendered again if older than the renderer.
+    body_html: str = ""
+    body_html_version: int | None = None
 
 
 LATEST_COMMENTS = 2
 _COMMENT_FIELDS = {
     "pk": "pk",
     "body": "body",
+    "html": "body_html",
+    "html_v": "body_html_version",
     "at": "created_at",
     "username": "author__username",
     "first_name": "author__first_name",
@@ -106,6 +111,8 @@ def _card_comment(data) -> CardComment | None:
     return CardComment(
         pk=data["pk"],
         body=data["body"],
+        body_html=data.get("html") or "",
+        body_html_version=data.get("html_v"),
         created_at=_moment(data["at"]),  # type: ignore[arg-type]
         author=CardAuthor(
             username=data["username"],

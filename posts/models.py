@@ -46,6 +46,12 @@ class Post(models.Model):  # type: ignore[django-manager-missing]
         db_index=False,  # the stream index below starts with it
     )
     body = models.TextField(_("text"))
+    # The text rendered (posts.rendering), stored when written, and the version of the
+    # renderer that made it: empty or older, it is rendered again on the next view.
+    body_html = models.TextField(_("text as HTML"), blank=True, default="", editable=False)
+    body_html_version = models.IntegerField(
+        _("renderer version"), null=True, blank=True, editable=False
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED
     )
@@ -151,6 +157,12 @@ class Comment(models.Model):
         related_name="comments",
     )
     body = models.TextField(_("text"))
+    # The text rendered (posts.rendering), stored when written, and the version of the
+    # renderer that made it: empty or older, it is rendered again on the next view.
+    body_html = models.TextField(_("text as HTML"), blank=True, default="", editable=False)
+    body_html_version = models.IntegerField(
+        _("renderer version"), null=True, blank=True, editable=False
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED
     )

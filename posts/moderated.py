@@ -9,6 +9,7 @@ from django.utils import timezone
 from communities.models import Community
 
 from .models import Comment, Post, Revision, Status
+from .rendering import rendered_fields
 
 
 def item_status_set(*, item: Post | Comment, status: str) -> bool:
@@ -51,7 +52,7 @@ def item_moderator_edit(*, actor, item: Post | Comment, body: str, marked: bool 
         created_at=now,
     )
     type(item).objects.filter(pk=item.pk).update(
-        body=body, edited_at=now, edited_by_moderator=marked
+        body=body, edited_at=now, edited_by_moderator=marked, **rendered_fields(body)
     )
 
 

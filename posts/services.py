@@ -5,7 +5,6 @@ transaction with conditional updates and F() counters, and tells the people
 concerned through `notifications.services.notify` (which drops whoever may not read).
 """
 
-import re
 from functools import partial
 
 from django.conf import settings
@@ -42,10 +41,10 @@ from .models import (
     Status,
     TagFollow,
 )
+from .rendering import MENTION_RE, rendered_fields
 from .tags import parse_tags, post_tags_set
 from .uploads import CheckedUpload, check_upload, check_uploads
 
-MENTION_RE = re.compile(r"(?<![\w@/])@([A-Za-z0-9_][A-Za-z0-9_.+-]{0,149})")
 MAX_MENTIONS = 20
 
 
@@ -157,7 +156,9 @@ def post_create(
     stored: list[Attachment] = []
     try:
         with transaction.atomic():
-            post = Post.objects.create(community=community, author=actor, body=body)
+            post = Post.objects.create(
+                community=community, author=actor, body=body, **rendered_fields(body)
+            )
             if tag_names:
                 post_tags_set(post, tag_names)
             _mention(actor=actor, post=post, comment=None, body=body, already=set())
@@ -185,7 +186,9 @@ def post_share(*, actor: User, original: Post, community: Community, body: str =
             % {"count": len(body), "limit": settings.RSE_POST_MAX_CHARS}
         )
     with transaction.atomic():
-        post = Post.objects.create(community=community, author=actor, body=body, shared=original)
+        post = Post.objects.create(
+            community=community, author=actor, body=body, shared=original, **rendered_fields(body)
+        )
         if body:
             _mention(actor=actor, post=post, comment=None, body=body, already=set())
         record_activity(community)
@@ -237,7 +240,9 @@ def post_edit(
                 changed = True
             if changed:
                 locked.edited_at = timezone.now()
-                locked.save(update_fields=["body", "edited_at"])
+                for name, value in rendered_fields(body).items():
+                    setattr(locked, name, value)
+                locked.save(update_fields=["body", "edited_at", "body_html", "body_html_version"])
             if tag_names is not None:
                 post_tags_set(locked, tag_names)
             _mention(actor=actor, post=locked, comment=None, body=body, already=already)
@@ -287,7 +292,9 @@ def comment_create(*, actor: User, post: Post, body: str, parent: Comment | None
         if parent.parent_id is not None:
             parent = parent.parent
     with transaction.atomic():
-        comment = Comment.objects.create(post=post, parent=parent, author=actor, body=body)
+        comment = Comment.objects.create(
+            post=post, parent=parent, author=actor, body=body, **rendered_fields(body)
+        )
         Post.objects.filter(pk=post.pk).update(comments_count=F("comments_count") + 1)
         if post.community is not None:
             record_activity(post.community)
@@ -326,7 +333,9 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
             )
             locked.body = body
             locked.edited_at = timezone.now()
-            locked.save(update_fields=["body", "edited_at"])
+            for name, value in rendered_fields(body).items():
+                setattr(locked, name, value)
+            locked.save(update_fields=["body", "edited_at", "body_html", "body_html_version"])
         _mention(actor=actor, post=locked.post, comment=locked, body=body, already=already)
     return locked
 

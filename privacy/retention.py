@@ -29,6 +29,8 @@ from .models import CommunityRetention
 
 JOB = "content_retention"
 GONE = (Status.DELETED, Status.HIDDEN)
+# A purged text: its stored rendering goes with it.
+EMPTIED = {"body": "", "body_html": "", "body_html_version": None}
 
 
 def _hidden_at(**case_filter) -> QuerySet:
@@ -110,13 +112,13 @@ def _purge_post_content(post_ids: list[int]) -> dict[str, int]:
     counts = {
         "attachments": attachments.delete()[0],
         "revisions": Revision.objects.filter(post_id__in=post_ids).delete()[0],
-        "comments": Comment.objects.filter(pk__in=comment_ids).exclude(body="").update(body=""),
+        "comments": Comment.objects.filter(pk__in=comment_ids).exclude(body="").update(**EMPTIED),
     }
     Mention.objects.filter(post_id__in=post_ids).delete()
     Like.objects.filter(Q(post_id__in=post_ids) | Q(comment_id__in=comment_ids)).delete()
     TaggedPost.objects.filter(content_object_id__in=post_ids).delete()
     Notification.objects.filter(Q(post_id__in=post_ids) | Q(comment_id__in=comment_ids)).delete()
-    Post.objects.filter(pk__in=post_ids).update(body="", likes_count=0)
+    Post.objects.filter(pk__in=post_ids).update(**EMPTIED, likes_count=0)
     if files:
         transaction.on_commit(partial(_delete_files, files))
     counts["files"] = len(files)
@@ -160,7 +162,7 @@ def _purge_comment(pk: int, report: JobReport, now: datetime, dry_run: bool) -> 
     Mention.objects.filter(comment_id=pk).delete()
     Like.objects.filter(comment_id=pk).delete()
     Notification.objects.filter(comment_id=pk).delete()
-    Comment.objects.filter(pk=pk).update(body="", likes_count=0)
+    Comment.objects.filter(pk=pk).update(**EMPTIED, likes_count=0)
     comment.body = ""
     record(
         JOB,

@@ -821,6 +821,8 @@ RSE_ARCHIVE_MAX_TOTAL_BYTES = env_int("RSE_ARCHIVE_MAX_TOTAL_BYTES", 100 * 1024 
 RSE_TAGS_PER_POST = env_int("RSE_TAGS_PER_POST", 10)
 RSE_TAG_MAX_CHARS = env_int("RSE_TAG_MAX_CHARS", 50)
 RSE_STREAM_PAGE_SIZE = env_int("RSE_STREAM_PAGE_SIZE", 20)
+# How long a post card's shared HTML stays in the cache (posts.card_cache); 0: no cache.
+RSE_CARD_CACHE_SECONDS = env_int("RSE_CARD_CACHE_SECONDS", 24 * 3600)
 # Questions (README, "Questions and experts"): how many willing experts a question is
 # offered to, how many questions one person is offered at most in seven days.
 RSE_QUESTION_EXPERTS = env_int("RSE_QUESTION_EXPERTS", 3)

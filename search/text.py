@@ -14,8 +14,6 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
-from core.markup import render_markdown
-
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 EXCERPT_LENGTH = 240
@@ -215,9 +213,9 @@ def highlight(text: str, terms: list[str]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every piece of user text is escaped above
 
 
-def plain_text(markdown_text: str) -> str:
-    """What a reader sees of a Markdown text, without markup."""
-    return " ".join(html.unescape(strip_tags(render_markdown(markdown_text))).split())
+def html_text(rendered: str) -> str:
+    """What a reader sees of rendered HTML (a post's stored rendering), without markup."""
+    return " ".join(html.unescape(strip_tags(rendered)).split())
 
 
 def excerpt(text: str, terms: list[str], length: int = EXCERPT_LENGTH) -> SafeString:

@@ -16,13 +16,14 @@ from django.views.decorators.http import require_GET
 
 from access import people as people_rules
 from core.pagination import CappedPaginator, capped_count, count_label
+from posts.rendering import body_html
 from profiles import selectors as profile_selectors
 from profiles.forms import DirectorySearchForm
 
 from . import selectors
 from .directory import DirectoryQuery, directory_search
 from .forms import PeopleFilterForm, PostFilterForm
-from .text import ParsedQuery, excerpt, highlight, parse_query, plain_text
+from .text import ParsedQuery, excerpt, highlight, html_text, parse_query
 
 PREVIEW_SIZE = 5
 SUGGESTIONS_SIZE = 5
@@ -61,7 +62,7 @@ def _decorate(name: str, items: Iterable, query: ParsedQuery) -> Iterable:
             item.hl_name = highlight(item.name, terms)
             item.hl_description = excerpt(item.description, terms)
         elif name == "posts":
-            item.hl_excerpt = excerpt(plain_text(item.body), terms)
+            item.hl_excerpt = excerpt(html_text(body_html(item)), terms)
             # A question (its row selected with the post): its title, marked too.
             question = getattr(item, "question", None)
             item.hl_title = highlight(question.title, terms) if question else ""

@@ -4,6 +4,7 @@ import factory
 from django.db.models import F
 
 from posts.models import Comment, Post
+from posts.rendering import BODY_HTML_VERSION, render_body
 
 from .communities_factories import CommunityFactory
 from .factories import UserFactory
@@ -17,6 +18,9 @@ class PostFactory(factory.django.DjangoModelFactory):
     community = factory.SubFactory(CommunityFactory)
     author = factory.SubFactory(UserFactory)
     body = factory.Sequence(lambda n: f"Post number {n}: news worth sharing.")
+    # Rendered at write, as the services do (body_html_version=None: an older row).
+    body_html = factory.LazyAttribute(lambda o: render_body(o.body))
+    body_html_version = BODY_HTML_VERSION
 
     @factory.post_generation
     def tags(obj, create, extracted, **kwargs):
@@ -32,6 +36,8 @@ class CommentFactory(factory.django.DjangoModelFactory):
     post = factory.SubFactory(PostFactory)
     author = factory.SubFactory(UserFactory)
     body = factory.Sequence(lambda n: f"Comment number {n}.")
+    body_html = factory.LazyAttribute(lambda o: render_body(o.body))
+    body_html_version = BODY_HTML_VERSION
 
     @factory.post_generation
     def counter(obj, create, extracted, **kwargs):

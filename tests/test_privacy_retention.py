@@ -73,12 +73,13 @@ def stored_files(post) -> list[Path]:
 
 def assert_purged(post):
     post.refresh_from_db()
-    assert post.body == ""
+    assert post.body == "" and post.body_html == ""  # its stored rendering goes too
     assert not Attachment.objects.filter(post=post).exists()
     assert not Revision.objects.filter(post=post).exists()
     assert not Like.objects.filter(post=post).exists()
     assert not TaggedPost.objects.filter(content_object=post).exists()
     assert set(Comment.objects.filter(post=post).values_list("body", flat=True)) == {""}
+    assert set(Comment.objects.filter(post=post).values_list("body_html", flat=True)) == {""}
 
 
 def test_a_deleted_post_is_purged_after_the_retention_not_a_day_before(
@@ -213,7 +214,8 @@ def test_a_deleted_comment_is_purged_and_its_post_stays(cast):
     assert run(T0 + RETENTION - DAY).counts == {}
     assert run(T0 + RETENTION + DAY).counts == {"comments": 1}
     comment.refresh_from_db()
-    assert comment.body == "" and not Revision.objects.filter(comment=comment).exists()
+    assert comment.body == "" and comment.body_html == ""
+    assert not Revision.objects.filter(comment=comment).exists()
     post.refresh_from_db()
     assert post.body and Attachment.objects.filter(post=post).exists()
     assert verify_chain().ok

@@ -9,8 +9,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.pagination import capped_count
+from posts.rendering import body_html
 from search import selectors
-from search.text import excerpt, parse_query, plain_text
+from search.text import excerpt, html_text, parse_query
 from search.views import FILTER_FORMS, PREVIEW_SIZE
 from search.views import _applies as applies  # which sections a query searches
 
@@ -40,7 +41,7 @@ def _items(name: str, rows, query) -> list[dict]:
             if post.community
             else None,
             # The text around the first match, escaped, the matches in <mark>.
-            "excerpt_html": str(excerpt(plain_text(post.body), terms)),
+            "excerpt_html": str(excerpt(html_text(body_html(post)), terms)),
             "created_at": post.created_at.isoformat(),
             "url": post.get_absolute_url(),
         }

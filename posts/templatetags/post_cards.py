@@ -47,6 +47,16 @@ def documents(attachments) -> list:
     return [a for a in attachments if a.kind != "image"]
 
 
+@register.simple_tag
+def prepare_cards(posts) -> str:
+    """`{% prepare_cards page.posts %}`: the shared part of each card from the cache
+    (posts.card_cache), for posts the stream already selected for this reader."""
+    from ..card_cache import prepare_cards as prepare
+
+    prepare(list(posts))
+    return ""
+
+
 @register.filter
 def page_tags(posts) -> list:
     """`{{ page.posts|page_tags }}`: the tags most carried on a stream page (no query)."""
