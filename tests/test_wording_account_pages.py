@@ -194,3 +194,50 @@ def test_every_string_with_an_elided_variant_has_it_in_french():
     with translation.override("fr"):
         missing = [str(m) for m in ELIDED if "d'%(name)s" not in str(m)]
     assert not missing
+
+
+def _french_entries() -> list[tuple[str, str]]:
+    """(msgid, msgstr) of our French catalogue, plural forms included."""
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "locale/fr/LC_MESSAGES/django.po").read_text("utf-8")
+    entries = []
+    for block in text.split("\n\n"):
+        fields: dict[str, str] = {}
+        key = None
+        for line in block.splitlines():
+            if line.startswith("#"):
+                continue
+            if m := re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$', line):
+                key = m.group(1)
+                fields[key] = m.group(2)
+            elif key and (m := re.match(r'^"(.*)"$', line)):
+                fields[key] += m.group(1)
+        for key, value in fields.items():
+            if key.startswith("msgstr") and fields.get("msgid"):
+                entries.append((fields["msgid"], value))
+    return entries
+
+
+def test_the_french_catalogue_keeps_its_conventions():
+    """A no-break space before : ; ? ! and inside « », one apostrophe, generic masculine
+    rather than "·e", one word per concept, every entry translated."""
+    entries = _french_entries()
+    assert len(entries) > 2000
+    rules = {
+        "plain space before punctuation": re.compile(r"[ \u202f][:;?!](?!\w)"),
+        "plain space inside guillemets": re.compile(r"«[ \u202f]|[ \u202f]»"),
+        "two spaces": re.compile(r"\u00a0\u00a0|  (?!\\n)"),
+        "curly apostrophe": re.compile("\u2019"),
+        "inclusive ·e": re.compile(r"·e\b"),
+        "recours for an appeal": re.compile(r"\brecours\b"),
+        "tag for mot-clé": re.compile(r"(?<![#\w])tags?\b(?!\))"),
+        "empty translation": re.compile(r"^$"),
+    }
+    found = {
+        rule: [msgid for msgid, msgstr in entries if pattern.search(msgstr)]
+        for rule, pattern in rules.items()
+    }
+    # API values and the syntax "#tag" stay as typed
+    found["tag for mot-clé"] = [m for m in found["tag for mot-clé"] if "communities, people" not in m]
+    assert {rule: bad for rule, bad in found.items() if bad} == {}
