@@ -171,6 +171,7 @@ def test_allauth_strings_say_e_mail_in_sentence_case():
     with translation.override("fr"):
         assert translation.gettext("Use a security key") == "Utiliser une clé de sécurité"
         assert translation.gettext("Forgot Password?") == "Mot de passe oublié\u00a0?"
+        assert translation.gettext("Email") == "E-mail"  # not django.contrib.auth's "Courriel"
 
 
 @pytest.mark.parametrize(
