@@ -1,6 +1,8 @@
 """Moderation: reports gathered into cases, decisions, sanctions, appeals and the
 history of each case. Data and invariants only; the workflow is in `services`."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -211,7 +213,7 @@ class Decision(models.Model):
         return str(DONE_OUTCOMES.get(self.outcome, self.get_outcome_display()))
 
 
-DONE_OUTCOMES = {
+DONE_OUTCOMES: dict[str, Any] = {
     Decision.Outcome.KEEP: pgettext_lazy("decision taken", "Kept (reports dismissed)"),
     Decision.Outcome.HIDE: pgettext_lazy("decision taken", "Hidden"),
     Decision.Outcome.EDIT: pgettext_lazy("decision taken", "Edited"),
