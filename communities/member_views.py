@@ -9,10 +9,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access import communities as community_rules
 from core.confirm import confirmation
+from core.wording import for_name
 
 from . import invitations, memberships
 from .forms import (
@@ -166,7 +168,7 @@ def _manager_act(request, slug, pk, run, success):
     if not community_rules.can_manage(request.viewer, community):
         raise PermissionDenied
     membership = _membership(community, pk)
-    return act(request, slug, lambda c: run(membership), success % {"name": membership.user}, True)
+    return act(request, slug, lambda c: run(membership), for_name(success, membership.user), True)
 
 
 @login_required
@@ -193,7 +195,7 @@ def reject(request, slug, pk):
         lambda m: memberships.membership_reject(
             actor=request.user, membership=m, reason=reason, request=request
         ),
-        _("The request of %(name)s is rejected."),
+        gettext_noop("The request of %(name)s is rejected."),
     )
 
 
@@ -272,7 +274,7 @@ def set_role(request, slug, pk):
         lambda m: memberships.membership_set_role(
             actor=request.user, membership=m, role=role, request=request
         ),
-        _("The role of %(name)s is changed."),
+        gettext_noop("The role of %(name)s is changed."),
     )
 
 

@@ -1,6 +1,8 @@
 """Moderation: reports gathered into cases, decisions, sanctions, appeals and the
 history of each case. Data and invariants only; the workflow is in `services`."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -204,6 +206,20 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.case_id} {self.get_outcome_display()}"
+
+    @property
+    def outcome_done_display(self) -> str:
+        """The outcome as a decision taken ("Hidden"), where the choice reads as an order."""
+        return str(DONE_OUTCOMES.get(self.outcome, self.get_outcome_display()))
+
+
+DONE_OUTCOMES: dict[str, Any] = {
+    Decision.Outcome.KEEP: pgettext_lazy("decision taken", "Kept (reports dismissed)"),
+    Decision.Outcome.HIDE: pgettext_lazy("decision taken", "Hidden"),
+    Decision.Outcome.EDIT: pgettext_lazy("decision taken", "Edited"),
+    Decision.Outcome.MOVE: pgettext_lazy("decision taken", "Moved to another community"),
+    Decision.Outcome.DELETE: pgettext_lazy("decision taken", "Deleted"),
+}
 
 
 class Sanction(models.Model):

@@ -8,11 +8,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from access import people as people_rules
 from audit import services as audit
 from charter.permissions import ensure_charter_accepted
 from core.notices import notify
+from core.wording import for_name
 
 from .events import account_reactivated
 from .models import (
@@ -268,7 +270,9 @@ def account_close(
     with transaction.atomic():
         updated = User.objects.filter(pk=user.pk, is_active=True).update(is_active=False)
         if not updated:
-            raise ValidationError(_("The account of %(name)s is already closed.") % {"name": user})
+            raise ValidationError(
+                for_name(gettext_noop("The account of %(name)s is already closed."), user)
+            )
         user.is_active = False
         ended = sessions_end_for(user=user)
         audit.record(
@@ -292,8 +296,12 @@ def account_reactivate(
     now = timezone.now()
     if user.is_external and user.access_expires_at and user.access_expires_at <= now:
         raise ValidationError(
-            _("The contract of %(name)s has ended: change their access expiry date first.")
-            % {"name": user}
+            for_name(
+                gettext_noop(
+                    "The contract of %(name)s has ended: change their access expiry date first."
+                ),
+                user,
+            )
         )
     with transaction.atomic():
         changes: dict = {"is_active": True}
@@ -301,7 +309,9 @@ def account_reactivate(
             changes["reconfirmed_at"] = now
         updated = User.objects.filter(pk=user.pk, is_active=False).update(**changes)
         if not updated:
-            raise ValidationError(_("The account of %(name)s is already active.") % {"name": user})
+            raise ValidationError(
+                for_name(gettext_noop("The account of %(name)s is already active."), user)
+            )
         for field, value in changes.items():
             setattr(user, field, value)
         # The communities app thaws the suspended memberships (each receiver returns

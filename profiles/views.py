@@ -12,10 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from access import people as people_rules
 from charter.permissions import CharterNotAccepted
+from core.wording import for_name
 
 from . import selectors, services
 from .forms import ProfileForm, SkillAddForm, SkillLevelForm
@@ -51,7 +53,7 @@ def _people_list(request, username: str, which: str):
     person = people_rules.get_visible_user_or_404(request.viewer, username)
     if which == "followers":
         people = selectors.followers_of(request.user, person)
-        title = _("Followers of %(name)s") % {"name": person}
+        title = for_name(gettext_noop("Followers of %(name)s"), person)
     else:
         people = selectors.following_of(request.user, person)
         title = _("People %(name)s follows") % {"name": person}

@@ -249,7 +249,7 @@ def test_the_digest_in_french(employee):
     EmailSettings.objects.create(user=employee, language="fr")
     NotificationFactory(recipient=employee, kind=Kind.FOLLOWED)
     services.digests_send()
-    assert mail.outbox[0].subject == "[RSE] Votre résumé du jour : 1 notification"
+    assert mail.outbox[0].subject == "[RSE] Votre résumé du jour\u00a0: 1 notification"
 
 
 def test_the_digest_command_and_its_dry_run(employee):

@@ -62,7 +62,7 @@ def test_two_people_read_as_one_other_and_in_french(client, employee, kickoff):
 
     assert f"{people[1].get_full_name()} and 1 other liked" in english
     assert f"{people[1].get_full_name()} et 1 autre personne ont aimé" in french
-    assert "votre publication « Kick-off of the lean" in french
+    assert "votre publication «\u00a0Kick-off of the lean" in french
 
 
 def test_different_items_and_kinds_stay_apart(client, employee, kickoff):

@@ -8,6 +8,8 @@ from django.utils.formats import date_format
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
+from core.wording import elides
+
 register = template.Library()
 
 RECENT = timedelta(days=7)
@@ -65,12 +67,9 @@ def page_tags(posts) -> list:
     return tags_of_page(list(posts))
 
 
-# French elides "de" before a vowel sound: "Publication d'Isabelle", "de Thomas".
-VOWELS = set("aeiouyàâäéèêëîïôöùûüœæ")
-
-
-@register.filter
-def elides(name: str) -> bool:
+@register.filter(name="elides")
+def elides_filter(name: str) -> bool:
     """`{% if name|elides %}`: the name starts with a vowel (templates pick the
-    translation marked with the context "elided" then)."""
-    return bool(name) and name[:1].lower() in VOWELS
+    translation marked with the context "elided" then; core's `elision` filter does it
+    in one tag)."""
+    return elides(name)

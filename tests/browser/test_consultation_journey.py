@@ -137,7 +137,7 @@ def test_consult_answer_revise_close_sign_off_publish_and_accept(browser, live_s
     # An employee is asked to accept version 2: the sign-in leads to the charter.
     reader = _page(browser)
     reader.goto(f"{base}/accounts/login/")
-    reader.get_by_label("Email").fill("camille@example.com")
+    reader.get_by_label("E-mail").fill("camille@example.com")
     reader.get_by_label("Password").fill(PASSWORD)
     reader.get_by_role("button", name="Sign In").click()
     reader.wait_for_url(f"{base}/charter/**")

@@ -67,7 +67,7 @@ def test_create_rsvp_and_download_the_ics(browser, live_server):
     page.get_by_role("button", name="Going", exact=True).click()
     page.wait_for_url(f"{live_server.url}/posts/{event.pk}/")
     assert "Your answer is saved." in page.locator(".messages").inner_text()
-    assert "Your answer: Going." in page.locator("main").inner_text()
+    assert "Your answer: going." in page.locator("main").inner_text()
     assert Rsvp.objects.get(user=colleague).answer == "going"
     check_accessibility(page)
     ARTIFACTS.mkdir(exist_ok=True)

@@ -21,7 +21,7 @@ def test_wrong_password_is_refused_with_a_message(page, live_server):
     UserFactory(email="camille.martin@example.com")
     page.goto(f"{live_server.url}/accounts/login/")
 
-    page.get_by_label("Email").fill("camille.martin@example.com")
+    page.get_by_label("E-mail").fill("camille.martin@example.com")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign In").click()
 
@@ -71,7 +71,7 @@ def test_newcomer_is_shown_the_charter_accepts_it_and_can_contribute(page, live_
     UserFactory(email="nadia.benali@example.com", first_name="Nadia", accepted_charter=False)
 
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill("nadia.benali@example.com")
+    page.get_by_label("E-mail").fill("nadia.benali@example.com")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
 

@@ -45,7 +45,7 @@ def test_external_reconfirms_from_the_link_after_signing_in(page, live_server):
 
     page.goto(link)
     check_accessibility(page)
-    page.get_by_label("Email").fill(external.email)
+    page.get_by_label("E-mail").fill(external.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(link)

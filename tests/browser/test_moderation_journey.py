@@ -108,7 +108,7 @@ def test_report_decide_and_inform(browser, live_server):
     check_accessibility(mine)
     mine.goto(f"{live_server.url}/moderation/mine/")
     text = mine.locator("main").inner_text()
-    assert "Hide" in text and "§4.3" in text and "Privacy of others" in text
+    assert "Hidden" in text and "§4.3" in text and "Privacy of others" in text
     assert "Please do not share a colleague's health news." in text
     assert "Warning" in text
     check_accessibility(mine)

@@ -74,7 +74,7 @@ def test_the_search_box_works_without_javascript(browser, live_server):
     page = context.new_page()
     try:
         page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Email").fill("camille.martin@example.com")
+        page.get_by_label("E-mail").fill("camille.martin@example.com")
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign In").click()
         page.wait_for_url(f"{live_server.url}/")

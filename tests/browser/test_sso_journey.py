@@ -58,7 +58,7 @@ def test_typing_a_company_address_goes_to_the_provider(page, live_server, compan
     company_provider.set_account("alice", **ALICE)
 
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill("alice.durand@example.com")
+    page.get_by_label("E-mail").fill("alice.durand@example.com")
     page.locator("form.login, form[action='/accounts/login/']").get_by_role(
         "button", name="Sign in", exact=True
     ).click()
