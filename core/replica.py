@@ -44,7 +44,10 @@ _state: ContextVar[ReadState | None] = ContextVar("rse_replica_read_state", defa
 
 
 def replica_configured() -> bool:
-    return REPLICA in settings.DATABASES
+    """A replica is configured and may answer (RSE_REPLICA_READS: the tests turn it
+    off, the replica being a test mirror of the primary there: another connection,
+    which would not see the rows of the test's transaction)."""
+    return REPLICA in settings.DATABASES and settings.RSE_REPLICA_READS
 
 
 def read_alias() -> str:

@@ -163,6 +163,7 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
 # wrote reads the primary for RSE_REPLICA_STICKY_SECONDS (longer than the replica's usual
 # delay). Celery tasks and commands read the primary. Tests mirror it onto the primary.
 RSE_REPLICA_STICKY_SECONDS = env_int("RSE_REPLICA_STICKY_SECONDS", 10)
+RSE_REPLICA_READS = True  # the test suite turns it off (tests/conftest.py)
 if env_str("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         env_str("DATABASE_REPLICA_URL"),
