@@ -1,8 +1,8 @@
 """Shared fixtures: the standing cast of users, and the gates for real services.
 
-Tests marked `postgres`, `redis`, `browser`, `idp`, `ldap`, `faults` or `replica` skip, with the reason, where the
-service is missing. CI sets RSE_REQUIRE_SERVICES=postgres,redis,browser,idp,ldap so that
-a missing service fails the run instead of skipping silently.
+Tests marked `postgres`, `redis`, `browser`, `idp`, `ldap`, `faults` or `replica` skip,
+with the reason, where the service is missing. CI sets RSE_REQUIRE_SERVICES (.ci/run) so
+that a missing service fails the run instead of skipping silently.
 """
 
 import os

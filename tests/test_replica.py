@@ -112,7 +112,8 @@ def servers():
         port = free_port()
         web = subprocess.Popen(
             [str(os.path.join(os.path.dirname(PYTHON), "gunicorn")), "rse.wsgi",
-             "--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "120", "--log-level", "warning"],
+             "--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "120",
+             "--log-level", "warning"],
             cwd=ROOT, env={**env, "DATABASE_REPLICA_URL": f"{standby.url}/rse_replica"},
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
@@ -178,7 +179,7 @@ def test_pages_read_the_replica_writes_go_to_the_primary_and_writers_read_their_
         assert any(cookie.name == replica.COOKIE for cookie in author.cookies)
         path = headers["Location"]
         post_id = path.rstrip("/").rsplit("/", 1)[1]
-        query = f"SELECT count(*) FROM posts_post WHERE id = {int(post_id)}"
+        query = f"SELECT count(*) FROM posts_post WHERE id = {int(post_id)}"  # noqa: S608
         assert primary.sql(query, "rse_replica") == "1"
         assert standby.sql(query, "rse_replica") == "0"
 
