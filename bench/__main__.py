@@ -408,9 +408,9 @@ def scale(args) -> int:
 
 
 # The private PostgreSQL of `--replica` runs with settings for a server that holds `large`
-# (about 8 GB of tables and indexes) with 16 GB of memory and SSDs (README, "Capacity":
-# recommended values by server size). Shared memory is only used as it fills: a
-# `small` company touches a fraction of it.
+# (a few GB of tables and indexes; the posts table alone is about 500 MB) with 16 GB of
+# memory and SSDs (README, "Capacity": recommended values by server size). Shared memory
+# is only used as it fills: a `small` company touches a fraction of it.
 PG_SETTINGS = {
     "shared_buffers": "2GB",  # a quarter of memory, capped: the page cache does the rest
     "effective_cache_size": "8GB",  # what the planner may assume cached (shared + OS)

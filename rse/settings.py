@@ -173,6 +173,13 @@ if env_str("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# Behind PgBouncer in transaction mode (README, "Capacity"): no server-side cursors (a
+# cursor does not survive the end of a transaction on a pooled connection), and no
+# startup options (PgBouncer refuses them: set jit and parallel workers on the role).
+if env_bool("DATABASE_PGBOUNCER", False):
+    for _alias in DATABASES.values():
+        _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _alias.get("OPTIONS", {}).pop("options", None)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis serves as Celery broker and as the shared cache (sign-in rate limits must be
