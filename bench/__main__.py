@@ -407,6 +407,110 @@ def scale(args) -> int:
     return 0
 
 
+# The private PostgreSQL of `--replica` runs with settings for a server that holds `large`
+# (a few GB of tables and indexes; the posts table alone is about 500 MB) with 16 GB of
+# memory and SSDs (README, "Capacity": recommended values by server size). Shared memory
+# is only used as it fills: a `small` company touches a fraction of it.
+PG_SETTINGS = {
+    "shared_buffers": "2GB",  # a quarter of memory, capped: the page cache does the rest
+    "effective_cache_size": "8GB",  # what the planner may assume cached (shared + OS)
+    "work_mem": "16MB",  # per sort or hash: the pages' sorts are of a few thousand rows
+    "maintenance_work_mem": "512MB",  # index builds and VACUUM after the bulk load
+    "random_page_cost": "1.1",  # SSD: an index read costs little more than a sequential one
+    "effective_io_concurrency": "200",
+    "max_wal_size": "4GB",  # the generator's COPY without checkpoints every minute
+}
+
+
+def postgres_settings(url: str) -> dict:
+    """The settings a server runs with, as it reports them (SHOW)."""
+    import psycopg2
+
+    connection = psycopg2.connect(f"{url}/postgres")
+    names = [*PG_SETTINGS, "max_connections", "server_version", "wal_level", "fsync"]
+    try:
+        with connection.cursor() as cursor:
+            values = {}
+            for name in names:
+                cursor.execute(f"SHOW {name}")
+                values[name] = cursor.fetchone()[0]
+            return values
+    finally:
+        connection.close()
+
+
+def server_reads(url: str, name: str) -> dict:
+    """Transactions and rows read by database `name` on a server so far."""
+    import psycopg2
+
+    connection = psycopg2.connect(f"{url}/postgres")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT xact_commit, tup_returned, tup_fetched FROM pg_stat_database "
+                "WHERE datname = %s",
+                [name],
+            )
+            commits, returned, fetched = cursor.fetchone()
+            return {"transactions": commits, "rows_returned": returned, "rows_fetched": fetched}
+    finally:
+        connection.close()
+
+
+def replica_run(args) -> dict:
+    """The pages on a private primary alone, then with a streaming replica answering the
+    reads of read-only requests (core/replica.py): both runs on the same company, the
+    same servers and settings. The replica is made with pg_basebackup from the primary."""
+    from .stack import PrivatePostgres, pg_port
+
+    primary = PrivatePostgres(pg_port(), PG_SETTINGS).init()
+    primary.start()
+    replica = None
+    os.environ["RSE_BENCH_DATABASE_SERVER"] = primary.url
+    os.environ.pop("DATABASE_REPLICA_URL", None)
+    # Each person signs in (a POST) just before the pages are timed: with the default
+    # 10 s, their first pages would read the primary. Replication here lags by
+    # milliseconds.
+    os.environ.setdefault("RSE_REPLICA_STICKY_SECONDS", "2")
+    name = args.database or f"bench_{args.size}"
+    try:
+        log(f"private primary on {primary.port}: {primary.root}")
+        args.reuse = False
+        alone = run(args)
+        replica = primary.replica()
+        log(f"streaming replica on {replica.port}")
+        from .stack import wait_until
+
+        wait_until(lambda: replica.caught_up_with(primary), "replica caught up", 600)
+        os.environ["DATABASE_REPLICA_URL"] = f"{replica.url}/{name}"
+        before = {
+            "primary": server_reads(primary.url, name),
+            "replica": server_reads(replica.url, name),
+        }
+        args.reuse = True
+        with_replica = run(args)
+        after = {
+            "primary": server_reads(primary.url, name),
+            "replica": server_reads(replica.url, name),
+        }
+        served = {
+            server: {key: after[server][key] - before[server][key] for key in before[server]}
+            for server in before
+        }
+        return {
+            "postgres": postgres_settings(primary.url),
+            "replica_sticky_seconds": int(os.environ["RSE_REPLICA_STICKY_SECONDS"]),
+            "reads_during_replica_run": served,
+            "without_replica": alone,
+            "with_replica": with_replica,
+        }
+    finally:
+        os.environ.pop("DATABASE_REPLICA_URL", None)
+        if replica is not None:
+            replica.destroy()
+        primary.destroy()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["soak"]:  # python -m bench soak: the stack under load, with faults
@@ -434,11 +538,32 @@ def main(argv: list[str] | None = None) -> int:
         help="days the observatory rolls up before the dashboards are timed",
     )
     parser.add_argument("--no-save", action="store_true", help="print only (CI smoke test)")
+    parser.add_argument(
+        "--replica",
+        action="store_true",
+        help="private primary and streaming replica: the pages without, then with, reads "
+        "on the replica (ports from RSE_PRIVATE_PG_PORTS, or free ones)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.reps, args.warmup, args.saturation = 5, 1, 0.0
     if args.scale:
         return scale(args)
+    if args.replica:
+        both = replica_run(args)
+        for label in ("without_replica", "with_replica"):
+            print(f"\n{label.replace('_', ' ')}")
+            print(table(both[label]))
+            print(f"write path: {both[label]['write_path']}")
+        print(f"\nreads during the replica run: {both['reads_during_replica_run']}")
+        if not args.no_save:
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            commit_ = both["with_replica"]["commit"]
+            path = RESULTS / f"{stamp}-{args.size}-replica-{commit_}.json"
+            path.write_text(json.dumps(both, indent=2, ensure_ascii=False) + "\n")
+            print(f"written: {path.relative_to(RESULTS.parent.parent)}")
+        return 0
     report = run(args)
     if args.no_save:
         print(table(report))

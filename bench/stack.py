@@ -55,10 +55,25 @@ def wait_until(check, what: str, timeout: float = 60) -> float:
     raise RuntimeError(f"{what}: not within {timeout} s")
 
 
-class PrivatePostgres:
-    """initdb + pg_ctl in a temporary directory, on 127.0.0.1:`port`."""
+def pg_port() -> int:
+    """A port for a private PostgreSQL: the first free one of RSE_PRIVATE_PG_PORTS
+    ("5440-5449", for machines where each user has a range), else any free port."""
+    span = os.environ.get("RSE_PRIVATE_PG_PORTS", "")
+    if span:
+        first, _, last = span.partition("-")
+        for port in range(int(first), int(last or first) + 1):
+            if not _listening(port):
+                return port
+        raise RuntimeError(f"no free port in RSE_PRIVATE_PG_PORTS={span}")
+    return free_port()
 
-    def __init__(self, port: int | None = None):
+
+class PrivatePostgres:
+    """initdb + pg_ctl in a temporary directory, on 127.0.0.1:`port`. `settings` are
+    extra server settings (name: value), e.g. the memory settings of the benchmark."""
+
+    def __init__(self, port: int | None = None, settings: dict[str, str] | None = None):
+        self.settings = dict(settings or {})
         self.port = port or free_port()
         self.root = Path(tempfile.mkdtemp(prefix="rse-pg-"))
         self.data = self.root / "data"
@@ -87,6 +102,8 @@ class PrivatePostgres:
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
             "-c max_connections=200"
         )
+        for name, value in self.settings.items():
+            options += f" -c {name}={value}"
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.log), "-w", "start")
 
     def stop(self, mode: str = "fast") -> None:
@@ -108,6 +125,38 @@ class PrivatePostgres:
     def destroy(self) -> None:
         self.stop("immediate")
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def sql(self, query: str, database: str = "postgres") -> str:
+        """One statement through psql; its output, unaligned, without headers."""
+        return self._run("psql", "-h", str(self.root), "-p", str(self.port), "-U", "postgres",
+                         "-d", database, "-XAtq", "-v", "ON_ERROR_STOP=1",
+                         "-c", query).stdout.strip()  # fmt: skip
+
+    def replica(self, port: int | None = None) -> "PrivatePostgres":
+        """A streaming replica of this (running) cluster: `pg_basebackup -R` into a new
+        temporary directory, started on its own port, read-only (hot standby). The
+        primary's default wal_level (replica) and max_wal_senders serve; initdb's
+        trust rules let 127.0.0.1 replicate."""
+        standby = PrivatePostgres(port or pg_port(), self.settings)
+        standby._run("pg_basebackup", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                     "-D", str(standby.data), "-R", "-X", "stream", "--no-sync")  # fmt: skip
+        standby.start()
+        return standby
+
+    # On a replica ---------------------------------------------------------------------
+
+    def pause_replay(self) -> None:
+        """Stop applying the primary's changes (they keep arriving): the replica stays
+        as it is, a delay as long as the caller wants, without waiting on a clock."""
+        self.sql("SELECT pg_wal_replay_pause()")
+
+    def resume_replay(self) -> None:
+        self.sql("SELECT pg_wal_replay_resume()")
+
+    def caught_up_with(self, primary: "PrivatePostgres") -> bool:
+        """Has this replica applied everything the primary has written so far?"""
+        written = primary.sql("SELECT pg_current_wal_lsn()")
+        return self.sql(f"SELECT pg_last_wal_replay_lsn() >= '{written}'::pg_lsn") == "t"
 
 
 class PrivateRedis:

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "rse.health.LivenessMiddleware",  # /healthz/live: before anything reads the database
+    "core.replica.ReplicaReadsMiddleware",  # which server this request's reads go to
     "core.requestmeta.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -158,6 +159,28 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3)
     )
+# Reads on a streaming replica (core/replica.py, README "Capacity"): with
+# DATABASE_REPLICA_URL set, the reads of read-only requests go to it, and a browser that
+# wrote reads the primary for RSE_REPLICA_STICKY_SECONDS (longer than the replica's usual
+# delay). Celery tasks and commands read the primary. Tests mirror it onto the primary.
+RSE_REPLICA_STICKY_SECONDS = env_int("RSE_REPLICA_STICKY_SECONDS", 10)
+RSE_REPLICA_READS = True  # the test suite turns it off (tests/conftest.py)
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL"),
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# Behind PgBouncer in transaction mode (README, "Capacity"): no server-side cursors (a
+# cursor does not survive the end of a transaction on a pooled connection), and no
+# startup options (PgBouncer refuses them: set jit and parallel workers on the role).
+if env_bool("DATABASE_PGBOUNCER", False):
+    for _alias in DATABASES.values():
+        _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _alias.get("OPTIONS", {}).pop("options", None)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis serves as Celery broker and as the shared cache (sign-in rate limits must be

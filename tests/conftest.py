@@ -1,8 +1,8 @@
 """Shared fixtures: the standing cast of users, and the gates for real services.
 
-Tests marked `postgres`, `redis`, `browser`, `idp` or `ldap` skip, with the reason, where the
-service is missing. CI sets RSE_REQUIRE_SERVICES=postgres,redis,browser,idp,ldap so that
-a missing service fails the run instead of skipping silently.
+Tests marked `postgres`, `redis`, `browser`, `idp`, `ldap`, `faults` or `replica` skip,
+with the reason, where the service is missing. CI sets RSE_REQUIRE_SERVICES (.ci/run) so
+that a missing service fails the run instead of skipping silently.
 """
 
 import os
@@ -50,6 +50,14 @@ def missing_service(name: str) -> str | None:
         from bench import stack
 
         return stack.missing()
+    elif name == "replica":
+        from bench import stack
+
+        for program in ("initdb", "pg_basebackup"):
+            if not (stack.PG_BIN / program).exists():
+                return f"needs PostgreSQL's {program} in {stack.PG_BIN} (set RSE_PG_BIN)"
+        if os.geteuid() == 0 and not shutil.which("runuser"):
+            return "needs runuser to start PostgreSQL as the postgres user"
     elif name == "browser":
         if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
             return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
@@ -68,6 +76,10 @@ def missing_service(name: str) -> str | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # With DATABASE_REPLICA_URL set, the `replica` alias is a test mirror of the
+    # primary (rse/settings.py): the tests read and write the primary only.
+    # tests/test_replica.py runs a real streaming replica of its own.
+    settings.RSE_REPLICA_READS = False
     # Parallel workers each get their own Redis cache database, since clearing the
     # cache between tests (below) flushes the whole database.
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
@@ -80,7 +92,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     required = {s.strip() for s in os.environ.get("RSE_REQUIRE_SERVICES", "").split(",")}
-    for name in ("postgres", "redis", "browser", "idp", "ldap", "faults"):
+    for name in ("postgres", "redis", "browser", "idp", "ldap", "faults", "replica"):
         if item.get_closest_marker(name) is None:
             continue
         reason = missing_service(name)
