@@ -15,8 +15,8 @@ from communities.models import Community
 from notifications.models import Kind
 from notifications.services import notification_mark_read, notify
 from posts import services as post_services
-from posts.moderated import item_status_set
 from posts.models import Status
+from posts.moderated import item_status_set
 
 from .communities_factories import CommunityFactory, MembershipFactory
 from .factories import PASSWORD, UserFactory
@@ -100,7 +100,9 @@ def test_leaving_the_community_drops_the_cached_count(reader_and_news, client):
     assert '<span class="unread-count">(' not in client.get(INBOX).content.decode()
 
 
-def test_suspended_memberships_drop_the_cached_count_and_restored_ones_bring_it_back(reader_and_news, client):
+def test_suspended_memberships_drop_the_count_and_restored_ones_bring_it_back(
+    reader_and_news, client
+):
     community, reader, _, _ = reader_and_news
     memberships.memberships_suspend(user=reader)
     assert unread_on_page(client) == 0
@@ -159,9 +161,7 @@ def test_ending_sessions_from_the_sessions_page_ends_cached_ones(cached_sessions
 
     phone, laptop = Client(HTTP_USER_AGENT="Phone/1.0"), Client()
     for browser in (phone, laptop):
-        browser.post(
-            reverse("account_login"), {"login": employee.email, "password": PASSWORD}
-        )
+        browser.post(reverse("account_login"), {"login": employee.email, "password": PASSWORD})
         assert browser.get(reverse("posts:home")).status_code == 200
     laptop.post(reverse("usersessions_list"), {"action": "logout"})
     assert phone.get(reverse("posts:home")).status_code == 302
