@@ -79,8 +79,12 @@ class Viewer:
 
     @cached_property
     def charter(self) -> dict:
-        """{"current", "binding", "accepted", "announcement"} (charter.selectors)."""
-        return read_charter_status(self.user)
+        """{"current", "binding", "accepted", "announcement"} (charter.selectors): for
+        a person, from the cache while they accepted nothing and no version changed
+        (core.navcounters; charter.receivers invalidates), else one query."""
+        if not self.is_person:
+            return read_charter_status(self.user)
+        return navcounters.read(self.user.pk, "charter", lambda: read_charter_status(self.user))
 
     @property
     def charter_accepted(self) -> bool:
