@@ -285,7 +285,7 @@ def run(args) -> dict:
         result.ratio_to_floor = round(result.p95_ms / floor.p95_ms, 2) if floor.p95_ms else None
         if not result.page.startswith("floor"):
             result.own_p95_ms = round(result.p95_ms - fixed.p95_ms, 2)
-    profiles = {}
+    profiles: dict = {}
     if profile_dir is not None:
         profiles["text"], profiles["pages"] = summarize_profiles(profile_dir, profiled)
         shutil.rmtree(profile_dir, ignore_errors=True)

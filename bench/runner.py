@@ -451,7 +451,8 @@ def summarize_profiles(directory: Path, labels: list[str], top: int = 30) -> tup
     from pyinstrument.renderers import ConsoleRenderer
     from pyinstrument.session import Session
 
-    text, data = [], {}
+    text: list[str] = []
+    data: dict[str, dict] = {}
     for label in labels:
         files = sorted(directory.glob(f"{label}-*.json"))
         if not files:

@@ -18,12 +18,15 @@ A count is a number only, never content; it still drops at once when access is l
 
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
 GEN_KEY = "nav:gen"
+
+T = TypeVar("T")
 
 
 def _key(user_id: int) -> str:
@@ -34,7 +37,7 @@ def enabled() -> bool:
     return settings.RSE_NAV_COUNTERS_SECONDS > 0
 
 
-def read(user_id: int, name: str, compute: Callable[[], int]) -> int:
+def read(user_id: int, name: str, compute: Callable[[], T]) -> T:
     """The count `name` of person `user_id`: from the cache when it is of the current
     generation, else computed (`compute()`) and kept. One cache round trip on a hit."""
     if not enabled() or user_id is None:

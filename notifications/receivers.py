@@ -18,6 +18,9 @@ from posts.models import Comment, Post
 
 from .models import Notification
 
+# The fields of a post or comment its readability depends on (access.posts).
+READ_RULE_FIELDS = {"status", "community", "community_id", "post", "post_id"}
+
 
 @receiver(post_save, sender=Notification, dispatch_uid="navcounters_notification")
 def _notification_saved(sender, instance, created, **kwargs):
@@ -39,9 +42,15 @@ def _user_saved(sender, instance, created, **kwargs):
 @receiver(post_save, sender=Post, dispatch_uid="navcounters_post_saved")
 @receiver(post_save, sender=Comment, dispatch_uid="navcounters_comment_saved")
 @receiver(post_save, sender=Community, dispatch_uid="navcounters_community_saved")
-def _readability_may_change(sender, instance, created=False, **kwargs):
-    if not created or sender is Community:
+def _readability_may_change(sender, instance, created=False, update_fields=None, **kwargs):
+    if sender is Community:
         navcounters.access_changed()
+        return
+    # A new post or comment, or a save of fields that do not decide who reads it (a
+    # stored rendering, a counter), changes nobody's count.
+    if created or (update_fields is not None and not set(update_fields) & READ_RULE_FIELDS):
+        return
+    navcounters.access_changed()
 
 
 @receiver(post_delete, sender=Post, dispatch_uid="navcounters_post_deleted")
