@@ -15,6 +15,7 @@ mutes, grants a role) calls `forget()` so that later questions read afresh.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
 
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from charter.selectors import read_charter_status
 from communities.models import CommunityGroupObjectPermission, CommunityUserObjectPermission
+from core import navcounters
 from moderation.models import Sanction
 
 from . import queries, roles
@@ -44,6 +46,7 @@ class Viewer:
 
     def __init__(self, user):
         self.user = user
+        self._counters: dict[str, int] = {}
 
     def __repr__(self) -> str:
         return f"<Viewer {getattr(self.user, 'pk', None)}>"
@@ -76,8 +79,12 @@ class Viewer:
 
     @cached_property
     def charter(self) -> dict:
-        """{"current", "binding", "accepted", "announcement"} (charter.selectors)."""
-        return read_charter_status(self.user)
+        """{"current", "binding", "accepted", "announcement"} (charter.selectors): for
+        a person, from the cache while they accepted nothing and no version changed
+        (core.navcounters; charter.receivers invalidates), else one query."""
+        if not self.is_person:
+            return read_charter_status(self.user)
+        return navcounters.read(self.user.pk, "charter", lambda: read_charter_status(self.user))
 
     @property
     def charter_accepted(self) -> bool:
@@ -139,6 +146,19 @@ class Viewer:
         """Communities whose reports this person handles (managers moderate too)."""
         return set(self.community_rights)
 
+    # --- Counters of the navigation ------------------------------------------------------
+
+    def counter(self, name: str, compute: Callable[[], int]) -> int:
+        """A per-person count the base template shows (unread notifications, open
+        cases): once per request, from the cache when it is current
+        (core.navcounters), else `compute()`d and kept there."""
+        if name not in self._counters:
+            if not self.is_person:
+                self._counters[name] = 0
+            else:
+                self._counters[name] = navcounters.read(self.user.pk, name, compute)
+        return self._counters[name]
+
     # --- Communities -------------------------------------------------------------------
 
     @cached_property
@@ -161,6 +181,8 @@ class Viewer:
         """Drop what was read (after a change of this person's standing)."""
         for name in self._FACTS:
             self.__dict__.pop(name, None)
+        self._counters.clear()
+        navcounters.forget(self.user.pk if self.is_person else None)
 
 
 def as_viewer(who) -> Viewer:

@@ -9,11 +9,13 @@ python -m bench soak --minutes 30      # the soak with faults (bench/soak.py, RE
 import argparse
 import json
 import os
+import shutil
 import statistics
 import sys
 import time
 from dataclasses import asdict
 from datetime import UTC, datetime
+from pathlib import Path
 
 from .runner import (
     RESULTS,
@@ -23,14 +25,18 @@ from .runner import (
     commit,
     machine,
     measure,
+    postgres_settings,
     prepare_database,
+    profile_pages,
     saturation,
     server_env,
+    summarize_profiles,
     time_command,
     time_job,
 )
 
 FLOOR = "floor: fortunes"
+SIGNED_IN_FLOOR = "floor: signed in"
 SEARCH_QUERIES = ["sécurité", "cloud données", "Dupont"]
 
 
@@ -162,6 +168,8 @@ def pages_for(cast: dict, targets: dict) -> list[tuple[str, str, str]]:
         ("floor: empty", "newcomer", "/bench/floor/empty/"),
         ("floor: primary key", "newcomer", f"/bench/floor/pk/{targets['pk']}/"),
         (FLOOR, "newcomer", "/bench/floor/fortunes/"),
+        # The base template for a signed-in person: every signed-in page's fixed cost.
+        (SIGNED_IN_FLOOR, "member of many communities", "/bench/floor/signed-in/"),
     ]
     for who in ("newcomer", "member of many communities", "manager", "external", "follower"):
         if cast.get(who):
@@ -223,7 +231,14 @@ def run(args) -> dict:
 
     cast, targets = cast_and_targets()
     env = server_env(name)
+    postgres = postgres_settings(name)
     rollups = observatory_rollups(env, args.observatory_days)
+    profile_dir = None
+    if args.profile:
+        import tempfile
+
+        profile_dir = Path(tempfile.mkdtemp(prefix="rse-bench-profile-"))
+        env = {**env, "RSE_BENCH_PROFILE_DIR": str(profile_dir)}
     measured = commit()  # the code the server loads now, whatever is committed meanwhile
     server = Server(env, workers=args.workers)
     results: list[PageResult] = []
@@ -249,8 +264,10 @@ def run(args) -> dict:
             log(
                 f"{page:32} {who:28} {result.status} p50 {result.p50_ms:7.1f} "
                 f"p95 {result.p95_ms:7.1f} ms  {result.queries:3} queries"
+                + ("" if result.check == "ok" else f"  FAILED: {result.check}")
             )
         write = write_path(browsers)
+        profiled = profile_pages(browsers, pages, args.profile, log) if args.profile else []
     finally:
         server.stop()
     jobs = []
@@ -263,8 +280,15 @@ def run(args) -> dict:
                     f"{jobs[-1]['peak_memory_mib']} MiB"
                 )
     floor = next(r for r in results if r.page == FLOOR)
+    fixed = next(r for r in results if r.page == SIGNED_IN_FLOOR)
     for result in results:
         result.ratio_to_floor = round(result.p95_ms / floor.p95_ms, 2) if floor.p95_ms else None
+        if not result.page.startswith("floor"):
+            result.own_p95_ms = round(result.p95_ms - fixed.p95_ms, 2)
+    profiles: dict = {}
+    if profile_dir is not None:
+        profiles["text"], profiles["pages"] = summarize_profiles(profile_dir, profiled)
+        shutil.rmtree(profile_dir, ignore_errors=True)
     from bench.generate import SIZES
 
     return {
@@ -272,6 +296,12 @@ def run(args) -> dict:
         "commit": measured,
         "machine": machine(),
         "dataset": {"size": args.size, "seed": args.seed, **asdict(SIZES[args.size]), **dataset},
+        "postgres": postgres,
+        "failures": [
+            {"page": r.page, "who": r.who, "path": r.path, "check": r.check}
+            for r in results
+            if r.check != "ok"
+        ],
         "settings": {
             "reps": args.reps,
             "warmup": args.warmup,
@@ -284,6 +314,7 @@ def run(args) -> dict:
         "write_path": write,
         "jobs": jobs,
         "observatory_rollups": rollups,
+        "profiles": profiles,
     }
 
 
@@ -356,19 +387,28 @@ def table(report: dict) -> str:
         f"RSE benchmark — size {report['dataset']['size']} — commit {report['commit']} — "
         f"{report['machine']['cores']} cores {report['machine']['cpu']}",
         f"{'page':32} {'as':28} {'p50':>7} {'p95':>7} {'p99':>7} {'rps':>7} "
-        f"{'SQL':>4} {'db%':>5} {'×floor':>7}",
+        f"{'SQL':>4} {'db%':>5} {'×floor':>7} {'own p95':>8}",
     ]
     for page in report["pages"]:
         rps = f"{page['rps']:7.1f}" if page["rps"] is not None else "      —"
         ratio = (
             f"{page['ratio_to_floor']:7.2f}" if page["ratio_to_floor"] is not None else "      —"
         )
-        mark = "" if page["status"] == 200 else f"  (HTTP {page['status']})"
+        own = page.get("own_p95_ms")
+        own = f"{own:8.1f}" if own is not None else "       —"
+        check = page.get("check", "ok")
+        mark = "" if check == "ok" else f"  FAILED: {check}"
         lines.append(
             f"{page['page']:32} {page['who']:28} {page['p50_ms']:7.1f} {page['p95_ms']:7.1f} "
             f"{page['p99_ms']:7.1f} {rps} {page['queries']:4} {page['db_share'] * 100:5.0f} "
-            f"{ratio}{mark}"
+            f"{ratio} {own}{mark}"
         )
+    pg = report.get("postgres", {}).get("server", {})
+    if pg:
+        lines.append("PostgreSQL: " + ", ".join(f"{k} {v}" for k, v in pg.items()))
+    lines.append(
+        "own p95: the page's p95 minus the signed-in floor's (its cost above the fixed cost)"
+    )
     return "\n".join(lines)
 
 
@@ -404,7 +444,12 @@ def scale(args) -> int:
     base.with_suffix(".svg").write_text(line_chart("p95 by dataset size (ms)", sizes, pages))
     print("\n".join(["", "p95 (ms) by dataset size", *lines]))
     print(f"\nwritten: {base.with_suffix('.json').name}, {base.with_suffix('.svg').name}")
-    return 0
+    failures = [f for report in reports for f in report["failures"]]
+    for failure in failures:
+        print(
+            f"FAILED: {failure['page']} ({failure['who']}, {failure['path']}): " + failure["check"]
+        )
+    return 1 if failures else 0
 
 
 # The private PostgreSQL of `--replica` runs with settings for a server that holds `large`
@@ -544,6 +589,14 @@ def main(argv: list[str] | None = None) -> int:
         help="private primary and streaming replica: the pages without, then with, reads "
         "on the replica (ports from RSE_PRIVATE_PG_PORTS, or free ones)",
     )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also profile N requests of the home, community, post and search pages "
+        "(pyinstrument in the server; the top entries go to bench/results/*-profile.*)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.reps, args.warmup, args.saturation = 5, 1, 0.0
@@ -565,13 +618,24 @@ def main(argv: list[str] | None = None) -> int:
             print(f"written: {path.relative_to(RESULTS.parent.parent)}")
         return 0
     report = run(args)
+    failed = 1 if report["failures"] else 0
     if args.no_save:
         print(table(report))
         print(f"write path: {report['write_path']}")
-        return 0
+        if report["profiles"]:
+            print(report["profiles"]["text"])
+        return failed
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     path = RESULTS / f"{stamp}-{args.size}-{report['commit']}.json"
+    profiles = report.pop("profiles")
+    if profiles:
+        stem = path.with_suffix("").name + "-profile"
+        (RESULTS / f"{stem}.txt").write_text(profiles["text"])
+        (RESULTS / f"{stem}.json").write_text(
+            json.dumps(profiles["pages"], indent=2, ensure_ascii=False) + "\n"
+        )
+        report["profiles"] = [f"{stem}.txt", f"{stem}.json"]
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print()
     print(table(report))
@@ -584,7 +648,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{rolled['peak_memory_mib']} MiB"
         )
     print(f"\nwritten: {path.relative_to(RESULTS.parent.parent)}")
-    return 0
+    for failure in report["failures"]:
+        print(
+            f"FAILED: {failure['page']} ({failure['who']}, {failure['path']}): " + failure["check"]
+        )
+    return failed
 
 
 if __name__ == "__main__":

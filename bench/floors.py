@@ -1,7 +1,9 @@
 """The floors the benchmark compares pages with, served by the app itself (through
 the same middleware) only when RSE_BENCH is on: an empty view, one primary-key
-query, and a "fortunes" page (20 rows through the ORM rendered by a template, as in
-the TechEmpower benchmark)."""
+query, a "fortunes" page (20 rows through the ORM rendered by a template, as in
+the TechEmpower benchmark), and the signed-in floor: an empty page drawn with the
+site's base template for the person asking (session, user, navigation, counters,
+banners), the fixed cost every signed-in page pays before its own content."""
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -28,8 +30,14 @@ def fortunes(request):
     return render(request, "bench/fortunes.html", {"rows": rows})
 
 
+@require_GET
+def signed_in(request):
+    return render(request, "bench/signed_in.html", {})
+
+
 urlpatterns = [
     path("bench/floor/empty/", empty, name="bench_empty"),
     path("bench/floor/pk/<int:pk>/", primary_key, name="bench_pk"),
     path("bench/floor/fortunes/", fortunes, name="bench_fortunes"),
+    path("bench/floor/signed-in/", signed_in, name="bench_signed_in"),
 ]

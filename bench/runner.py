@@ -159,9 +159,10 @@ class Browser:
     def csrf(self) -> str:
         return next((c.value or "" for c in self.cookies if c.name == "csrftoken"), "")
 
-    def get(self, path: str) -> tuple[int, dict, bytes]:
+    def get(self, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+        request = urllib.request.Request(self.base + path, headers=headers or {})
         try:
-            with self.raw.open(self.base + path, timeout=self.timeout) as response:
+            with self.raw.open(request, timeout=self.timeout) as response:
                 return response.status, dict(response.headers), response.read()
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read()
@@ -207,6 +208,54 @@ class PageResult:
     status: int = 200
     server_p95_ms: float = 0.0
     extra: dict = field(default_factory=dict)
+    # p95 minus the signed-in floor's p95: the page's own cost, above the fixed cost
+    # every signed-in page pays (session, person, navigation, counters, base template).
+    own_p95_ms: float | None = None
+    # "ok", or why the page did not show what it should (a redirect, an empty state...).
+    check: str = "ok"
+
+
+# What each timed page must show: a page that silently became a join page, an empty
+# state or a redirect fails the run instead of looking fast. (page name prefix,
+# pattern on the body, what it stands for); the first prefix that matches applies.
+POST_CARD = rb'<article class="card post'
+EXPECTED: list[tuple[str, bytes, str]] = [
+    ("floor: signed in", rb'class="site-nav"', "the signed-in navigation"),
+    ("floor: fortunes", rb"<td>", "the fortunes rows"),
+    ("floor:", rb".", "an answer"),
+    ("home", POST_CARD, "post cards"),
+    ("large community dashboard", rb"<table|<svg|<figure", "the dashboard"),
+    ("community dashboard", rb"<table|<svg|<figure", "the dashboard"),
+    ("network dashboard", rb"<table|<svg|<figure", "the dashboard"),
+    ("questions of", rb'class="card question-item', "questions"),
+    ("large community", POST_CARD, "post cards"),
+    ("small community", POST_CARD, "post cards"),
+    ("tag", POST_CARD, "post cards"),
+    ("less used tag", POST_CARD, "post cards"),
+    ("post with comments", rb'<article class="comment" id="comment-', "its comments"),
+    ("people by", rb'class="person-card"', "profile cards"),
+    ("moderation queue", rb'<li class="card case"', "the open cases"),
+    ("search:", rb'class="result-title"|class="person-card"', "results"),
+    ("api:", rb'"id":', "rows"),
+]
+
+
+def expected_for(page: str) -> tuple[bytes, str] | None:
+    for prefix, pattern, what in EXPECTED:
+        if page.startswith(prefix):
+            return pattern, what
+    return None
+
+
+def check_page(page: str, status: int, headers: dict, body: bytes) -> str:
+    """ "ok", or what is wrong with one answer of `page`."""
+    if status != 200:
+        where = headers.get("Location", "")
+        return f"HTTP {status}" + (f" to {where}" if where else "")
+    expected = expected_for(page)
+    if expected and not re.search(expected[0], body):
+        return f"does not show {expected[1]}"
+    return "ok"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -223,7 +272,7 @@ def measure(browser: Browser, page: str, who: str, path: str, reps: int, warmup:
     """Timings of `reps` requests after `warmup` ones. A page that does not answer
     within the client's timeout is reported as timed out (status 504, the timeout as
     its figures) instead of stopping the run."""
-    timings, server, db, queries, status = [], [], [], [], 200
+    timings, server, db, queries, status, check = [], [], [], [], 200, "ok"
     try:
         for _ in range(warmup):
             browser.get(path)
@@ -232,10 +281,13 @@ def measure(browser: Browser, page: str, who: str, path: str, reps: int, warmup:
     for _ in range(reps):
         started = time.perf_counter()
         try:
-            status, headers, _ = browser.get(path)
+            status, headers, body = browser.get(path)
         except (TimeoutError, urllib.error.URLError):
             return _timed_out(page, who, path)
         timings.append((time.perf_counter() - started) * 1000)
+        # Every answer's status, the first one's content.
+        if check == "ok" and (len(timings) == 1 or status != 200):
+            check = check_page(page, status, headers, body)
         queries.append(int(headers.get("X-Bench-Queries", 0)))
         server.append(float(headers.get("X-Bench-Total-ms", 0)))
         db.append(float(headers.get("X-Bench-DB-ms", 0)))
@@ -254,12 +306,15 @@ def measure(browser: Browser, page: str, who: str, path: str, reps: int, warmup:
         db_share=round(sum(db) / total_server, 3),
         status=status,
         server_p95_ms=round(percentile(server, 95), 2),
+        check=check,
     )
 
 
 def _timed_out(page: str, who: str, path: str) -> PageResult:
     ms = TIMEOUT_SECONDS * 1000.0
-    return PageResult(page, who, path, 0, ms, ms, ms, 0, 0.0, status=TIMED_OUT, server_p95_ms=ms)
+    return PageResult(
+        page, who, path, 0, ms, ms, ms, 0, 0.0, status=TIMED_OUT, server_p95_ms=ms, check="timeout"
+    )
 
 
 def saturation(base: str, browser: Browser, path: str, clients: int, seconds: float) -> float:
@@ -344,3 +399,140 @@ def time_command(env: dict, *args: str) -> dict:
         "exit": process.returncode,
         "output": output.strip().splitlines()[-3:],
     }
+
+
+# Profiles --------------------------------------------------------------------------
+
+# The pages profiled by `--profile N` (issue 26): the fixed cost, the home, a
+# community, a post and the searches.
+PROFILED = (
+    "floor: signed in",
+    "home",
+    "small community",
+    "large community",
+    "post with comments",
+    "search: sécurité",
+    "search: Dupont",
+)
+
+
+def profile_label(page: str, who: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", f"{page} {who}".lower()).strip("-")[:40]
+
+
+def profile_pages(browsers: dict, pages: list, reps: int, log) -> list[str]:
+    """`reps` requests of each profiled page under pyinstrument in the server (the
+    server was started with RSE_BENCH_PROFILE_DIR); the labels profiled."""
+    labels, seen = [], set()
+    for page, who, path in pages:
+        if page not in PROFILED or page in seen:
+            continue
+        seen.add(page)
+        label = profile_label(page, who)
+        for _ in range(reps):
+            browsers[who].get(path, headers={"X-Bench-Profile": label})
+        labels.append(label)
+        log(f"profiled {page} ({who}): {reps} requests")
+    return labels
+
+
+def _frames(frame, ancestors=()):
+    yield frame, ancestors
+    key = (frame.function, frame.file_path_short, frame.line_no)
+    for child in frame.children:
+        yield from _frames(child, (*ancestors, key))
+
+
+def summarize_profiles(directory: Path, labels: list[str], top: int = 30) -> tuple[str, dict]:
+    """Each label's profiles combined: the functions with the most time of their own
+    and the most time inclusive (text and JSON), and pyinstrument's call tree."""
+    from functools import reduce
+
+    from pyinstrument.renderers import ConsoleRenderer
+    from pyinstrument.session import Session
+
+    text: list[str] = []
+    data: dict[str, dict] = {}
+    for label in labels:
+        files = sorted(directory.glob(f"{label}-*.json"))
+        if not files:
+            continue
+        session = reduce(Session.combine, (Session.load(f) for f in files))
+        root = session.root_frame()
+        if root is None:
+            continue
+        total = root.time or 1e-9
+        own: dict[tuple, float] = {}
+        inclusive: dict[tuple, float] = {}
+        for frame, ancestors in _frames(root):
+            key = (frame.function, frame.file_path_short, frame.line_no)
+            own[key] = own.get(key, 0.0) + frame.total_self_time
+            if key not in ancestors:  # recursion counted once
+                inclusive[key] = inclusive.get(key, 0.0) + frame.time
+
+        def rows(table: dict, total: float = total, requests: int = len(files)) -> list[dict]:
+            ranked = sorted(table.items(), key=lambda item: -item[1])[:top]
+            return [
+                {
+                    "function": function,
+                    "file": f"{path}:{line}",
+                    "ms_per_request": round(seconds * 1000 / requests, 2),
+                    "share": round(seconds / total, 3),
+                }
+                for (function, path, line), seconds in ranked
+            ]
+
+        data[label] = {
+            "requests": len(files),
+            "ms_per_request": round(total * 1000 / len(files), 2),
+            "top_own_time": rows(own),
+            "top_inclusive": [r for r in rows(inclusive) if r["share"] < 0.999][:top],
+        }
+        text.append(f"=== {label}: {len(files)} requests, {data[label]['ms_per_request']} ms each")
+        text.append("-- own time (top entries)")
+        text += [
+            f"{r['share'] * 100:5.1f} % {r['ms_per_request']:8.2f} ms  {r['function']}  {r['file']}"
+            for r in data[label]["top_own_time"]
+        ]
+        text.append("-- call tree")
+        tree = ConsoleRenderer(unicode=False, color=False, time="percent_of_total").render(session)
+        text += tree.splitlines()[:200]
+        text.append("")
+    return "\n".join(text) + "\n", data
+
+
+# PostgreSQL settings ---------------------------------------------------------------
+
+POSTGRES_SETTINGS = (
+    "server_version",
+    "shared_buffers",
+    "work_mem",
+    "effective_cache_size",
+    "jit",
+    "max_parallel_workers_per_gather",
+    "random_page_cost",
+)
+
+
+def postgres_settings(name: str) -> dict:
+    """The server's settings (SHOW, on a plain connection) and those the app's own
+    connections run with (Django's connection: DATABASE_JIT and the like)."""
+    import psycopg2
+    from django.db import connection
+
+    def read(cursor) -> dict:
+        found = {}
+        for setting in POSTGRES_SETTINGS:
+            cursor.execute(f"SHOW {setting}")
+            found[setting] = cursor.fetchone()[0]
+        return found
+
+    plain = psycopg2.connect(database_url(name))
+    try:
+        with plain.cursor() as cursor:
+            server = read(cursor)
+    finally:
+        plain.close()
+    with connection.cursor() as cursor:
+        app = read(cursor)
+    return {"server": server, "app_connections": {k: v for k, v in app.items() if v != server[k]}}

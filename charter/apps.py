@@ -8,4 +8,7 @@ class CharterConfig(AppConfig):
 
     def ready(self) -> None:
         # This app's section of "Download my data" joins the registry (core.exports).
-        from . import exports  # noqa: F401
+        from . import (
+            exports,  # noqa: F401
+            receivers,  # noqa: F401 - the cached charter status (core.navcounters)
+        )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
-from core import requestmeta
+from core import navcounters, requestmeta
 
 from . import content, hooks
 from . import variants as charter_variants
@@ -40,6 +40,7 @@ def charter_version_publish(
             raise ValidationError(
                 _("Version %(number)s is already published.") % {"number": version.number}
             )
+        navcounters.access_changed()  # everyone's cached charter status (core.navcounters)
         version.refresh_from_db()
         audit.record(
             "charter.published",

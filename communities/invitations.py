@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from access import communities as community_rules
 from audit import services as audit
 from charter.permissions import ensure_charter_accepted
+from core import navcounters
 from core.notices import notify
 from profiles.models import User
 
@@ -212,6 +213,7 @@ def membership_invite(
         updated = Membership.objects.filter(
             community=community, user=user, status__in=[*REOPENABLE, S.INVITED]
         ).update(**fields)
+        navcounters.forget(user.pk)
         if not updated:
             try:
                 with transaction.atomic():
@@ -255,6 +257,7 @@ def invitation_accept(*, actor: User, community: Community, request=None) -> Mem
         ).update(status=S.ACTIVE, decided_at=timezone.now())
         if not updated:
             _refuse(_("This invitation was already answered."))
+        navcounters.forget(actor.pk)
         _count(community, +1)
         _record(
             "membership.invitation_accepted", actor=actor, membership=membership, request=request
@@ -271,6 +274,7 @@ def invitation_decline(*, actor: User, community: Community, request=None) -> Me
         updated = Membership.objects.filter(pk=membership.pk, status=S.INVITED).update(
             status=S.DECLINED, decided_at=timezone.now()
         )
+        navcounters.forget(membership.user_id)
         if not updated:
             _refuse(_("This invitation was already answered."))
         _record(

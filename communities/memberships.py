@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from access import communities as community_rules
 from audit import services as audit
 from charter.permissions import ensure_charter_accepted
+from core import navcounters
 from core.notices import notify
 from profiles.models import User
 
@@ -41,6 +42,7 @@ def _reopen_or_create(community: Community, user: User, **fields) -> Membership 
     updated = Membership.objects.filter(
         community=community, user=user, status__in=REOPENABLE
     ).update(**fields)
+    navcounters.forget(user.pk)
     if not updated:
         try:
             with transaction.atomic():
@@ -131,6 +133,7 @@ def membership_approve(*, actor: User, membership: Membership, request=None) -> 
         updated = Membership.objects.filter(pk=membership.pk, status=S.REQUESTED).update(
             status=S.ACTIVE, decided_by=actor, decided_at=timezone.now(), reason=""
         )
+        navcounters.forget(membership.user_id)
         if not updated:
             _refuse(_("This request was already decided."))
         _count(community, +1)
@@ -153,6 +156,7 @@ def membership_reject(
         updated = Membership.objects.filter(pk=membership.pk, status=S.REQUESTED).update(
             status=S.REJECTED, decided_by=actor, decided_at=timezone.now(), reason=reason[:500]
         )
+        navcounters.forget(membership.user_id)
         if not updated:
             _refuse(_("This request was already decided."))
         _record(
@@ -184,6 +188,7 @@ def _end_active(
             decided_by=None if actor.pk == membership.user_id else actor,
             decided_at=timezone.now(),
         )
+        navcounters.forget(membership.user_id)
         if not updated:
             _refuse(_("%(name)s is not a member any more.") % {"name": membership.user})
         _count(community, -1)
@@ -253,6 +258,7 @@ def membership_ban(
                 decided_at=timezone.now(),
             )
         )
+        navcounters.forget(membership.user_id)
         if not updated:
             _refuse(_("%(name)s is already banned.") % {"name": membership.user})
         _record(
@@ -269,6 +275,7 @@ def membership_unban(*, actor: User, membership: Membership, request=None) -> Me
         updated = Membership.objects.filter(pk=membership.pk, status=S.BANNED).update(
             status=S.REMOVED, decided_by=actor, decided_at=timezone.now()
         )
+        navcounters.forget(membership.user_id)
         if not updated:
             _refuse(_("%(name)s is not banned.") % {"name": membership.user})
         _record("membership.unbanned", actor=actor, membership=membership, request=request)
@@ -300,6 +307,7 @@ def membership_set_role(
         updated = Membership.objects.filter(
             pk=membership.pk, status=S.ACTIVE, role=current.role
         ).update(role=role)
+        navcounters.forget(membership.user_id)
         if not updated:
             _refuse(_("This role was changed meanwhile: reload the page."))
         membership.refresh_from_db()
@@ -329,6 +337,7 @@ def memberships_suspend(*, user: User) -> list[Community]:
     ):
         _lock(membership.community)
         if Membership.objects.filter(pk=membership.pk, status=S.ACTIVE).update(status=S.SUSPENDED):
+            navcounters.forget(user.pk)
             _count(membership.community, -1)
             frozen.append(membership.community)
     return frozen
@@ -343,6 +352,7 @@ def memberships_restore(*, user: User) -> list[Community]:
     ):
         _lock(membership.community)
         if Membership.objects.filter(pk=membership.pk, status=S.SUSPENDED).update(status=S.ACTIVE):
+            navcounters.forget(user.pk)
             _count(membership.community, +1)
             restored.append(membership.community)
     return restored

@@ -20,6 +20,7 @@ from access import communities as community_rules
 from access import viewer as viewer_rules
 from audit import services as audit
 from charter.permissions import ensure_charter_accepted
+from core import navcounters
 from profiles.models import User
 
 from .events import community_archived
@@ -251,6 +252,7 @@ def community_archive(*, actor: User, community: Community, request=None) -> Com
             .exclude(state=Community.State.ARCHIVED)
             .update(state=Community.State.ARCHIVED)
         )
+        navcounters.access_changed()
         if not updated:
             _refuse(_("This community is already archived."))
         audit.record("community.archived", actor=actor, target=community, request=request)

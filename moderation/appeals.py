@@ -12,6 +12,7 @@ from access import moderation as moderation_rules
 from access.roles import site_moderators
 from audit import services as audit
 from communities.models import Membership
+from core import navcounters
 from notifications.models import Kind
 from notifications.services import notify
 from posts import moderated as posts_moderated
@@ -104,6 +105,7 @@ def _lift(*, actor, sanction: Sanction, request=None) -> None:
             community=sanction.community, user_id=sanction.user_id, status="banned"
         )
         if banned.update(status=Membership.Status.REMOVED, decided_by=actor, decided_at=now):
+            navcounters.forget(sanction.user_id)
             audit.record(
                 "membership.unbanned",
                 actor=actor,

@@ -27,6 +27,7 @@ from access.roles import site_moderators
 from audit import services as audit
 from communities import services as community_services
 from communities.models import Community, Membership
+from core import navcounters
 from notifications.models import Kind
 from notifications.services import notify
 from posts import moderated as posts_moderated
@@ -276,6 +277,7 @@ def case_decide(
         updated = Case.objects.filter(
             _free_or_mine(actor), pk=case.pk, status=Case.Status.OPEN
         ).update(status=Case.Status.CLOSED, decided_at=now, claimed_by=None)
+        navcounters.access_changed()
         if not updated:
             _refuse_busy(case)
         case.refresh_from_db()

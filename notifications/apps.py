@@ -12,3 +12,4 @@ class NotificationsConfig(AppConfig):
         from . import services
 
         notices.register(services.notify)
+        from . import receivers  # noqa: F401 - the navigation counter's invalidations

@@ -1,18 +1,21 @@
 from django.utils.functional import cached_property
 
+from access.viewer import as_viewer
+
 from .selectors import UNREAD_CAP, unread_count
 
 
 class UnreadCounter:
-    """The unread counter of the navigation, counted (one query) only when a
-    template shows it, and once per request."""
+    """The unread counter of the navigation, read only when a template shows it,
+    once per request, through the viewer: from the cache while no notification of the
+    person and nothing of their access changed (core.navcounters), else one query."""
 
-    def __init__(self, user):
-        self.user = user
+    def __init__(self, viewer):
+        self.viewer = viewer
 
     @cached_property
     def count(self) -> int:
-        return unread_count(self.user)
+        return self.viewer.counter("unread", lambda: unread_count(self.viewer.user))
 
     @property
     def capped(self) -> bool:
@@ -27,4 +30,5 @@ def notifications(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"notifications_unread": UnreadCounter(user)}
+    viewer = getattr(request, "viewer", None) or as_viewer(user)
+    return {"notifications_unread": UnreadCounter(viewer)}

@@ -26,6 +26,7 @@ from redis.exceptions import RedisError
 
 from access.communities import is_discoverable_by
 from access.posts import comments_readable_by, is_post_readable_by
+from core import navcounters
 from profiles.models import User
 
 from . import emails, grouping, hooks, selectors
@@ -104,6 +105,7 @@ def notification_mark_read(*, actor, notification: Notification) -> bool:
     if notification.recipient_id != actor.pk:
         raise PermissionDenied
     ids = grouping.same_news_ids(notification)
+    navcounters.forget(actor.pk)
     return bool(
         Notification.objects.filter(pk__in=ids, recipient_id=actor.pk, read_at__isnull=True).update(
             read_at=timezone.now()
@@ -114,6 +116,7 @@ def notification_mark_read(*, actor, notification: Notification) -> bool:
 def notifications_mark_all_read(*, actor, up_to: int) -> int:
     """Mark read all of `actor`'s notifications up to the id `up_to` (the newest one
     they were shown: one that arrived since stays unread). Returns how many."""
+    navcounters.forget(actor.pk)
     return Notification.objects.filter(recipient=actor, read_at__isnull=True, pk__lte=up_to).update(
         read_at=timezone.now()
     )

@@ -127,7 +127,8 @@ def unread(request):
     from django.http import HttpResponseNotModified, JsonResponse
     from django.utils.translation import ngettext
 
-    count = selectors.unread_count(request.user)
+    viewer = request.viewer
+    count = viewer.counter("unread", lambda: selectors.unread_count(viewer.user))
     capped = count > selectors.UNREAD_CAP
     label = f"{selectors.UNREAD_CAP}+" if capped else str(count)
     etag = f'"unread-{label}"'

@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from communities.models import Community
+from core import navcounters
 
 from .models import Comment, Post, Revision, Status
 from .rendering import rendered_fields
@@ -27,6 +28,7 @@ def item_status_set(*, item: Post | Comment, status: str) -> bool:
     if before is None or before == status:
         return False
     model.objects.filter(pk=item.pk, status=before).update(**fields)
+    navcounters.access_changed()
     if isinstance(item, Comment):
         if before == Status.PUBLISHED:
             Post.objects.filter(pk=item.post_id).update(comments_count=F("comments_count") - 1)

@@ -25,6 +25,7 @@ from audit import services as audit
 from charter.permissions import ensure_charter_accepted
 from communities.models import Community
 from communities.services import record_activity
+from core import navcounters
 from core.notices import notify
 from profiles.models import User
 
@@ -271,6 +272,7 @@ def post_delete(*, actor: User, post: Post, request=None) -> None:
         updated = Post.objects.filter(pk=post.pk, status=Status.PUBLISHED).update(
             status=Status.DELETED, deleted_at=timezone.now()
         )
+        navcounters.access_changed()
         if not updated:
             raise ValidationError(_("This post was already deleted."))
         audit.record("post.deleted", actor=actor, target=post, request=request)
@@ -347,6 +349,7 @@ def comment_delete(*, actor: User, comment: Comment, request=None) -> None:
         updated = Comment.objects.filter(pk=comment.pk, status=Status.PUBLISHED).update(
             status=Status.DELETED, deleted_at=timezone.now()
         )
+        navcounters.access_changed()
         if not updated:
             raise ValidationError(_("This comment was already deleted."))
         Post.objects.filter(pk=comment.post_id, comments_count__gt=0).update(

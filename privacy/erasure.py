@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit import services as audit
+from core import navcounters
 from lifecycle.jobs import JobReport, in_batches, record, register
 from posts.models import Comment, Mention, Post, Status
 from profiles.models import Endorsement, Follow, Profile, User, UserSkill
@@ -170,6 +171,7 @@ def _remove_content(person: User) -> dict[str, list[int]]:
     posts = Post.objects.filter(author=person, status=Status.PUBLISHED)
     post_ids = list(posts.values_list("pk", flat=True))
     Post.objects.filter(pk__in=post_ids).update(status=Status.DELETED, deleted_at=now)
+    navcounters.access_changed()
     return {"posts": post_ids, "comments": comment_ids}
 
 
@@ -255,6 +257,7 @@ def _restore_content(removed: dict) -> dict[str, int]:
     Comment.objects.filter(pk__in=comment_ids).update(status=Status.PUBLISHED, deleted_at=None)
     posts = Post.objects.filter(pk__in=removed.get("posts", []), status=gone).exclude(body="")
     restored_posts = posts.update(status=Status.PUBLISHED, deleted_at=None)
+    navcounters.access_changed()
     return {"posts": restored_posts, "comments": len(comment_ids)}
 
 

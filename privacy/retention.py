@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from core import navcounters
 from lifecycle.jobs import JobReport, in_batches, record, register
 from moderation.models import Appeal, Case, Decision
 from notifications.models import Notification
@@ -138,6 +139,7 @@ def _purge_post(pk: int, report: JobReport, now: datetime, dry_run: bool, *, due
     reason = "community_retention" if post.status == Status.PUBLISHED else post.status
     if post.status == Status.PUBLISHED:
         Post.objects.filter(pk=pk).update(status=Status.DELETED, deleted_at=now)
+        navcounters.access_changed()
     counts = _purge_post_content([pk])
     post.body = ""  # the audit label must not keep the text
     record(

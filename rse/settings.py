@@ -188,7 +188,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The cache is a help, not a dependency: with Redis gone, django-redis answers every
 # read as a miss and drops every write (IGNORE_EXCEPTIONS, logged), within
 # REDIS_TIMEOUT_SECONDS, so pages still serve (README, "Operations"). Sessions live in
-# the database, never in Redis.
+# the database; with Redis, a copy is read from the cache (below).
 REDIS_URL = env_str("REDIS_URL")
 REDIS_TIMEOUT_SECONDS = env_int("REDIS_TIMEOUT_SECONDS", 2)
 if REDIS_URL:
@@ -207,6 +207,13 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# With Redis, sessions are read from the cache and written through to the database
+# (core/sessions.py: Django's cached_db, the cached copy kept RSE_SESSION_CACHE_SECONDS
+# at most, so a revocation whose cache delete failed while Redis was unreachable still
+# takes effect within that time). Without Redis, sessions stay in the database.
+RSE_SESSION_CACHE_SECONDS = env_int("RSE_SESSION_CACHE_SECONDS", 600)
+if REDIS_URL and env_bool("RSE_SESSIONS_IN_CACHE", True):
+    SESSION_ENGINE = "core.sessions"
 
 # Celery: see rse/celery.py. Settings are read with the CELERY_ namespace.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")
@@ -452,6 +459,13 @@ RSE_SSO_MFA_ACR = env_list("RSE_SSO_MFA_ACR", [])
 # The site's public address, for absolute links in e-mails (no trailing slash).
 RSE_SITE_URL = env_str("RSE_SITE_URL", "http://127.0.0.1:8000")
 RSE_NOTIFICATIONS_PAGE_SIZE = env_int("RSE_NOTIFICATIONS_PAGE_SIZE", 20)
+# The navigation's per-person counters (unread notifications, open cases) are kept in
+# the cache this many seconds at most, invalidated on change (core/navcounters.py); 0
+# counts them on every page. Off by default for several processes without Redis (each
+# would keep its own copy, which another process's change could not invalidate).
+RSE_NAV_COUNTERS_SECONDS = env_int(
+    "RSE_NAV_COUNTERS_SECONDS", 300 if (REDIS_URL or not PRODUCTION) else 0
+)
 # The sweep of unsent immediate e-mails leaves the younger ones to their own task, and
 # gives up on the older ones (the reader has the notification in the app).
 NOTIFICATIONS_EMAIL_SWEEP_GRACE_MINUTES = env_int("NOTIFICATIONS_EMAIL_SWEEP_GRACE_MINUTES", 2)

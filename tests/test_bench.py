@@ -221,3 +221,21 @@ def test_the_soak_reports_and_joins_are_allowed_and_accounted(company, client):
     }
     assert result["join"]["found"] == 1
     assert result["join"]["lost"] == [[person["id"], slug, "banned"]]
+
+
+def test_a_timed_page_that_does_not_show_what_it_should_fails_the_run():
+    from bench.runner import check_page
+
+    card = b'<article class="card post" id="post-1" aria-labelledby="post-1-by">'
+    assert check_page("home", 200, {}, card) == "ok"
+    assert check_page("small community", 200, {}, b"<p>Ask to join</p>") == (
+        "does not show post cards"
+    )
+    assert check_page("post with comments", 200, {}, card) == "does not show its comments"
+    assert check_page("tag", 302, {"Location": "/accounts/login/"}, b"") == (
+        "HTTP 302 to /accounts/login/"
+    )
+    assert check_page("search: Dupont", 200, {}, b'<li class="person-card">') == "ok"
+    assert check_page("people by name", 200, {}, b"<p>Nobody.</p>") == (
+        "does not show profile cards"
+    )

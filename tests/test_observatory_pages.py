@@ -407,10 +407,13 @@ def test_the_network_dashboard_queries_do_not_grow(client, django_assert_max_num
     client.force_login(UserFactory(is_superuser=True))
     _grow(2, 2)
     client.get("/observatory/")  # fills Django's content-type cache
-    with django_assert_max_num_queries(23) as small:
+    # 23 until the navigation's figures stayed in the cache on a warm page (issue 26).
+    with django_assert_max_num_queries(20) as small:
         assert client.get("/observatory/?period=year").status_code == 200
+    expected = len(small.captured_queries)  # now: the query log is a bounded deque
     _grow(12, 8)
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    client.get("/observatory/?period=year")  # the new data moved the cached figures on
+    with django_assert_max_num_queries(expected):
         assert client.get("/observatory/?period=year").status_code == 200
 
 

@@ -153,7 +153,8 @@ def test_the_filter_costs_no_query(client, found, django_assert_num_queries):
     with CaptureQueriesContext(connection) as unfiltered:
         client.get("/search/posts/", {"q": "budget"})
     # The whole page, pinned: a read per result (its question row) would show here.
-    assert len(unfiltered.captured_queries) == 7
+    # 7 until the unread counter and the charter status stayed in the cache (issue 26).
+    assert len(unfiltered.captured_queries) == 5
     for value in ("any", "unanswered", "resolved"):
         with django_assert_num_queries(len(unfiltered.captured_queries)):
             client.get("/search/posts/", {"q": "budget", "question": value})

@@ -1,0 +1,90 @@
+"""Per-person counters of the navigation (unread notifications, open moderation
+cases), kept in Django's cache instead of counted on every page (issue 26).
+
+One entry per person, `nav:<id>`: {"gen": <generation>, "<name>": <count>, ...}.
+- What changes one person's counts (a notification created for them or read by
+  them, their memberships, their roles) calls `forget(person id)`.
+- What may change anyone's (a post, comment or community whose readability changes,
+  a case opened or closed) calls `access_changed()`, which moves the shared
+  generation `nav:gen` on: every entry of an older generation is counted afresh.
+Both act at once and again when the transaction commits (a page counting meanwhile
+from the data before the commit cannot keep its stale figure). Entries also expire
+after RSE_NAV_COUNTERS_SECONDS, which bounds what a missed invalidation could cost;
+0 turns the cache off (every page counts, as before).
+
+A count is a number only, never content; it still drops at once when access is lost
+(tests/test_navcounters.py).
+"""
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+GEN_KEY = "nav:gen"
+
+T = TypeVar("T")
+
+
+def _key(user_id: int) -> str:
+    return f"nav:{user_id}"
+
+
+def enabled() -> bool:
+    return settings.RSE_NAV_COUNTERS_SECONDS > 0
+
+
+def read(user_id: int, name: str, compute: Callable[[], T]) -> T:
+    """The count `name` of person `user_id`: from the cache when it is of the current
+    generation, else computed (`compute()`) and kept. One cache round trip on a hit."""
+    if not enabled() or user_id is None:
+        return compute()
+    key = _key(user_id)
+    found = cache.get_many([GEN_KEY, key])
+    generation = found.get(GEN_KEY, 0)
+    entry = found.get(key)
+    if isinstance(entry, dict) and entry.get("gen") == generation and name in entry:
+        return entry[name]
+    value = compute()
+    if not isinstance(entry, dict) or entry.get("gen") != generation:
+        entry = {"gen": generation}
+    entry[name] = value
+    cache.set(key, entry, settings.RSE_NAV_COUNTERS_SECONDS)
+    return value
+
+
+def _forget(user_ids: tuple[int, ...]) -> None:
+    cache.delete_many([_key(pk) for pk in user_ids if pk is not None])
+
+
+def forget(*user_ids: int | None) -> None:
+    """Count again the counters of these people (now, and after the commit)."""
+    ids = tuple(pk for pk in user_ids if pk is not None)
+    if not ids or not enabled():
+        return
+    _forget(ids)
+    transaction.on_commit(lambda: _forget(ids))
+
+
+def _bump() -> None:
+    try:
+        cache.incr(GEN_KEY)
+    except ValueError:
+        # Not there yet, or evicted: a value never used before (the clock's), so that
+        # no entry of an earlier generation can match it again.
+        if not cache.add(GEN_KEY, time.time_ns(), None):
+            cache.incr(GEN_KEY)
+
+
+def access_changed() -> None:
+    """Count everyone's counters again (now, and after the commit)."""
+    if not enabled():
+        return
+    _bump()
+    connection = transaction.get_connection()
+    # Once per transaction (deleting a community deletes each of its posts).
+    if not any(entry[1] is _bump for entry in connection.run_on_commit):
+        transaction.on_commit(_bump)
