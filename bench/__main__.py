@@ -467,23 +467,6 @@ PG_SETTINGS = {
 }
 
 
-def postgres_settings(url: str) -> dict:
-    """The settings a server runs with, as it reports them (SHOW)."""
-    import psycopg2
-
-    connection = psycopg2.connect(f"{url}/postgres")
-    names = [*PG_SETTINGS, "max_connections", "server_version", "wal_level", "fsync"]
-    try:
-        with connection.cursor() as cursor:
-            values = {}
-            for name in names:
-                cursor.execute(f"SHOW {name}")
-                values[name] = cursor.fetchone()[0]
-            return values
-    finally:
-        connection.close()
-
-
 def server_reads(url: str, name: str) -> dict:
     """Transactions and rows read by database `name` on a server so far."""
     import psycopg2
@@ -543,7 +526,6 @@ def replica_run(args) -> dict:
             for server in before
         }
         return {
-            "postgres": postgres_settings(primary.url),
             "replica_sticky_seconds": int(os.environ["RSE_REPLICA_STICKY_SECONDS"]),
             "reads_during_replica_run": served,
             "without_replica": alone,

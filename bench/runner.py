@@ -511,6 +511,12 @@ POSTGRES_SETTINGS = (
     "jit",
     "max_parallel_workers_per_gather",
     "random_page_cost",
+    "maintenance_work_mem",
+    "effective_io_concurrency",
+    "max_wal_size",
+    "max_connections",
+    "wal_level",
+    "fsync",
 )
 
 
