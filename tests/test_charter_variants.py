@@ -152,7 +152,7 @@ def test_the_variant_is_shown_in_french(with_variants, germans):
     response = signed_in(germans[0]).get(reverse("charter:current"), HTTP_ACCEPT_LANGUAGE="fr")
 
     page = response.content.decode()
-    assert "Variante « Germany (fr) » (DE)" in page
+    assert "Variante «\u00a0Germany (fr)\u00a0» (DE)" in page
     assert "Le comité d’entreprise (Betriebsrat) est consulté." in page
     assert "C’est la variante qui s’applique à vous." in page
 
