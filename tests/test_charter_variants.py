@@ -154,7 +154,7 @@ def test_the_variant_is_shown_in_french(with_variants, germans):
     page = response.content.decode()
     assert "Variante «\u00a0Germany (fr)\u00a0» (DE)" in page
     assert "Le comité d’entreprise (Betriebsrat) est consulté." in page
-    assert "C’est la variante qui s’applique à vous." in page
+    assert "C'est la variante qui s'applique à vous." in page
 
 
 def test_an_administrator_sees_every_variant_others_only_theirs(with_variants, admin_user, germans):
