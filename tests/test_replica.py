@@ -51,6 +51,9 @@ def test_a_browser_that_wrote_reads_the_primary_until_its_signed_time_has_passed
         _cookie(9999999999, salt="another.salt"),
         "garbage:with:colons",
     ],
+    # Fixed ids: the signed value holds the time, and pytest-xdist's workers must
+    # collect the same test names.
+    ids=["unsigned", "signed-with-another-salt", "garbage"],
 )
 def test_a_forged_or_foreign_marker_is_ignored(value):
     request = RequestFactory().get("/", HTTP_COOKIE=f"{replica.COOKIE}={value}")
