@@ -52,8 +52,9 @@ def _link_url(match: re.Match) -> str:
     return f'<a href="{address}">{address}</a>{rest}'
 
 
-def autolink(html: str) -> str:
-    """Bare http(s) addresses in the text of `html` (already escaped) made into links."""
+def sub_in_text(html: str, pattern: re.Pattern, replace) -> str:
+    """`pattern` replaced in the text of sanitized `html`, never inside a tag nor in a
+    link, code or preformatted block (where a made link would nest or change code)."""
     parts = _TAGS.split(html)
     depth = 0
     for index, part in enumerate(parts):
@@ -62,9 +63,14 @@ def autolink(html: str) -> str:
             if name in _NOT_LINKED_IN:
                 depth += -1 if part.startswith("</") else 1
             continue
-        if depth <= 0 and "://" in part:
-            parts[index] = _URL.sub(_link_url, part)
+        if depth <= 0:
+            parts[index] = pattern.sub(replace, part)
     return "".join(parts)
+
+
+def autolink(html: str) -> str:
+    """Bare http(s) addresses in the text of `html` (already escaped) made into links."""
+    return sub_in_text(html, _URL, _link_url) if "://" in html else html
 
 
 def render_markdown(text: str) -> SafeString:

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from core.markup import RENDERER_VERSION, sanitized_html
+from core.markup import RENDERER_VERSION, sanitized_html, sub_in_text
 
 from .models import Comment, Post
 
@@ -33,8 +33,6 @@ BODY_HTML_VERSION = RENDERER_VERSION * 100 + MENTIONS_VERSION
 
 # @handles: linked here, resolved to people by posts.services (mentions, notices).
 MENTION_RE = re.compile(r"(?<![\w@/])@([A-Za-z0-9_][A-Za-z0-9_.+-]{0,149})")
-_TAG_RE = re.compile(r"(<[^>]*>)")
-_SKIP = {"a", "code", "pre"}
 
 
 def _link(match: re.Match) -> str:
@@ -46,17 +44,7 @@ def _link(match: re.Match) -> str:
 
 def link_mentions(html: str) -> str:
     """@handles in the text of sanitized `html` (outside links and code) made links."""
-    parts = _TAG_RE.split(html)
-    depth = 0
-    for index, part in enumerate(parts):
-        if part.startswith("<"):
-            name = part.strip("</>").split()[0].lower() if part.strip("</>") else ""
-            if name in _SKIP:
-                depth += -1 if part.startswith("</") else 1
-            continue
-        if depth == 0 and "@" in part:
-            parts[index] = MENTION_RE.sub(_link, part)
-    return "".join(parts)
+    return sub_in_text(html, MENTION_RE, _link) if "@" in html else html
 
 
 def render_body(text: str) -> str:
