@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from ..conftest import AXE_JS, CHROMIUM, ROOT
 
@@ -95,10 +96,7 @@ def check_accessibility(page) -> None:
     )
     # Evaluated through the DevTools protocol, which the page's CSP does not restrict (a
     # <script> tag added to the page would be an inline script, refused).
-    page.evaluate(_axe_source())
-    violations = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-    )
+    violations = _axe_violations(page)
     serious = [v for v in violations if v["impact"] in SERIOUS]
     details = "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']} at "
@@ -106,6 +104,25 @@ def check_accessibility(page) -> None:
         for v in serious
     )
     assert not serious, f"Accessibility violations on {page.url}:\n{details}"
+
+
+def _axe_violations(page) -> list[dict]:
+    """Run axe-core on the loaded document. A run that a navigation cut short (the
+    document it walked was replaced) is run again on the new page, once it has loaded."""
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            page.evaluate(_axe_source())
+            return page.evaluate(
+                "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            )
+        except PlaywrightError as error:
+            replaced = "Execution context was destroyed" in str(error) or (
+                "reading 'documentElement'" in str(error)
+            )
+            if not replaced or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 @cache

@@ -86,6 +86,7 @@ def test_an_announcement_pinned_dismissed_and_seen(browser, live_server):
     )
     page.goto(f"{live_server.url}{post.get_absolute_url()}")
     page.get_by_role("link", name="Announce or pin this post").click()
+    page.wait_for_url(re.compile(r"/alerts/posts/\d+/announce/"))
     check_accessibility(page)
     page.get_by_label("Announce it").check()
     page.get_by_role("button", name="Confirm").click()

@@ -1,6 +1,8 @@
 """Communities journey in a real browser: create an open community, a colleague asks
 to join, the manager approves, the colleague finds it among "my communities"."""
 
+import re
+
 import pytest
 
 from communities.models import Membership
@@ -24,6 +26,7 @@ def test_create_request_approve_and_find_it_in_my_communities(browser, live_serv
     page.wait_for_url(f"{live_server.url}/communities/")
     check_accessibility(page)
     page.get_by_role("link", name="Create a community").click()
+    page.wait_for_url(re.compile(r"/communities/new/"))
     check_accessibility(page)
     page.get_by_label("Name").fill("Python guild")
     page.get_by_label("Address").fill("python-guild")

@@ -2,6 +2,7 @@
 colleague sees it on the home page, answers going, downloads the .ics (parsed with
 icalendar) and finds herself among the attendees."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -41,6 +42,7 @@ def test_create_rsvp_and_download_the_ics(browser, live_server):
     sign_in(page, live_server, "thomas.bernard@example.com", PASSWORD)
     page.goto(f"{live_server.url}/communities/lean/")
     page.get_by_role("link", name="Create an event").click()
+    page.wait_for_url(re.compile(r"/events/new/"))
     check_accessibility(page)
     main = page.locator("main")
     main.get_by_label("Title").fill("Kaizen day")

@@ -2,6 +2,8 @@
 @mention (picked from the suggestions), a colleague likes it without a reload and
 comments, the tag page lists the post, and the author sees both notifications."""
 
+import re
+
 import pytest
 
 from communities.models import Community
@@ -141,6 +143,7 @@ def test_the_author_edits_then_deletes_with_a_confirmation(browser, live_server)
     page.goto(f"{live_server.url}{post.get_absolute_url()}")
     page.locator("article.post details[data-menu] > summary").first.click()  # the "…" menu
     page.get_by_role("link", name="Edit", exact=True).click()
+    page.wait_for_url(re.compile(r"/posts/\d+/edit/"))
     check_accessibility(page)
     page.get_by_label("Your post").fill("Final words")
     page.get_by_role("button", name="Save").click()

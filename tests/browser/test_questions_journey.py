@@ -2,6 +2,8 @@
 tags; a willing expert finds it on "Questions I can answer" and answers; the asker
 accepts the answer and the question shows resolved, its accepted answer first."""
 
+import re
+
 import pytest
 
 from communities.models import Community
@@ -43,6 +45,7 @@ def test_ask_route_answer_accept(browser, live_server):
     page.goto(f"{live_server.url}/communities/python-guild/questions/")
     check_accessibility(page)
     page.get_by_role("link", name="Ask a question").click()
+    page.wait_for_url(re.compile(r"/questions/ask/"))
     check_accessibility(page)
     page.get_by_label("Your question, in one sentence").fill("How do we store API secrets?")
     page.locator("main").get_by_label("Details").fill(
