@@ -23,6 +23,7 @@ from .runner import (
     PageResult,
     Server,
     commit,
+    database_url,
     machine,
     measure,
     postgres_settings,
@@ -308,6 +309,13 @@ def run(args) -> dict:
             "clients": args.clients,
             "saturation_seconds": args.saturation,
             "gunicorn_workers": args.workers,
+            # What the server shares between its workers, and how it reaches PostgreSQL.
+            "cache": "redis" if env.get("REDIS_URL") else "each worker's memory",
+            "sessions": "cache, then database"
+            if env.get("REDIS_URL") and env.get("RSE_SESSIONS_IN_CACHE", "true") == "true"
+            else "database",
+            "database_conn_max_age": int(env["DATABASE_CONN_MAX_AGE"]),
+            "pgbouncer": env.get("DATABASE_PGBOUNCER") == "true",
         },
         "targets": {k: v for k, v in targets.items() if not isinstance(v, str)},
         "pages": [asdict(r) for r in results],
@@ -538,6 +546,58 @@ def replica_run(args) -> dict:
         primary.destroy()
 
 
+# `--pgbouncer`: how the web workers reach PostgreSQL, each way timed on the same company.
+CONNECTION_MODES = {
+    "kept": "connections kept by each worker (DATABASE_CONN_MAX_AGE=60, the default)",
+    "per_request": "a new server connection per request (DATABASE_CONN_MAX_AGE=0)",
+    "per_request_pgbouncer": "a new connection per request, to PgBouncer (transaction mode)",
+}
+
+
+def pgbouncer_run(args) -> dict:
+    """The pages three ways (CONNECTION_MODES) on the same company and server: what
+    PgBouncer in transaction mode costs or saves against connections kept by the
+    workers, and against a server connection opened per request. Its pool holds two
+    server connections per core of this machine."""
+    from urllib.parse import urlparse
+
+    from .stack import PrivatePgBouncer
+
+    server_port = urlparse(database_url("postgres")).port or 5432
+    bouncer = PrivatePgBouncer(server_port, pool_size=2 * (os.cpu_count() or 1))
+    runs: dict = {"modes": CONNECTION_MODES, "pool_size": bouncer.pool_size}
+    try:
+        bouncer.start()
+        log(f"private PgBouncer on {bouncer.port}, pool of {bouncer.pool_size}")
+        for mode in CONNECTION_MODES:
+            os.environ["RSE_BENCH_CONN_MAX_AGE"] = "60" if mode == "kept" else "0"
+            if mode.endswith("pgbouncer"):
+                os.environ["RSE_BENCH_POOLER"] = bouncer.url
+            log(f"connections: {CONNECTION_MODES[mode]}")
+            runs[mode] = run(args)
+            args.reuse = True
+    finally:
+        os.environ.pop("RSE_BENCH_POOLER", None)
+        os.environ.pop("RSE_BENCH_CONN_MAX_AGE", None)
+        bouncer.destroy()
+    return runs
+
+
+def save_runs(kind: str, runs: dict, labels: list[str], args) -> None:
+    """Print each labelled run of `--replica` or `--pgbouncer` and keep them in one file."""
+    for label in labels:
+        print(f"\n{label.replace('_', ' ')}")
+        print(table(runs[label]))
+        print(f"write path: {runs[label]['write_path']}")
+    if args.no_save:
+        return
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = RESULTS / f"{stamp}-{args.size}-{kind}-{runs[labels[-1]]['commit']}.json"
+    path.write_text(json.dumps(runs, indent=2, ensure_ascii=False) + "\n")
+    print(f"written: {path.relative_to(RESULTS.parent.parent)}")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["soak"]:  # python -m bench soak: the stack under load, with faults
@@ -572,6 +632,12 @@ def main(argv: list[str] | None = None) -> int:
         "on the replica (ports from RSE_PRIVATE_PG_PORTS, or free ones)",
     )
     parser.add_argument(
+        "--pgbouncer",
+        action="store_true",
+        help="the pages with connections kept, opened per request, and opened per "
+        "request to a private PgBouncer in transaction mode",
+    )
+    parser.add_argument(
         "--profile",
         type=int,
         default=0,
@@ -586,18 +652,11 @@ def main(argv: list[str] | None = None) -> int:
         return scale(args)
     if args.replica:
         both = replica_run(args)
-        for label in ("without_replica", "with_replica"):
-            print(f"\n{label.replace('_', ' ')}")
-            print(table(both[label]))
-            print(f"write path: {both[label]['write_path']}")
         print(f"\nreads during the replica run: {both['reads_during_replica_run']}")
-        if not args.no_save:
-            RESULTS.mkdir(parents=True, exist_ok=True)
-            stamp = time.strftime("%Y%m%d-%H%M%S")
-            commit_ = both["with_replica"]["commit"]
-            path = RESULTS / f"{stamp}-{args.size}-replica-{commit_}.json"
-            path.write_text(json.dumps(both, indent=2, ensure_ascii=False) + "\n")
-            print(f"written: {path.relative_to(RESULTS.parent.parent)}")
+        save_runs("replica", both, ["without_replica", "with_replica"], args)
+        return 0
+    if args.pgbouncer:
+        save_runs("pgbouncer", pgbouncer_run(args), list(CONNECTION_MODES), args)
         return 0
     report = run(args)
     failed = 1 if report["failures"] else 0

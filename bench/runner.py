@@ -43,8 +43,10 @@ def manage(env: dict, *args: str) -> None:
 
 def server_env(name: str) -> dict:
     env = dict(os.environ)
+    # `--pgbouncer`: the server's connections go through the pooler (bench.stack).
+    pooler = os.environ.get("RSE_BENCH_POOLER")
     env.update(
-        DATABASE_URL=database_url(name),
+        DATABASE_URL=f"{pooler}/{name}" if pooler else database_url(name),
         RSE_BENCH="true",
         DEBUG="false",
         ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -57,8 +59,10 @@ def server_env(name: str) -> dict:
         RSE_API_RATE_PER_PERSON="100000/minute",
         # Connections kept between requests, as in production (RSE_PRODUCTION's default):
         # the development default opens one per request.
-        DATABASE_CONN_MAX_AGE="60",
+        DATABASE_CONN_MAX_AGE=os.environ.get("RSE_BENCH_CONN_MAX_AGE", "60"),
     )
+    if pooler:
+        env["DATABASE_PGBOUNCER"] = "true"
     return env
 
 

@@ -19,12 +19,22 @@ from pathlib import Path
 
 PG_BIN = Path(os.environ.get("RSE_PG_BIN", "/usr/lib/postgresql/15/bin"))
 REDIS_SERVER = os.environ.get("RSE_REDIS_SERVER", "redis-server")
+PGBOUNCER = os.environ.get("RSE_PGBOUNCER", "/usr/sbin/pgbouncer")
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def pgbouncer_missing() -> str | None:
+    """Why a private PgBouncer cannot be started here, or None."""
+    if not Path(PGBOUNCER).exists():
+        return f"needs PgBouncer at {PGBOUNCER} (apt-get install pgbouncer; RSE_PGBOUNCER)"
+    if os.geteuid() == 0 and not shutil.which("runuser"):
+        return "needs runuser to start PgBouncer as the postgres user"
+    return None
 
 
 def missing() -> str | None:
@@ -195,5 +205,73 @@ class PrivateRedis:
     def destroy(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
+            self.process.wait(timeout=10)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class PrivatePgBouncer:
+    """PgBouncer in transaction mode on 127.0.0.1:`port`, in front of the PostgreSQL
+    server at `server_port`, with `pool_size` server connections per database and user
+    (README, "Capacity": what production would run between the web workers and each
+    server). Run as the `postgres` system user when started by root (it refuses root)."""
+
+    def __init__(self, server_port: int, pool_size: int, port: int | None = None):
+        self.server_port = server_port
+        self.pool_size = pool_size
+        self.port = port or free_port()
+        self.root = Path(tempfile.mkdtemp(prefix="rse-pgbouncer-"))
+        self.as_postgres = os.geteuid() == 0
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        # Trust, as the servers of the benchmark: the user must still be listed.
+        (self.root / "users.txt").write_text('"postgres" ""\n')
+        (self.root / "pgbouncer.ini").write_text(
+            "[databases]\n"
+            f"* = host=127.0.0.1 port={self.server_port}\n"
+            "[pgbouncer]\n"
+            f"listen_addr = 127.0.0.1\nlisten_port = {self.port}\n"
+            f"unix_socket_dir = {self.root}\n"
+            f"auth_type = trust\nauth_file = {self.root / 'users.txt'}\n"
+            "pool_mode = transaction\nadmin_users = postgres\n"
+            f"default_pool_size = {self.pool_size}\nmax_client_conn = 500\n"
+            # Django sets these on every new connection; transaction mode cannot keep
+            # session state, so they are accepted and not forwarded.
+            "ignore_startup_parameters = extra_float_digits,options\n"
+            f"logfile = {self.root / 'pgbouncer.log'}\n"
+        )
+        command = [PGBOUNCER, str(self.root / "pgbouncer.ini")]
+        if self.as_postgres:
+            shutil.chown(self.root, "postgres", "postgres")
+            for child in self.root.iterdir():
+                shutil.chown(child, "postgres", "postgres")
+            command = ["runuser", "-u", "postgres", "--", *command]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        wait_until(lambda: _listening(self.port), "private PgBouncer start", 30)
+
+    def stats(self, database: str) -> dict[str, int]:
+        """PgBouncer's counters for `database` (SHOW STATS on its admin console)."""
+        import psycopg2
+
+        connection = psycopg2.connect(f"{self.url}/pgbouncer")
+        connection.autocommit = True  # the console runs no transactions
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW STATS")
+                names = [column.name for column in cursor.description]
+                for row in cursor.fetchall():
+                    if row[0] == database:
+                        return dict(zip(names[1:], row[1:], strict=True))
+        finally:
+            connection.close()
+        return {}
+
+    def destroy(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
             self.process.wait(timeout=10)
         shutil.rmtree(self.root, ignore_errors=True)

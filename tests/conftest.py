@@ -1,8 +1,9 @@
 """Shared fixtures: the standing cast of users, and the gates for real services.
 
-Tests marked `postgres`, `redis`, `browser`, `idp`, `ldap`, `faults` or `replica` skip,
-with the reason, where the service is missing. CI sets RSE_REQUIRE_SERVICES (.ci/run) so
-that a missing service fails the run instead of skipping silently.
+Tests marked `postgres`, `redis`, `browser`, `idp`, `ldap`, `faults`, `replica` or
+`pgbouncer` skip, with the reason, where the service is missing. CI sets
+RSE_REQUIRE_SERVICES (.ci/run) so that a missing service fails the run instead of
+skipping silently.
 """
 
 import os
@@ -58,6 +59,10 @@ def missing_service(name: str) -> str | None:
                 return f"needs PostgreSQL's {program} in {stack.PG_BIN} (set RSE_PG_BIN)"
         if os.geteuid() == 0 and not shutil.which("runuser"):
             return "needs runuser to start PostgreSQL as the postgres user"
+    elif name == "pgbouncer":
+        from bench import stack
+
+        return stack.pgbouncer_missing()
     elif name == "browser":
         if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
             return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
@@ -92,7 +97,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     required = {s.strip() for s in os.environ.get("RSE_REQUIRE_SERVICES", "").split(",")}
-    for name in ("postgres", "redis", "browser", "idp", "ldap", "faults", "replica"):
+    for name in ("postgres", "redis", "browser", "idp", "ldap", "faults", "replica", "pgbouncer"):
         if item.get_closest_marker(name) is None:
             continue
         reason = missing_service(name)
