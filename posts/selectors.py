@@ -16,7 +16,12 @@ from taggit.models import Tag
 
 from access.communities import communities_discoverable_by, communities_readable_by
 from access.people import users_visible_to
-from access.posts import comments_readable_by, posts_readable_by, tags_readable_by
+from access.posts import (
+    comments_readable_by,
+    posts_readable_by,
+    shared_post_readable,
+    tags_readable_by,
+)
 from access.viewer import as_viewer
 from communities.models import Community, Membership
 from profiles.models import Follow, Profile
@@ -122,7 +127,7 @@ def with_cards(posts: QuerySet[Post], viewer) -> QuerySet[Post]:
         .annotate(
             liked=Exists(Like.objects.filter(user_id=viewer.pk, post=OuterRef("pk"))),
             # A share's quote shows only to those who may read the original.
-            shared_readable=Exists(posts_readable_by(viewer).filter(pk=OuterRef("shared_id"))),
+            shared_readable=shared_post_readable(viewer),
         )
     )
 
