@@ -68,6 +68,24 @@ def test_the_quote_is_hidden_from_those_who_may_not_read_the_original(client, em
     )
 
 
+def test_a_profile_post_shared_into_a_community_is_quoted_to_employees_only(
+    client, employee, external, world
+):
+    """A post on a person's profile (no community) is never shown to externals, even
+    quoted by a share in a community they belong to."""
+    MembershipFactory(community=world["town"], user=external)
+    original = PostFactory(community=None, body="Canteen menu for the whole staff")
+    shared = PostFactory(community=world["town"], shared=original, body="Good news")
+
+    for who, quoted in ((employee, True), (external, False)):
+        client.force_login(who)
+        for url in (f"/communities/{world['town'].slug}/", f"/posts/{shared.pk}/"):
+            page = client.get(url).content.decode()
+            assert "Good news" in page, (who, url)
+            assert ("Canteen menu" in page) is quoted, (who, url)
+            assert ("The shared post is not available to you." in page) is not quoted
+
+
 def test_a_deleted_original_is_no_longer_quoted(client, employee, world):
     shared = services.post_share(
         actor=employee, original=world["original"], community=world["town"]
