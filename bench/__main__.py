@@ -188,6 +188,8 @@ def pages_for(cast: dict, targets: dict) -> list[tuple[str, str, str]]:
         ("people by name", "member of many communities", targets["name"]),
         ("post with comments", "member of many communities", targets["post with comments"]),
         ("moderation queue", "site moderator", "/moderation/"),
+        # Each notification is checked against the reading rule (notifications_visible_to).
+        ("notifications", "member of many communities", "/notifications/"),
         ("network dashboard, 30 days", "observer", "/observatory/"),
         ("network dashboard, year", "observer", "/observatory/?period=year"),
         ("community dashboard, year", "manager", targets["large community dashboard"]),

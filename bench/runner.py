@@ -239,6 +239,7 @@ EXPECTED: list[tuple[str, bytes, str]] = [
     ("post with comments", rb'<article class="comment" id="comment-', "its comments"),
     ("people by", rb'class="person-card"', "profile cards"),
     ("moderation queue", rb'<li class="card case"', "the open cases"),
+    ("notifications", rb'<li class="notification', "notifications"),
     ("search:", rb'class="result-title"|class="person-card"', "results"),
     ("api:", rb'"id":', "rows"),
 ]
