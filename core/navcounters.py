@@ -1,14 +1,19 @@
 """Per-person counters of the navigation (unread notifications, open moderation
 cases), kept in Django's cache instead of counted on every page (issue 26).
 
-One entry per person, `nav:<id>`: {"gen": <generation>, "<name>": <count>, ...}.
+One entry per person, `nav:<id>`: {"gen": <generation>, "v": <version>, "<name>":
+<count>, ...}.
 - What changes one person's counts (a notification created for them or read by
-  them, their memberships, their roles) calls `forget(person id)`.
+  them, their memberships, their roles) calls `forget(person id)`, which gives the
+  person's version `nav:v:<id>` a new value: every entry of another version is counted
+  afresh.
 - What may change anyone's (a post, comment or community whose readability changes,
   a case opened or closed) calls `access_changed()`, which moves the shared
   generation `nav:gen` on: every entry of an older generation is counted afresh.
-Both act at once and again when the transaction commits (a page counting meanwhile
-from the data before the commit cannot keep its stale figure). Entries also expire
+Both act at once and again when the transaction commits, and an entry records the
+generation and version read *before* its counts were: a page that counted from the data
+before a commit and stores its figure after it stores it under the old version, which
+no page takes. Entries also expire
 after RSE_NAV_COUNTERS_SECONDS, which bounds what a missed invalidation could cost;
 0 turns the cache off (every page counts, as before).
 
@@ -17,6 +22,7 @@ A count is a number only, never content; it still drops at once when access is l
 """
 
 import time
+import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -33,6 +39,10 @@ def _key(user_id: int) -> str:
     return f"nav:{user_id}"
 
 
+def _version_key(user_id: int) -> str:
+    return f"nav:v:{user_id}"
+
+
 def enabled() -> bool:
     return settings.RSE_NAV_COUNTERS_SECONDS > 0
 
@@ -42,22 +52,24 @@ def read(user_id: int, name: str, compute: Callable[[], T]) -> T:
     generation, else computed (`compute()`) and kept. One cache round trip on a hit."""
     if not enabled() or user_id is None:
         return compute()
-    key = _key(user_id)
-    found = cache.get_many([GEN_KEY, key])
-    generation = found.get(GEN_KEY, 0)
+    key, version_key = _key(user_id), _version_key(user_id)
+    found = cache.get_many([GEN_KEY, version_key, key])
+    stamp = {"gen": found.get(GEN_KEY, 0), "v": found.get(version_key)}
     entry = found.get(key)
-    if isinstance(entry, dict) and entry.get("gen") == generation and name in entry:
+    current = isinstance(entry, dict) and all(entry.get(k) == stamp[k] for k in stamp)
+    if current and name in entry:
         return entry[name]
     value = compute()
-    if not isinstance(entry, dict) or entry.get("gen") != generation:
-        entry = {"gen": generation}
-    entry[name] = value
+    entry = {**(entry if current else stamp), name: value}
     cache.set(key, entry, settings.RSE_NAV_COUNTERS_SECONDS)
     return value
 
 
 def _forget(user_ids: tuple[int, ...]) -> None:
-    cache.delete_many([_key(pk) for pk in user_ids if pk is not None])
+    # A value never used before: entries stored under any earlier one are stale.
+    version = uuid.uuid4().hex
+    seconds = settings.RSE_NAV_COUNTERS_SECONDS
+    cache.set_many({_version_key(pk): version for pk in user_ids}, seconds)
 
 
 def forget(*user_ids: int | None) -> None:
