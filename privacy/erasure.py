@@ -23,6 +23,7 @@ with an undo: their secrets are not kept.
 
 from datetime import datetime, timedelta
 from functools import partial
+from typing import cast
 
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
@@ -141,7 +142,7 @@ def person_erase(
         SocialAccount.objects.filter(user=person).update(extra_data={})
         elsewhere: dict[str, int] = {}
         for _receiver, counts in person_erased.send(sender=User, user=person):
-            elsewhere.update(counts or {})
+            elsewhere.update(cast(dict[str, int], counts or {}))
         removed = _remove_content(person) if content == PersonErasure.Content.REMOVE else {}
         if removed:
             PersonErasure.objects.filter(pk=erasure.pk).update(
