@@ -90,9 +90,11 @@ def _render(request, version, form, status=200):
     my_acceptance = (
         latest if latest is not None and latest.variant_id == (mine.pk if mine else None) else None
     )
+    sections = charter_variants.sections_for(version, shown)
     context = {
         "version": version,
-        "sections": charter_variants.sections_for(version, shown),
+        "sections": sections,
+        "local_sections": [section for section in sections if section.local],
         "variant": shown,
         "my_variant": mine,
         "variants": variants,

@@ -34,10 +34,10 @@ VARIANTS = [
             (
                 "9",
                 False,
-                "Dialogue social : le CSE",
+                "Dialogue social\u00a0: le CSE",
                 "Social dialogue: the works council (CSE)",
                 "Le comité social et économique (CSE) est informé et consulté sur les "
-                "évolutions de cette charte et sur tout outil de contrôle de l’activité "
+                "évolutions de cette charte et sur tout outil de contrôle de l'activité "
                 "des salariés (Code du travail, article L2312-38).",
                 "The works council (comité social et économique, CSE) is informed and "
                 "consulted on changes to this charter and on any tool that monitors "
@@ -56,8 +56,8 @@ VARIANTS = [
                 "Audit des connexions (droit belge)",
                 "Audit of connections (Belgian law)",
                 "Le contrôle des données de communication électroniques en réseau suit la "
-                "convention collective de travail n° 81 : finalités annoncées, "
-                "proportionnalité, information préalable du conseil d’entreprise.",
+                "convention collective de travail n°\u00a081\u00a0: finalités annoncées, "
+                "proportionnalité, information préalable du conseil d'entreprise.",
                 "Monitoring of electronic communication data follows collective labour "
                 "agreement No. 81: stated purposes, proportionality, prior information "
                 "of the works council.",

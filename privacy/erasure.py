@@ -5,22 +5,28 @@ The account must be closed already (a departure). Erasing it:
   person's endorsements, follows and e-mail addresses;
 - replaces the name by "Former employee", the user name by `former-<id>` and the
   e-mail address by one that cannot receive mail, and blanks the directory fields
-  (job title, department, site, organisation): their posts and comments, kept, are
-  signed "Former employee";
+  (job title, department, site, country, legal entity, organisation): their posts and
+  comments, kept, are signed "Former employee";
 - or, when the company chose PRIVACY_ERASURE_CONTENT=remove, deletes their published
   posts and comments too (then purged by `content_retention`);
 - unlinks the mentions of them: the mention rows go, and their old @user name no
-  longer leads to a profile.
+  longer leads to a profile;
+- forgets the claims their company sign-in stored (name, e-mail address);
+- lets the apps above remove what they hold of the person (signal `person_erased`: the
+  webhooks app deletes the hooks they owned, and their delivery logs).
 
 What was erased is kept in the erasure's snapshot for ERASED_DATA_RETENTION_DAYS, so
 that an administrator can undo a mistake (`person_erasure_undo`), then purged for good
-(job `person_erasures_purge`, the photo file too).
+(job `person_erasures_purge`, the photo file too). Their webhooks do not come back
+with an undo: their secrets are not kept.
 """
 
 from datetime import datetime, timedelta
 from functools import partial
+from typing import cast
 
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -33,6 +39,7 @@ from audit import services as audit
 from core import navcounters
 from lifecycle.jobs import JobReport, in_batches, record, register
 from posts.models import Comment, Mention, Post, Status
+from profiles.events import person_erased
 from profiles.models import Endorsement, Follow, Profile, User, UserSkill
 from profiles.services import skill_get_or_create
 
@@ -46,6 +53,8 @@ USER_FIELDS = (
     "job_title",
     "department",
     "site",
+    "country",
+    "legal_entity",
     "organisation",
 )
 PROFILE_FIELDS = ("phone", "bio", "languages", "interests")
@@ -95,6 +104,9 @@ def person_erase(
             "mentions": list(
                 Mention.objects.filter(user=person).values_list("post_id", "comment_id")
             ),
+            "sign_in_claims": list(
+                SocialAccount.objects.filter(user=person).values_list("pk", "extra_data")
+            ),
         }
         try:
             with transaction.atomic():
@@ -113,6 +125,8 @@ def person_erase(
             job_title="",
             department="",
             site="",
+            country="",
+            legal_entity="",
             organisation="",
         )
         Profile.objects.filter(pk=profile.pk).update(
@@ -125,6 +139,10 @@ def person_erase(
         _shift_follow_counts(person.pk, snapshot["follows"], snapshot["followers"], -1)
         EmailAddress.objects.filter(user=person).delete()
         Mention.objects.filter(user=person).delete()
+        SocialAccount.objects.filter(user=person).update(extra_data={})
+        elsewhere: dict[str, int] = {}
+        for _receiver, counts in person_erased.send(sender=User, user=person):
+            elsewhere.update(cast(dict[str, int], counts or {}))
         removed = _remove_content(person) if content == PersonErasure.Content.REMOVE else {}
         if removed:
             PersonErasure.objects.filter(pk=erasure.pk).update(
@@ -141,6 +159,7 @@ def person_erase(
                 "posts_removed": len(removed.get("posts", [])),
                 "comments_removed": len(removed.get("comments", [])),
                 "mentions_unlinked": len(snapshot["mentions"]),
+                **elsewhere,
             },
         )
     erasure.refresh_from_db()
@@ -208,6 +227,8 @@ def person_erasure_undo(*, actor: User, erasure: PersonErasure, request=None) ->
             )
         for address in snap["emails"]:
             EmailAddress.objects.get_or_create(user_id=current.user_id, **address)
+        for pk, claims in snap.get("sign_in_claims", []):
+            SocialAccount.objects.filter(pk=pk, user_id=current.user_id).update(extra_data=claims)
         existing = set(
             User.objects.filter(pk__in=snap["follows"] + snap["followers"]).values_list(
                 "pk", flat=True

@@ -169,6 +169,21 @@ def test_an_administrator_sees_every_variant_others_only_theirs(with_variants, a
     assert "Betriebsrat" in as_german
 
 
+def test_an_administrator_reading_another_variant_is_led_back_to_theirs_to_accept(
+    with_variants, admin_user
+):
+    sas = with_variants.variants.get(name_en="ACME SAS")
+    client = signed_in(admin_user)
+
+    page = client.get(reverse("charter:current") + f"?variant={sas.pk}").content.decode()
+    assert 'id="accept"' not in page  # no form under a text that is not theirs
+    assert 'href="?variant=0#accept"' in page
+
+    page = client.get(reverse("charter:current") + "?variant=0").content.decode()
+    assert 'id="accept"' in page
+    assert "Accept the charter in the text that applies to you" not in page
+
+
 def test_the_api_gives_the_persons_variant(with_variants, germans):
     from .api_helpers import api_as
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -20,6 +21,7 @@ from privacy import erasure
 from privacy.models import PersonErasure
 from profiles import services as people
 from profiles.models import Follow, Profile, User, UserSkill
+from webhooks.models import Delivery, Hook
 
 from .communities_factories import CommunityFactory, MembershipFactory
 from .factories import UserFactory
@@ -49,7 +51,13 @@ def leaver(tmp_path):
     """Someone who posted, commented, was mentioned, followed and was followed, then
     left (account closed)."""
     community = CommunityFactory()
-    person = UserFactory(username="jdupont", first_name="Jeanne", last_name="Dupont")
+    person = UserFactory(
+        username="jdupont",
+        first_name="Jeanne",
+        last_name="Dupont",
+        country="DE",
+        legal_entity="RSE GmbH",
+    )
     colleague = UserFactory(username="colleague")
     for someone in (person, colleague):
         MembershipFactory(community=community, user=someone)
@@ -66,6 +74,20 @@ def leaver(tmp_path):
     posts.comment_create(actor=person, post=post, body="And one more thing")
     theirs = posts.post_create(actor=colleague, community=community, body="Thanks @jdupont!")
     posts.comment_create(actor=person, post=theirs, body="You're welcome")
+    SocialAccount.objects.create(
+        user=person,
+        provider="company",
+        uid="sub-jdupont",
+        extra_data={"name": "Jeanne Dupont", "email": "jeanne.dupont@example.com"},
+    )
+    hook = Hook.objects.create(
+        community=community,
+        owner=person,
+        url="https://hooks.example.com/jeanne",
+        events=["post.published"],
+        secret="s" * 40,
+    )
+    Delivery.objects.create(hook=hook, event="post.published", refs={"post": post.pk})
     people.account_close(actor=None, user=person, actor_label="test")
     person.refresh_from_db()
     return person
@@ -81,8 +103,11 @@ def test_keep_erases_the_person_and_signs_their_content_former_employee(client, 
     assert leaver.get_full_name() == "Former employee"
     assert leaver.username == f"former-{leaver.pk}" and "jdupont" not in leaver.email
     assert (leaver.job_title, leaver.department, leaver.site) == ("", "", "")
+    assert (leaver.country, leaver.legal_entity) == ("", "")
     profile = Profile.objects.get(user=leaver)
     assert (profile.phone, profile.bio, profile.photo.name) == ("", "", "")
+    assert SocialAccount.objects.get(user=leaver).extra_data == {}
+    assert not Hook.objects.filter(owner=leaver).exists() and not Delivery.objects.exists()
     assert not UserSkill.objects.filter(user=leaver).exists()
     assert not Follow.objects.filter(follower=leaver).exists()
     assert not Follow.objects.filter(followed=leaver).exists()
@@ -100,6 +125,7 @@ def test_keep_erases_the_person_and_signs_their_content_former_employee(client, 
     entry = AuditEntry.objects.get(action="privacy.person_erased")
     assert entry.actor == dpo and entry.data["content"] == "keep"
     assert entry.data["mentions_unlinked"] == 1
+    assert entry.data["webhooks_deleted"] == 1
     assert verify_chain().ok
 
 
@@ -157,6 +183,9 @@ def test_undo_within_the_window_puts_everything_back(settings, dpo, leaver):
 
     leaver.refresh_from_db()
     assert (leaver.username, leaver.get_full_name()) == ("jdupont", "Jeanne Dupont")
+    assert (leaver.country, leaver.legal_entity) == ("DE", "RSE GmbH")
+    assert SocialAccount.objects.get(user=leaver).extra_data["name"] == "Jeanne Dupont"
+    assert not Hook.objects.filter(owner=leaver).exists()  # its secret was not kept
     profile = Profile.objects.get(user=leaver)
     assert (profile.phone, profile.photo.name) == ("0102030405", "photos/jeanne.jpg")
     assert list(UserSkill.objects.filter(user=leaver).values_list("skill__name", flat=True)) == [

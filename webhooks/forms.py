@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Event
 
@@ -19,4 +20,4 @@ class HookForm(forms.Form):
 
 
 class HookEditForm(HookForm):
-    is_active = forms.BooleanField(label=_("Active"), required=False)
+    is_active = forms.BooleanField(label=pgettext_lazy("webhook", "Active"), required=False)

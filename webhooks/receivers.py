@@ -2,7 +2,7 @@
 transaction: the deliveries are written with it and sent once it commits)."""
 
 from .models import Event
-from .services import event_emit
+from .services import event_emit, hooks_delete_of_erased
 
 
 def post_published(sender, *, post, **kwargs) -> None:
@@ -55,3 +55,7 @@ def case_decided(sender, *, case, decision, **kwargs) -> None:
                 "comment": case.comment_id,
             },
         )
+
+
+def person_erased(sender, *, user, **kwargs) -> dict[str, int]:
+    return hooks_delete_of_erased(user=user)

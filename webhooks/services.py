@@ -399,3 +399,10 @@ def deliveries_purge(*, now: datetime | None = None) -> int:
         occurred_at__lt=cutoff, status__in=[D.SUCCEEDED, D.FAILED, D.SKIPPED]
     ).delete()
     return deleted
+
+
+def hooks_delete_of_erased(*, user: User) -> dict[str, int]:
+    """The DPO erased a departed person (privacy.erasure): the hooks they owned go, with
+    their delivery logs (the erasure's audit entry counts them)."""
+    _total, by_model = Hook.objects.filter(owner=user).delete()
+    return {"webhooks_deleted": by_model.get(Hook._meta.label, 0)}

@@ -2,6 +2,7 @@
 hook (change it, its delivery log), a new secret, deletion. A community the viewer may
 not discover answers 404; one they may not manage, 403 (like its edit page)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -108,6 +109,7 @@ def hook_detail(request, slug: str, pk: int):
             "hook": hook,
             "form": form,
             "attempts": selectors.attempts_of(hook),
+            "log_days": settings.RSE_WEBHOOKS_LOG_DAYS,
             "owner_may_deliver": rules.may_deliver(hook.owner, community),
             "may_read": community_rules.can_read(request.viewer, community),
         },
