@@ -401,3 +401,12 @@ def person_remove(*, origin: Origin, user: User) -> None:
         DirectoryEntry.objects.filter(user=user).delete()
         origin.record("directory.person_removed", target=user, data={"source": origin.source})
         client_count_changes(origin.client)
+
+
+def entry_delete_of_erased(*, user: User) -> dict[str, int]:
+    """The DPO erased a departed person (privacy.erasure): the directory no longer owns
+    the account, so nothing it sends later (a SCIM update, an LDAP sync) writes their
+    name, address or attributes back into it; a directory that provisions the person
+    again creates a new account. Counted in the erasure's audit entry."""
+    _total, by_model = DirectoryEntry.objects.filter(user=user).delete()
+    return {"directory_links_removed": by_model.get(DirectoryEntry._meta.label, 0)}

@@ -13,7 +13,9 @@ The account must be closed already (a departure). Erasing it:
   longer leads to a profile;
 - forgets the claims their company sign-in stored (name, e-mail address);
 - lets the apps above remove what they hold of the person (signal `person_erased`: the
-  webhooks app deletes the hooks they owned, and their delivery logs).
+  webhooks app deletes the hooks they owned, and their delivery logs; the directory
+  app unlinks the account from the company directory, so that no later update of the
+  directory writes the person back into it).
 
 What was erased is kept in the erasure's snapshot for ERASED_DATA_RETENTION_DAYS, so
 that an administrator can undo a mistake (`person_erasure_undo`), then purged for good

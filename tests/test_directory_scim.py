@@ -592,3 +592,28 @@ def test_query_counts_do_not_grow_with_the_directory(api, size, django_assert_ma
         assert api.get("/Groups").json()["totalResults"] == 2
     with django_assert_max_num_queries(4):
         api.get("/Users", filter='userName eq "p1@example.com"')
+
+
+def test_an_erased_person_is_no_longer_the_directorys_and_nothing_writes_them_back(api, admin_user):
+    """Erasure (privacy.erasure) unlinks the account from the directory: an update the
+    directory sends afterwards finds no one (404) and cannot put the name, address or
+    attributes back into the erased account."""
+    from django.contrib.auth.models import Permission
+
+    from privacy import erasure
+
+    alice = provision(api)
+    response = api.patch(f"/Users/{alice.pk}", {"op": "replace", "path": "active", "value": False})
+    assert response.status_code == 200, response.content
+    dpo = UserFactory(is_staff=True)
+    dpo.user_permissions.add(Permission.objects.get(codename="add_personerasure"))
+    erasure.person_erase(actor=User.objects.get(pk=dpo.pk), user=User.objects.get(pk=alice.pk))
+    assert not DirectoryEntry.objects.filter(user=alice).exists()
+    erased = User.objects.values().get(pk=alice.pk)
+
+    assert api.put(f"/Users/{alice.pk}", user_payload()).status_code == 404
+    assert api.get(f"/Users/{alice.pk}").status_code == 404
+    assert api.get("/Users", filter='userName eq "alice@example.com"').json()["totalResults"] == 0
+    assert User.objects.values().get(pk=alice.pk) == erased
+    entry = AuditEntry.objects.get(action="privacy.person_erased")
+    assert entry.data["directory_links_removed"] == 1
