@@ -11,7 +11,8 @@ The account must be closed already (a departure). Erasing it:
   posts and comments too (then purged by `content_retention`);
 - unlinks the mentions of them: the mention rows go, and their old @user name no
   longer leads to a profile;
-- forgets the claims their company sign-in stored (name, e-mail address);
+- removes the link of their company sign-in with the claims it stored (name, e-mail
+  address): an identity the company's provider signs in again makes a new account;
 - lets the apps above remove what they hold of the person (signal `person_erased`: the
   webhooks app deletes the hooks they owned, and their delivery logs; the directory
   app unlinks the account from the company directory, so that no later update of the
@@ -106,8 +107,8 @@ def person_erase(
             "mentions": list(
                 Mention.objects.filter(user=person).values_list("post_id", "comment_id")
             ),
-            "sign_in_claims": list(
-                SocialAccount.objects.filter(user=person).values_list("pk", "extra_data")
+            "sign_in_links": list(
+                SocialAccount.objects.filter(user=person).values("provider", "uid", "extra_data")
             ),
         }
         try:
@@ -141,7 +142,9 @@ def person_erase(
         _shift_follow_counts(person.pk, snapshot["follows"], snapshot["followers"], -1)
         EmailAddress.objects.filter(user=person).delete()
         Mention.objects.filter(user=person).delete()
-        SocialAccount.objects.filter(user=person).update(extra_data={})
+        # The link goes, not only its claims: allauth writes the claims back into a link
+        # at every sign-in attempt, even one a closed account then refuses.
+        SocialAccount.objects.filter(user=person).delete()
         elsewhere: dict[str, int] = {}
         for _receiver, counts in person_erased.send(sender=User, user=person):
             elsewhere.update(cast(dict[str, int], counts or {}))
@@ -229,8 +232,13 @@ def person_erasure_undo(*, actor: User, erasure: PersonErasure, request=None) ->
             )
         for address in snap["emails"]:
             EmailAddress.objects.get_or_create(user_id=current.user_id, **address)
-        for pk, claims in snap.get("sign_in_claims", []):
-            SocialAccount.objects.filter(pk=pk, user_id=current.user_id).update(extra_data=claims)
+        for link in snap.get("sign_in_links", []):
+            # Unless the company's sign-in has made a new account of that identity since.
+            SocialAccount.objects.get_or_create(
+                provider=link["provider"],
+                uid=link["uid"],
+                defaults={"user_id": current.user_id, "extra_data": link["extra_data"]},
+            )
         existing = set(
             User.objects.filter(pk__in=snap["follows"] + snap["followers"]).values_list(
                 "pk", flat=True

@@ -106,7 +106,7 @@ def test_keep_erases_the_person_and_signs_their_content_former_employee(client, 
     assert (leaver.country, leaver.legal_entity) == ("", "")
     profile = Profile.objects.get(user=leaver)
     assert (profile.phone, profile.bio, profile.photo.name) == ("", "", "")
-    assert SocialAccount.objects.get(user=leaver).extra_data == {}
+    assert not SocialAccount.objects.filter(user=leaver).exists()
     assert not Hook.objects.filter(owner=leaver).exists() and not Delivery.objects.exists()
     assert not UserSkill.objects.filter(user=leaver).exists()
     assert not Follow.objects.filter(follower=leaver).exists()
