@@ -101,7 +101,7 @@ def free_port() -> int:
 class Server:
     """gunicorn serving the app (not the development server)."""
 
-    def __init__(self, env: dict, workers: int):
+    def __init__(self, env: dict, workers: int, worker_timeout: int = 30):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
@@ -112,6 +112,8 @@ class Server:
                 f"127.0.0.1:{self.port}",
                 "--workers",
                 str(workers),
+                "--timeout",
+                str(worker_timeout),
                 "--access-logfile",
                 "/dev/null",
                 "--log-level",
@@ -121,8 +123,8 @@ class Server:
             env={**env, "PGOPTIONS": f"-c statement_timeout={TIMEOUT_SECONDS}s"},
         )
 
-    def wait(self) -> None:
-        deadline = time.monotonic() + 60
+    def wait(self, within: float = 60) -> None:
+        deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(f"{self.base}/healthz", timeout=10).read()

@@ -4,10 +4,6 @@ DATABASE_PGBOUNCER=true and a connection per request, as production would run th
 A person signs in, posts, and reads their home, the post and a search; PgBouncer's own
 counters show that every one of those transactions went through its pool."""
 
-import os
-import subprocess
-import urllib.request
-
 import pytest
 
 pytestmark = [pytest.mark.postgres, pytest.mark.pgbouncer]
@@ -15,10 +11,10 @@ pytestmark = [pytest.mark.postgres, pytest.mark.pgbouncer]
 
 @pytest.fixture(scope="module")
 def stack():
-    from bench.runner import PYTHON, ROOT
-    from bench.stack import PrivatePgBouncer, PrivatePostgres, free_port, pg_port, wait_until
+    from bench.stack import PrivatePgBouncer, PrivatePostgres, pg_port
 
     from .conftest import missing_service
+    from .served_app import app_env, build_tiny_company, serve
 
     for service in ("faults", "pgbouncer"):
         if reason := missing_service(service):
@@ -28,47 +24,21 @@ def stack():
     try:
         server.start()
         database = server.create_database("rse_pooled")
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "RSE_"))}
-        env.update(
-            DJANGO_SETTINGS_MODULE="rse.settings",
-            DATABASE_URL=database,
-            DEBUG="false",
-            ALLOWED_HOSTS="127.0.0.1,localhost",
-            SECRET_KEY="pgbouncer-test-only-secret-key-" + "x" * 40,
-            REDIS_URL="",
-            CELERY_BROKER_URL="",
-        )
-        for command in (["migrate", "--no-input", "-v0"], ["generate_company", "--size", "tiny"]):
-            subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True)
+        env = app_env(database)
+        build_tiny_company(env)
         bouncer = PrivatePgBouncer(server.port, pool_size=2)
         bouncer.start()
-        port = free_port()
-        web = subprocess.Popen(
-            [str(os.path.join(os.path.dirname(PYTHON), "gunicorn")), "rse.wsgi",
-             "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "120",
-             "--log-level", "warning"],
-            cwd=ROOT,
-            env={**env, "DATABASE_URL": f"{bouncer.url}/rse_pooled",
-                 "DATABASE_PGBOUNCER": "true", "DATABASE_CONN_MAX_AGE": "0"},
+        web = serve(
+            {**env, "DATABASE_URL": f"{bouncer.url}/rse_pooled", "DATABASE_PGBOUNCER": "true",
+             "DATABASE_CONN_MAX_AGE": "0"}
         )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        wait_until(lambda: _answers(f"{base}/healthz/live"), "gunicorn ready", 120)
-        yield server, bouncer, base
+        yield server, bouncer, web.base
     finally:
         if web is not None:
-            web.terminate()
-            web.wait(timeout=30)
+            web.stop()
         if bouncer is not None:
             bouncer.destroy()
         server.destroy()
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - 127.0.0.1
-            return True
-    except OSError:
-        return False
 
 
 def test_sign_in_post_and_pages_work_through_pgbouncer_in_transaction_mode(stack):

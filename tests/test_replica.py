@@ -8,10 +8,7 @@ DATABASE_REPLICA_URL on the replica. The replica's replay is paused
 no sleeps, no timing.
 """
 
-import os
-import subprocess
 import time
-import urllib.request
 from http.cookiejar import Cookie
 
 import pytest
@@ -84,10 +81,10 @@ def test_without_a_replica_nothing_changes_not_even_a_cookie(client, employee):
 @pytest.fixture(scope="module")
 def servers():
     """A primary with a tiny company, a streaming replica of it, and gunicorn."""
-    from bench.runner import PYTHON, ROOT
-    from bench.stack import PrivatePostgres, free_port, pg_port, wait_until
+    from bench.stack import PrivatePostgres, pg_port, wait_until
 
     from .conftest import missing_service
+    from .served_app import app_env, build_tiny_company, serve
 
     if reason := missing_service("replica"):
         pytest.skip(reason)
@@ -96,47 +93,24 @@ def servers():
     try:
         primary.start()
         database = primary.create_database("rse_replica")
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "RSE_"))}
-        env.update(
-            DJANGO_SETTINGS_MODULE="rse.settings",
-            DATABASE_URL=database,
-            DEBUG="false",
-            ALLOWED_HOSTS="127.0.0.1,localhost",
-            SECRET_KEY="replica-test-only-secret-key-" + "x" * 40,
+        env = app_env(
+            database,
             RSE_BENCH="true",  # the X-Bench-Databases header: which servers answered
             RSE_REPLICA_STICKY_SECONDS="3600",  # the test drops the marker itself
-            REDIS_URL="",
-            CELERY_BROKER_URL="",
         )
-        for command in (["migrate", "--no-input", "-v0"], ["generate_company", "--size", "tiny"]):
-            subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True)
+        build_tiny_company(env)
         standby = primary.replica()
         wait_until(lambda: standby.caught_up_with(primary), "replica caught up", 120)
-        port = free_port()
-        web = subprocess.Popen(
-            [str(os.path.join(os.path.dirname(PYTHON), "gunicorn")), "rse.wsgi",
-             "--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "120",
-             "--log-level", "warning"],
-            cwd=ROOT, env={**env, "DATABASE_REPLICA_URL": f"{standby.url}/rse_replica"},
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        wait_until(lambda: _answers(f"{base}/healthz/live"), "gunicorn ready", 120)
-        yield primary, standby, base
+        # One worker: the sign-ins warm it (a worker's first request also reads the
+        # primary, for Django's own caches), so the pages timed read the replica only.
+        web = serve({**env, "DATABASE_REPLICA_URL": f"{standby.url}/rse_replica"}, workers=1)
+        yield primary, standby, web.base
     finally:
         if web is not None:
-            web.terminate()
-            web.wait(timeout=30)
+            web.stop()
         if standby is not None:
             standby.destroy()
         primary.destroy()
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - 127.0.0.1
-            return True
-    except OSError:
-        return False
 
 
 def _forget_writes(browser) -> None:
