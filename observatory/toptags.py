@@ -12,6 +12,7 @@ ones. The dashboard reads them when they match its period (`stored`), and counts
 otherwise (a custom period, or the night's run not done yet).
 """
 
+import logging
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -26,6 +27,8 @@ from .forms import PRESETS, Period
 from .models import CommunityTopTag, RollupDay
 from .privacy import threshold
 from .services import day_bounds
+
+logger = logging.getLogger(__name__)
 
 TOP_TAGS = 10
 COMMUNITY = "content_object__community_id"
@@ -115,7 +118,8 @@ def store_after(days: list[date]) -> date | None:
     later = RollupDay.objects.filter(day__gt=last, finished_at__isnull=False).exists()
     if later or not RollupDay.objects.filter(day=last, finished_at__isnull=False).exists():
         return None
-    store(last)
+    stored_rows = store(last)
+    logger.info("observatory top tags of the periods ending %s: %s rows", last, stored_rows)
     return last
 
 
