@@ -15,6 +15,10 @@ again (the same figures: the day is over) and carries on after the cursor. Runni
 finished day again (`observatory_rollup --since … --until …`) rewrites the same rows;
 once the readings of a day are deleted, its reader figures are kept as they were.
 
+After a run over several days (`rollup_range`: the nightly task and the command), the
+top tags of every community for the dashboard's preset periods ending on its last day,
+if no later day is rolled up: once per run, not per day (observatory/toptags.py).
+
 Days are local dates (TIME_ZONE): a day runs from local midnight to local midnight.
 """
 
