@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ReadOnlyAdmin
 
 from . import privacy
-from .models import CommunityDay, NetworkDay, NetworkPeriod, RollupDay, SegmentDay
+from .models import (
+    CommunityDay,
+    CommunityTopTag,
+    NetworkDay,
+    NetworkPeriod,
+    RollupDay,
+    SegmentDay,
+)
 
 
 def _masked(column: str, label, *, by: str | None = None):
@@ -119,11 +126,29 @@ class NetworkPeriodAdmin(ReadOnlyAdmin):
         return self.get_list_display(request)
 
 
+@admin.register(CommunityTopTag)
+class CommunityTopTagAdmin(ReadOnlyAdmin):
+    """The top tags stored for the dashboard's preset periods ending on the most recent
+    day rolled up (only tags used by at least the threshold of people are stored)."""
+
+    list_display = ("last_day", "period", "community", "rank", "tag", "posts", "authors")
+    list_filter = ("period",)
+    list_select_related = ("community",)
+    search_fields = ("community__name", "tag")
+    show_full_result_count = False
+
+    def get_fields(self, request, obj=None):
+        return self.get_list_display(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_list_display(request)
+
+
 @admin.register(RollupDay)
 class RollupDayAdmin(ReadOnlyAdmin):
     """Where each day's rollup stands (a day without `finished at` resumes next night)."""
 
-    list_display = ("day", "cursor", "readings_counted", "finished_at")
+    list_display = ("day", "cursor", "readings_counted", "top_tags_threshold", "finished_at")
     date_hierarchy = "day"
 
     def changelist_view(self, request, extra_context=None):

@@ -70,6 +70,12 @@ class RollupDay(models.Model):
     cursor = models.PositiveIntegerField(_("last community written"), default=0)
     readings_counted = models.BooleanField(_("readings counted and deleted"), default=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The top tags of the preset periods ending this day are stored (`CommunityTopTag`),
+    # computed with this threshold of people; None: not stored (an older day, or not
+    # computed yet). At most one day has it.
+    top_tags_threshold = models.PositiveSmallIntegerField(
+        _("top tags stored (with this threshold)"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("rollup of a day")
@@ -225,3 +231,45 @@ class NetworkPeriod(models.Model):
 
     def __str__(self) -> str:
         return self.period
+
+
+class CommunityTopTag(models.Model):
+    """One of a community's top tags over a preset period of the dashboard (the last
+    30 days, quarter or year) ending on `last_day`: the most recent day rolled up, whose
+    `RollupDay.top_tags_threshold` says the rows are there (see observatory/toptags.py).
+    Distinct authors over a period cannot be summed from daily rows: the nightly run
+    counts them once, for the dashboard to read."""
+
+    class Period(models.TextChoices):
+        DAYS_30 = "30d", _("Last 30 days")
+        QUARTER = "quarter", _("Last quarter (91 days)")
+        YEAR = "year", _("Last year (365 days)")
+
+    community = models.ForeignKey(
+        "communities.Community",
+        verbose_name=_("community"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique constraint below starts with it
+    )
+    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
+    last_day = models.DateField(_("last day"))
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    tag = models.CharField(_("tag"), max_length=100)
+    posts = models.PositiveIntegerField(_("posts"))
+    authors = models.PositiveIntegerField(_("authors"))
+
+    class Meta:
+        verbose_name = _("top tag of a community")
+        verbose_name_plural = _("top tags of communities")
+        ordering = ["-last_day", "community_id", "period", "rank"]
+        constraints = [
+            # Also the index of the dashboard's read (a community, a period, its last
+            # day, by rank).
+            models.UniqueConstraint(
+                fields=["community", "period", "last_day", "rank"], name="community_top_tag_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_day} {self.period} #{self.community_id} {self.rank}. {self.tag}"

@@ -15,6 +15,10 @@ again (the same figures: the day is over) and carries on after the cursor. Runni
 finished day again (`observatory_rollup --since … --until …`) rewrites the same rows;
 once the readings of a day are deleted, its reader figures are kept as they were.
 
+After a run over several days (`rollup_range`: the nightly task and the command), the
+top tags of every community for the dashboard's preset periods ending on its last day,
+if no later day is rolled up: once per run, not per day (observatory/toptags.py).
+
 Days are local dates (TIME_ZONE): a day runs from local midnight to local midnight.
 """
 
@@ -22,7 +26,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -37,6 +41,7 @@ from posts.models import Comment, Like, Post, Status
 from profiles.models import User
 from questions.models import Question
 
+from . import toptags
 from .models import (
     CommunityDay,
     NetworkDay,
@@ -46,16 +51,10 @@ from .models import (
     RollupDay,
     SegmentDay,
 )
-from .services import month_of, presence_add, token, week_of
+from .services import day_bounds, month_of, presence_add, token, week_of
 
 # Columns that come from the readings: kept as they were once the readings are gone.
 READER_COLUMNS = ("readers", "active")
-
-
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-    return start, end
 
 
 def _median(values: list[float]) -> int | None:
@@ -575,4 +574,10 @@ def purge_stale(today: date) -> int:
 
 
 def rollup_range(days: Iterable[date], *, dry_run: bool = False) -> list[RollupResult]:
-    return [rollup_day(day, dry_run=dry_run) for day in days]
+    """Roll the days up, then store the top tags of the last one if it is the most
+    recent day rolled up (observatory/toptags.py): once per run, not per day."""
+    days = list(days)
+    results = [rollup_day(day, dry_run=dry_run) for day in days]
+    if not dry_run:
+        toptags.store_after(days)
+    return results

@@ -24,16 +24,14 @@ from django.utils.translation import pgettext
 from charter.models import CharterAcceptance, CharterVersion
 from communities.models import Community, Membership
 from moderation.models import Case
-from posts.models import TaggedPost
 from profiles.models import User
 
-from . import charts
+from . import charts, toptags
 from .forms import Period
 from .models import CommunityDay, NetworkDay, NetworkPeriod, SegmentDay
 from .privacy import Cell, complement, from_people, people, plain, share, threshold
-from .rollup import day_bounds
+from .services import day_bounds
 
-TOP_TAGS = 10
 HEALTH_WINDOW_DAYS = 30
 HEALTH_CHANGE = 0.2  # ±20 %: growing or declining
 
@@ -665,19 +663,10 @@ def _members_table(period: Period, days: list[dict]) -> Table:
 
 
 def _tags_table(community: Community, period: Period) -> Table:
-    start, end = day_bounds(period.start)[0], day_bounds(period.end)[1]
-    rows = (
-        TaggedPost.objects.filter(
-            content_object__community=community, created_at__gte=start, created_at__lt=end
-        )
-        .values("tag__name")
-        .annotate(
-            posts=Count("content_object_id"),
-            authors=Count("content_object__author_id", distinct=True),
-        )
-        .filter(authors__gte=threshold())
-        .order_by("-posts", "tag__name")[:TOP_TAGS]
-    )
+    # Stored by the nightly run for the preset periods; counted live otherwise.
+    rows = toptags.stored(community, period)
+    if rows is None:
+        rows = toptags.live(community, period)
     title = _("Top tags")
     table = Table(
         "tags",
@@ -685,8 +674,8 @@ def _tags_table(community: Community, period: Period) -> Table:
         [_("Tag"), _("Posts"), _("Authors")],
         note=_("Only tags used by at least %(k)s people are listed.") % {"k": threshold()},
     )
-    for row in rows:
-        table.rows.append([row["tag__name"], plain(row["posts"]), people(row["authors"])])
+    for name, posts, authors in rows:
+        table.rows.append([name, plain(posts), people(authors)])
     table.chart = charts.both(
         charts.bar_chart,
         "chart-tags",

@@ -28,6 +28,13 @@ def month_of(day: date) -> str:
     return f"{day:%Y-%m}"
 
 
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """A local day (TIME_ZONE), from local midnight to local midnight."""
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    return start, end
+
+
 def _seconds_left_today(now: datetime) -> int:
     local = timezone.localtime(now)
     tomorrow = timezone.make_aware(datetime.combine(local.date() + timedelta(days=1), time.min))

@@ -29,15 +29,14 @@ def rollup_pending() -> list[str]:
     """Roll up every day not rolled up yet, up to yesterday (local time)."""
     today = timezone.localdate()
     done = []
-    for day in rollup.pending_days(today):
-        result = rollup.rollup_day(day)
+    for result in rollup.rollup_range(rollup.pending_days(today)):
         logger.info(
             "observatory rollup %s: %s communities, %s batches",
-            day,
+            result.day,
             result.communities,
             result.batches,
         )
-        done.append(day.isoformat())
+        done.append(result.day.isoformat())
     stale = rollup.purge_stale(today)
     if stale:
         logger.warning("observatory: %s readings too old to roll up, deleted", stale)
