@@ -55,8 +55,9 @@ def read(user_id: int, name: str, compute: Callable[[], T]) -> T:
     key, version_key = _key(user_id), _version_key(user_id)
     found = cache.get_many([GEN_KEY, version_key, key])
     stamp = {"gen": found.get(GEN_KEY, 0), "v": found.get(version_key)}
-    entry = found.get(key)
-    current = isinstance(entry, dict) and all(entry.get(k) == stamp[k] for k in stamp)
+    found_entry = found.get(key)
+    entry: dict = found_entry if isinstance(found_entry, dict) else {}
+    current = bool(entry) and all(entry.get(k) == stamp[k] for k in stamp)
     if current and name in entry:
         return entry[name]
     value = compute()
