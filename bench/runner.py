@@ -546,6 +546,15 @@ def postgres_settings(name: str) -> dict:
             server = read(cursor)
     finally:
         plain.close()
-    with connection.cursor() as cursor:
-        app = read(cursor)
+    pooler = os.environ.get("RSE_BENCH_POOLER")
+    if pooler:  # `--pgbouncer`: startup options do not pass it, the server's values hold
+        pooled = psycopg2.connect(f"{pooler}/{name}")
+        try:
+            with pooled.cursor() as cursor:
+                app = read(cursor)
+        finally:
+            pooled.close()
+    else:
+        with connection.cursor() as cursor:
+            app = read(cursor)
     return {"server": server, "app_connections": {k: v for k, v in app.items() if v != server[k]}}
