@@ -49,7 +49,8 @@ def enabled() -> bool:
 
 def read(user_id: int, name: str, compute: Callable[[], T]) -> T:
     """The count `name` of person `user_id`: from the cache when it is of the current
-    generation, else computed (`compute()`) and kept. One cache round trip on a hit."""
+    generation and of the person's current version, else computed (`compute()`) and
+    kept. One cache round trip on a hit."""
     if not enabled() or user_id is None:
         return compute()
     key, version_key = _key(user_id), _version_key(user_id)
